@@ -1,0 +1,116 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RepoView } from './types.js';
+
+/** Folders never scanned: VCS data, dependencies, build output, caches, virtualenvs. */
+export const IGNORED_DIRS = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  'bower_components',
+  'vendor',
+  'dist',
+  'build',
+  'out',
+  'target',
+  'bin',
+  'obj',
+  '.next',
+  '.nuxt',
+  '.svelte-kit',
+  '.venv',
+  'venv',
+  'env',
+  '__pycache__',
+  '.pytest_cache',
+  '.mypy_cache',
+  '.tox',
+  '.gradle',
+  '.idea',
+  '.vscode',
+  'coverage',
+  '.cache',
+  'tmp',
+  '.terraform',
+  '.devcontainer',
+  '.github',
+  'deploy',
+  'charts',
+]);
+
+const MAX_FILE_BYTES = 512 * 1024;
+
+const norm = (rel: string): string => {
+  const parts = rel.split(/[\\/]+/).filter((p) => p && p !== '.');
+  return parts.join('/');
+};
+
+export const joinRel = (...parts: string[]): string => norm(parts.join('/')) || '.';
+
+/** A RepoView over a real directory, with a read cache so detectors can re-read freely. */
+export function openRepo(root: string): RepoView {
+  const cache = new Map<string, string | null>();
+  const abs = (rel: string) => join(root, norm(rel));
+  const stat = (rel: string) => {
+    try {
+      return statSync(abs(rel));
+    } catch {
+      return null;
+    }
+  };
+  const view: RepoView = {
+    root,
+    exists: (rel) => stat(rel) !== null,
+    isDir: (rel) => stat(rel)?.isDirectory() ?? false,
+    read(rel) {
+      const key = norm(rel);
+      if (cache.has(key)) return cache.get(key)!;
+      let text: string | null = null;
+      const s = stat(key);
+      if (s?.isFile() && s.size <= MAX_FILE_BYTES) {
+        const buf = readFileSync(abs(key));
+        text = buf.includes(0) ? null : buf.toString('utf8');
+      }
+      cache.set(key, text);
+      return text;
+    },
+    list(rel) {
+      try {
+        return readdirSync(abs(rel)).sort();
+      } catch {
+        return [];
+      }
+    },
+    walk(rel, opts = {}) {
+      const { maxDepth = 8, extensions } = opts;
+      const out: string[] = [];
+      const visit = (dir: string, depth: number) => {
+        for (const name of view.list(dir)) {
+          const child = joinRel(dir, name);
+          const s = stat(child);
+          if (!s) continue;
+          if (s.isDirectory()) {
+            if (depth < maxDepth && !IGNORED_DIRS.has(name) && !name.startsWith('.')) visit(child, depth + 1);
+          } else if (s.isFile()) {
+            if (!extensions || extensions.some((e) => name.endsWith(e))) out.push(child);
+          }
+        }
+      };
+      visit(norm(rel), 0);
+      return out;
+    },
+    locate(rel, re) {
+      const text = view.read(rel);
+      if (text === null) return null;
+      const lines = text.split('\n');
+      const flags = re.flags.replace('g', '');
+      const single = new RegExp(re.source, flags);
+      for (let i = 0; i < lines.length; i++) {
+        if (single.test(lines[i]!)) return `${norm(rel)}:${i + 1}`;
+      }
+      return null;
+    },
+  };
+  return view;
+}

@@ -1,0 +1,90 @@
+/**
+ * Contracts of the detection library. Detection is plain TypeScript with no
+ * Yeoman inside: it reads a directory tree and returns facts, each with the
+ * evidence it came from ("path/to/file:line", "path/to/file", or "default").
+ */
+import type { BackingKind, BackingModel, Language, ServiceModel } from '../model/types.js';
+
+/** A detected value and where it came from. `source` is 'file:line', 'file', or 'default'. */
+export interface Fact<T> {
+  value: T;
+  source: string;
+}
+
+export const fact = <T>(value: T, source: string): Fact<T> => ({ value, source });
+export const byDefault = <T>(value: T): Fact<T> => ({ value, source: 'default' });
+
+/**
+ * What a language detector knows about one service folder. Fields it cannot
+ * determine are left undefined; the orchestrator fills the rest (ports, env,
+ * health, backing services) by scanning `sourceFiles`.
+ */
+export interface LanguageFacts {
+  language: Language;
+  languageVersion: Fact<string>;
+  framework?: Fact<string | null>;
+  packageManager?: Fact<string | null>;
+  lockfile?: Fact<string | null>;
+  start?: Fact<string[]>;
+  build?: Fact<string | null>;
+  entry?: Fact<string | null>;
+  outputDir?: Fact<string | null>;
+  /** Port from manifests or framework conventions (code scanning may override with a stronger source). */
+  port?: Fact<number | null>;
+  /** Health path known from the framework (e.g. Spring actuator), if any. */
+  healthPath?: Fact<string | null>;
+  /** Names of declared dependencies (npm packages, PyPI names, Go modules, Maven artifactIds, gems...). */
+  dependencies: string[];
+  /** Files (relative to the repository root, POSIX) whose text the cross-cutting scanners read. */
+  sourceFiles: string[];
+  /** True when the folder looks like a library (nothing runnable): it is not made a service. */
+  library?: boolean;
+  /** True when the code is a background worker (no HTTP server). */
+  worker?: boolean;
+}
+
+/** Read-only view of a repository used by every detector. Paths are POSIX and relative to the root. */
+export interface RepoView {
+  root: string;
+  exists(rel: string): boolean;
+  isDir(rel: string): boolean;
+  /** File text, or null when missing/unreadable/binary/too large. */
+  read(rel: string): string | null;
+  /** Entries of a folder (names only), [] when missing. */
+  list(rel: string): string[];
+  /** Files below a folder (relative to the root), skipping vendored/dependency/build folders. */
+  walk(rel: string, opts?: { maxDepth?: number; extensions?: string[] }): string[];
+  /** 'file:line' of the first line matching `re` in `rel`, or null. */
+  locate(rel: string, re: RegExp): string | null;
+}
+
+export interface LanguageDetector {
+  language: Language;
+  /** True when `dir` (relative to the root) is a folder of this language (a manifest or source is there). */
+  matches(repo: RepoView, dir: string): boolean;
+  detect(repo: RepoView, dir: string): LanguageFacts;
+}
+
+/** A service as detection reports it: the model's fields plus where each value came from. */
+export interface DetectedService extends ServiceModel {
+  evidence: Record<string, string>;
+}
+
+export interface DetectedBacking extends BackingModel {
+  /** Services that use it (derived from their dependsOn). */
+  usedBy: string[];
+  evidence: Record<string, string>;
+}
+
+export interface Detection {
+  schemaVersion: number;
+  name: string;
+  registry: string;
+  services: Record<string, DetectedService>;
+  backing: Record<string, DetectedBacking>;
+  evidence: Record<string, string>;
+  /** Things detection noticed but could not settle (shown to the user). */
+  warnings: string[];
+}
+
+export type { BackingKind };

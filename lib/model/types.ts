@@ -1,0 +1,96 @@
+/**
+ * The stack model: the one typed description of the application that every
+ * generated artifact is rendered from. It is persisted in `.yo-rc.json` under
+ * the key `generator-containerize`. Values that can be derived from it (image
+ * names, the container user id, ...) are computed in `derive.ts`, never stored.
+ *
+ * Changing this shape means bumping SCHEMA_VERSION and adding a step to
+ * `migrate.ts`.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+export const LANGUAGES = ['node', 'python', 'go', 'java', 'ruby', 'php', 'dotnet', 'rust', 'static'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const BACKING_KINDS = [
+  'redis',
+  'postgres',
+  'mysql',
+  'mariadb',
+  'mongodb',
+  'rabbitmq',
+  'kafka',
+  'memcached',
+  'elasticsearch',
+  'nats',
+] as const;
+export type BackingKind = (typeof BACKING_KINDS)[number];
+
+/** One environment variable a service reads. */
+export interface EnvVar {
+  /** Default value for local runs (Compose, .env.example); null when unknown or secret. */
+  value: string | null;
+  /** A password, token or key: never written literally into compose.yaml, images or values.yaml. */
+  secret: boolean;
+}
+
+/** One component of the application that we build an image for. */
+export interface ServiceModel {
+  /** Folder of the service, POSIX, relative to the repository root ('.' for the root). */
+  path: string;
+  language: Language;
+  /** Major or major.minor version of the language runtime, e.g. '22', '3.12', '1.23', '21'. */
+  languageVersion: string;
+  /** Web or build framework (express, next, flask, spring-boot, ...) or null. */
+  framework: string | null;
+  /** npm | yarn | pnpm | pip | poetry | uv | pipenv | go | maven | gradle | bundler | composer | dotnet | cargo | null */
+  packageManager: string | null;
+  /** Lockfile the dependency install must honour, relative to the service path, or null. */
+  lockfile: string | null;
+  /** Port the service listens on inside the container; null for a worker. */
+  port: number | null;
+  /** Exec-form start command, run in the service folder inside the image. */
+  start: string[];
+  /** Build command run in the build stage (e.g. 'npm run build'), or null when there is none. */
+  build: string | null;
+  /** HTTP path that answers 2xx when the service is healthy, or null (probes fall back to TCP). */
+  healthPath: string | null;
+  /** Reachable from outside the stack (published in Compose, exposed by Ingress). */
+  public: boolean;
+  /** Environment variables the code reads, keyed by name. */
+  env: Record<string, EnvVar>;
+  /** Services and backing services this one calls (names in this model). */
+  dependsOn: string[];
+  /**
+   * Language-specific entry: main file, module, package or project, e.g. 'server.js',
+   * 'app:app', './cmd/worker', 'Api.csproj', a binary name; null when not needed.
+   */
+  entry: string | null;
+  /** Folder a static build writes (relative to the service path), or null. */
+  outputDir: string | null;
+  /** Path of a Dockerfile the user already has (kept and used), or null to generate one. */
+  dockerfile: string | null;
+}
+
+/** A stateful dependency (database, cache, broker) the app uses but does not build. */
+export interface BackingModel {
+  kind: BackingKind;
+  /** Image version (tag), e.g. '7' for redis, '16' for postgres. */
+  version: string;
+}
+
+export interface StackModel {
+  schemaVersion: number;
+  /** Application name, a DNS-1123 label: chart name, Compose project, namespace prefix. */
+  name: string;
+  /** Image name prefix, registry-neutral, e.g. 'ghcr.io/acme' or 'registry.example.com/team'. */
+  registry: string;
+  /** Keyed by service name; the name is the hostname other services use. */
+  services: Record<string, ServiceModel>;
+  /** Keyed by the hostname the code uses (e.g. 'redis'). */
+  backing: Record<string, BackingModel>;
+}
+
+/** Key under which the model lives in .yo-rc.json (the package name). */
+export const CONFIG_KEY = 'generator-containerize';
