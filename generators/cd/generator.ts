@@ -1,0 +1,20 @@
+/**
+ * `yo containerize:cd`: run-loop priorities come from StageGenerator; this
+ * stage's files are declared in ./files.ts.
+ */
+import { StageGenerator } from '../../lib/generator/stage.js';
+import type { StackModel } from '../../lib/model/types.js';
+import { files } from './files.js';
+
+export default class CdGenerator extends StageGenerator {
+  readonly stage = 'cd';
+
+  constructor(args: string[], options: any) {
+    super(args, options);
+    this.description = 'Writes the GitHub Actions deployment pipeline to staging/QA using the built images.';
+  }
+
+  render(model: StackModel) {
+    return files(model);
+  }
+}

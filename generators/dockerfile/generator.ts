@@ -1,0 +1,20 @@
+/**
+ * `yo containerize:dockerfile`: run-loop priorities come from StageGenerator; this
+ * stage's files are declared in ./files.ts.
+ */
+import { StageGenerator } from '../../lib/generator/stage.js';
+import type { StackModel } from '../../lib/model/types.js';
+import { files } from './files.js';
+
+export default class DockerfileGenerator extends StageGenerator {
+  readonly stage = 'dockerfile';
+
+  constructor(args: string[], options: any) {
+    super(args, options);
+    this.description = 'Writes <service>/Dockerfile and <service>/.dockerignore for every service in the stack model:';
+  }
+
+  render(model: StackModel) {
+    return files(model);
+  }
+}

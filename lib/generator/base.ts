@@ -1,0 +1,171 @@
+/**
+ * The base of every containerize generator. It owns the first stages of the
+ * pipeline, detect → model, for whichever generator is the root of a run
+ * (`app`, or a stage run on its own), and the last one, write, for all.
+ *
+ *   initializing  read .yo-rc.json (clear error if broken), detect the app if no model is stored
+ *   prompting     ask only what is neither stored, given by flags/answers, nor settled by detection
+ *   configuring   merge the layers, validate the whole model, store it in .yo-rc.json
+ *   writing       (each stage) render its files from the model, validate them, write them
+ *   end           (root) print what was written
+ *
+ * Composed stages read the model back from .yo-rc.json in `writing`: the
+ * stored config is the hand-off, so a stage run alone and a stage composed by
+ * `app` render from exactly the same thing.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import Generator from 'yeoman-generator';
+import { detectStack } from '../detect/stack.js';
+import type { Detection } from '../detect/types.js';
+import { migrate, ConfigError } from '../model/migrate.js';
+import { canonical, mergeLayers, readAnswersFile, setsToLayer, type Layer } from '../model/merge.js';
+import { assertModel } from '../model/validate.js';
+import { CONFIG_KEY, type StackModel } from '../model/types.js';
+import { buildQuestions, applyAnswers } from '../model/questions.js';
+import { validateOutputs } from '../validate/outputs.js';
+import type { OutputFile } from '../render/types.js';
+import { runLog, writeOutputs, formatSummary } from '../write/writer.js';
+import { formatDetection } from '../detect/report.js';
+
+export interface ContainerizeOptions {
+  yes?: boolean;
+  answers?: string;
+  set?: string[];
+  name?: string;
+  registry?: string;
+  askAnswered?: boolean;
+  /** Set by `app` when it composes a stage: the stage reads the model `app` stored. */
+  composed?: boolean;
+}
+
+const toList = (v: unknown): string[] => (v === undefined ? [] : ([] as unknown[]).concat(v).map(String));
+
+export abstract class ContainerizeGenerator extends Generator<Record<string, any>, ContainerizeOptions & Record<string, any> & Generator['options']> {
+  /** The run's model once configured (root) or loaded (composed stage). */
+  protected model?: StackModel;
+  protected detection?: Detection;
+  protected stored?: StackModel;
+  /** Layers: what detection found, then what the user settled (stored config, answers file, flags), lowest first. */
+  protected detected: Layer = {};
+  protected answered: Layer[] = [];
+  protected promptLayer: Layer = {};
+
+  constructor(args: string[], options: any, features?: any) {
+    super(args, options, { inheritTasks: true, ...features });
+    this.option('yes', { type: Boolean, alias: 'y', description: 'Accept every detected or default value; fail if something required cannot be determined' });
+    this.option('answers', { type: String, description: 'YAML or JSON file of answers, shaped like the generator-containerize entry of .yo-rc.json' });
+    this.option('set', {
+      type: toList as any,
+      description: 'Set one model value, repeatable: --set web.port=3000 --set registry=ghcr.io/acme --set backing.redis.version=7',
+    });
+    this.option('name', { type: String, description: 'Application name (a DNS-1123 label): chart name, Compose project, image prefix' });
+    this.option('registry', { type: String, description: 'Image registry and namespace, e.g. ghcr.io/acme (images are <registry>/<name>-<service>)' });
+    this.option('composed', { type: Boolean, hide: true, description: 'internal: set by app when composing stages' });
+  }
+
+  /** True when this generator acquires the model itself (it was not composed by `app`). */
+  protected get isRoot(): boolean {
+    return !this.options.composed;
+  }
+
+  // ---- detect ---------------------------------------------------------------
+
+  /** Read and migrate the stored model; a malformed .yo-rc.json is a clear error, before anything is written. */
+  protected readStoredModel(): StackModel | undefined {
+    const file = join(this.destinationRoot(), '.yo-rc.json');
+    if (!existsSync(file)) return undefined;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(
+        `${file} is not valid JSON (${(error as Error).message}). Fix or delete it; nothing was written.`,
+      );
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${file} must hold a JSON object; nothing was written.`);
+    const entry = (raw as Record<string, unknown>)[CONFIG_KEY];
+    if (entry === undefined) return undefined;
+    return migrate(entry, file);
+  }
+
+  protected acquireInitializing(): void {
+    const root = this.destinationRoot();
+    this.stored = this.readStoredModel();
+    if (!this.stored) {
+      this.log.info(`Detecting the application in ${root} ...`);
+      const detection = detectStack(root);
+      this.detection = detection;
+      this.log(formatDetection(detection));
+    }
+    this.detected = this.detectedLayer();
+    this.answered = [(this.stored ?? {}) as unknown as Layer, ...this.userLayers()];
+  }
+
+  /** What the user said on this run, lowest priority first: --answers FILE, --set, named flags. */
+  protected userLayers(): Layer[] {
+    const flagLayer: Layer = {};
+    if (this.options.name !== undefined) flagLayer.name = this.options.name;
+    if (this.options.registry !== undefined) flagLayer.registry = this.options.registry;
+    const answersLayer = this.options.answers ? readAnswersFile(join(this.env.cwd ?? this.destinationRoot(), this.options.answers)) : {};
+    return [answersLayer, setsToLayer(toList(this.options.set)), flagLayer];
+  }
+
+  protected detectedLayer(): Layer {
+    if (!this.detection) return {};
+    const { services, backing, name, registry, schemaVersion } = this.detection;
+    const strip = <T extends { evidence: unknown }>(m: Record<string, T>) =>
+      Object.fromEntries(Object.entries(m).map(([k, { evidence: _e, ...rest }]) => [k, 'usedBy' in rest ? (({ usedBy: _u, ...r }) => r)(rest as any) : rest]));
+    return { schemaVersion, name, registry, services: strip(services), backing: strip(backing) };
+  }
+
+  /** The layers merged so far (before prompts): what a question's default and "answered" test read. */
+  protected mergedSoFar(): Layer {
+    return mergeLayers(this.detected, ...this.answered);
+  }
+
+  // ---- model ------------------------------------------------------------------
+
+  protected async acquirePrompting(): Promise<void> {
+    const answeredLayer = mergeLayers(...this.answered);
+    const questions = buildQuestions({
+      merged: this.mergedSoFar(),
+      answered: answeredLayer,
+      detection: this.detection,
+      askAnswered: Boolean(this.options.askAnswered),
+    });
+    if (this.options.yes || questions.length === 0) return;
+    const answers = await this.prompt(questions as any);
+    this.promptLayer = applyAnswers(answers as Record<string, unknown>, this.mergedSoFar());
+  }
+
+  protected acquireConfiguring(): void {
+    const merged = mergeLayers(this.detected, ...this.answered, this.promptLayer) as unknown as StackModel;
+    const model = canonical(assertModel(migrate(merged, 'the merged answers'), this.destinationRoot()));
+    this.config.set(model as unknown as Record<string, unknown>);
+    this.model = model;
+  }
+
+  // ---- render → validate → write -------------------------------------------
+
+  /** The model this run renders from: the stored config (app stored it in configuring). */
+  protected loadModel(): StackModel {
+    if (this.model) return this.model;
+    const entry = this.config.getAll();
+    if (!entry || Object.keys(entry).length === 0)
+      throw new ConfigError('No stack model in .yo-rc.json: run `yo containerize` (or `containerize`) first.');
+    this.model = canonical(assertModel(migrate(entry, '.yo-rc.json'), this.destinationRoot()));
+    return this.model;
+  }
+
+  /** Validate rendered files, then hand them to the writer (through this.fs, so the conflicter sees them). */
+  protected writeStage(stage: string, files: OutputFile[]): void {
+    validateOutputs(files);
+    writeOutputs(this, stage, files);
+  }
+
+  protected printSummary(): void {
+    const log = runLog(this.env);
+    this.log(formatSummary(log, (p) => relative(process.cwd(), join(this.destinationRoot(), p)) || '.'));
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The questions, as data. Each question fills one model field and is also a
+ * flag: `--name`, `--registry`, or `--set <service>.<field>=<value>` for a
+ * service field. A question is asked only when its field is neither answered
+ * (stored in .yo-rc.json, given in --answers/--set/flags) nor settled by
+ * detection with real evidence; `--ask-answered` asks them all again with the
+ * current values as defaults. `--yes` asks nothing.
+ */
+import type { Detection } from '../detect/types.js';
+import { kinds } from './kinds.js';
+import { splitCommand, type Layer } from './merge.js';
+
+export interface Question {
+  type: 'input' | 'confirm' | 'checkbox';
+  name: string;
+  message: string;
+  default?: unknown;
+  choices?: { name: string; value: string; checked: boolean }[];
+  validate?: (input: unknown) => true | string;
+  /** How the answer lands in the model. */
+  field: string;
+}
+
+interface Context {
+  merged: Layer;
+  answered: Layer;
+  detection?: Detection;
+  askAnswered: boolean;
+}
+
+type Svc = Record<string, unknown>;
+const services = (l: Layer): Record<string, Svc> => (l.services ?? {}) as Record<string, Svc>;
+const asValidate = (check: (v: unknown) => string | null) => (input: unknown) => check(input) ?? true;
+
+/** A detected value is settled when it came from a file, not from a default or a guess. */
+function settled(ctx: Context, service: string, field: string): boolean {
+  const source = ctx.detection?.services[service]?.evidence[field];
+  return source !== undefined && source !== 'default' && source !== 'unknown';
+}
+
+const isAnswered = (ctx: Context, service: string, field: string) => services(ctx.answered)[service]?.[field] !== undefined;
+
+const parsePort = (input: unknown): number | null | string => {
+  const text = String(input ?? '').trim();
+  if (text === '' || text === 'none' || text === 'null') return null;
+  return Number.isInteger(Number(text)) ? Number(text) : text;
+};
+
+export function buildQuestions(ctx: Context): Question[] {
+  const q: Question[] = [];
+  const { merged, answered, askAnswered } = ctx;
+  if (askAnswered || answered.name === undefined)
+    q.push({
+      type: 'input',
+      name: 'name',
+      field: 'name',
+      message: 'Application name (chart name, Compose project):',
+      default: merged.name,
+      validate: asValidate(kinds.dnsLabel),
+    });
+  if (askAnswered || answered.registry === undefined)
+    q.push({
+      type: 'input',
+      name: 'registry',
+      field: 'registry',
+      message: 'Image registry and namespace (images are <registry>/<name>-<service>):',
+      default: merged.registry,
+      validate: asValidate(kinds.imagePrefix),
+    });
+
+  const all = services(merged);
+  const names = Object.keys(all).sort();
+  const listening = names.filter((n) => all[n]!.port !== null && all[n]!.port !== undefined);
+  const publicAnswered = names.every((n) => isAnswered(ctx, n, 'public'));
+  if (listening.length > 0 && (askAnswered || !publicAnswered))
+    q.push({
+      type: 'checkbox',
+      name: 'public',
+      field: 'public',
+      message: 'Which services are reachable from outside (published in Compose, behind the Ingress)?',
+      choices: listening.map((n) => ({ name: `${n} (port ${all[n]!.port})`, value: n, checked: all[n]!.public === true })),
+    });
+
+  for (const name of names) {
+    const svc = all[name]!;
+    const start = (svc.start as string[] | undefined) ?? [];
+    if (askAnswered || (!isAnswered(ctx, name, 'start') && start.length === 0 && svc.language !== 'static'))
+      q.push({
+        type: 'input',
+        name: `${name}/start`,
+        field: `services.${name}.start`,
+        message: `${name}: command that starts it (e.g. node server.js):`,
+        default: start.join(' ') || undefined,
+        validate: (input) => (String(input ?? '').trim() ? true : 'a start command is required'),
+      });
+    if (askAnswered || (!isAnswered(ctx, name, 'port') && !settled(ctx, name, 'port')))
+      q.push({
+        type: 'input',
+        name: `${name}/port`,
+        field: `services.${name}.port`,
+        message: `${name}: port it listens on (empty for a worker with no port):`,
+        default: svc.port === null || svc.port === undefined ? '' : String(svc.port),
+        validate: asValidate((v) => kinds.optionalPort(parsePort(v))),
+      });
+    if (askAnswered)
+      q.push(
+        {
+          type: 'input',
+          name: `${name}/languageVersion`,
+          field: `services.${name}.languageVersion`,
+          message: `${name}: ${svc.language} version:`,
+          default: svc.languageVersion,
+          validate: asValidate(kinds.version),
+        },
+        {
+          type: 'input',
+          name: `${name}/healthPath`,
+          field: `services.${name}.healthPath`,
+          message: `${name}: HTTP health path (empty for a TCP check):`,
+          default: svc.healthPath ?? '',
+          validate: asValidate((v) => kinds.httpPath(String(v ?? '').trim() || null)),
+        },
+      );
+  }
+  return q;
+}
+
+/** Turn prompt answers into a model layer. */
+export function applyAnswers(answers: Record<string, unknown>, merged: Layer): Layer {
+  const layer: Layer = { services: {} };
+  const svcLayer = layer.services as Record<string, Svc>;
+  const touch = (name: string) => (svcLayer[name] ??= {});
+  for (const [key, value] of Object.entries(answers)) {
+    if (key === 'name' || key === 'registry') layer[key] = String(value).trim();
+    else if (key === 'public') {
+      const chosen = new Set(value as string[]);
+      for (const [name, svc] of Object.entries(services(merged))) {
+        if (svc.port !== null && svc.port !== undefined) touch(name).public = chosen.has(name);
+      }
+    } else {
+      const [name, field] = key.split('/') as [string, string];
+      const text = String(value ?? '').trim();
+      if (field === 'start') touch(name).start = splitCommand(text);
+      else if (field === 'port') touch(name).port = parsePort(text);
+      else if (field === 'healthPath') touch(name).healthPath = text || null;
+      else touch(name)[field] = text;
+    }
+  }
+  return layer;
+}

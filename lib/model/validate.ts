@@ -1,0 +1,103 @@
+/**
+ * Whole-model validation, run after detection, stored config, answers files,
+ * flags and prompts are merged. It reports every problem at once, each naming
+ * the field, so a CI user can fix them in one go.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { existingDir, kinds } from './kinds.js';
+import { BACKING_KINDS, LANGUAGES, SCHEMA_VERSION, type StackModel } from './types.js';
+
+export class ModelError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The stack model is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ModelError';
+  }
+}
+
+/** Fields every service must have, with the kind that checks each. */
+const SERVICE_FIELDS = {
+  language: (v: unknown) => (LANGUAGES.includes(v as never) ? null : `${JSON.stringify(v)} is not one of ${LANGUAGES.join(', ')}`),
+  languageVersion: kinds.version,
+  port: kinds.optionalPort,
+  start: kinds.command,
+  healthPath: kinds.httpPath,
+  public: (v: unknown) => (typeof v === 'boolean' ? null : 'must be true or false'),
+  framework: (v: unknown) => (v === null || (typeof v === 'string' && v !== '') ? null : 'must be a name or null'),
+  packageManager: (v: unknown) => (v === null || (typeof v === 'string' && v !== '') ? null : 'must be a name or null'),
+  build: (v: unknown) => (v === null || (typeof v === 'string' && v !== '') ? null : 'must be a command or null'),
+} as const;
+
+/**
+ * Check a merged model. `root` is the repository folder, used to check that
+ * service paths exist. Returns the problems; empty means valid.
+ */
+export function checkModel(model: StackModel, root: string): string[] {
+  const problems: string[] = [];
+  const add = (where: string, msg: string | null) => {
+    if (msg) problems.push(`${where} ${msg}`);
+  };
+
+  if (model.schemaVersion !== SCHEMA_VERSION) add('schemaVersion', `is ${model.schemaVersion}, expected ${SCHEMA_VERSION}`);
+  add('name', kinds.dnsLabel(model.name));
+  add('registry', kinds.imagePrefix(model.registry));
+
+  const services = model.services ?? {};
+  const backing = model.backing ?? {};
+  const names = Object.keys(services);
+  if (names.length === 0) problems.push('services: there is no service to containerize (none detected and none given)');
+
+  for (const [name, svc] of Object.entries(services)) {
+    const at = `services.${name}`;
+    add(at, kinds.dnsLabel(name));
+    if (name in backing) add(at, `has the same name as a backing service; hostnames must be unique`);
+    add(`${at}.path`, existingDir(root, svc.path));
+    for (const [field, check] of Object.entries(SERVICE_FIELDS)) {
+      add(`${at}.${field}`, check((svc as unknown as Record<string, unknown>)[field]));
+    }
+    if (Array.isArray(svc.start) && svc.start.length === 0 && svc.language !== 'static')
+      add(`${at}.start`, `is unknown: give the command that starts the service (e.g. --set ${name}.start="node server.js")`);
+    if (svc.port === null && svc.public) add(`${at}.public`, 'is true but the service has no port (a worker cannot be public)');
+    if (svc.port === null && svc.healthPath) add(`${at}.healthPath`, 'is set but the service has no port');
+    for (const [envName, env] of Object.entries(svc.env ?? {})) {
+      add(`${at}.env`, kinds.envName(envName));
+      if (env.secret && env.value !== null) add(`${at}.env.${envName}`, 'is a secret and must not have a value in the model');
+    }
+    for (const dep of svc.dependsOn ?? []) {
+      if (dep === name) add(`${at}.dependsOn`, 'names the service itself');
+      else if (!(dep in services) && !(dep in backing))
+        add(`${at}.dependsOn`, `names "${dep}", which is neither a service nor a backing service`);
+    }
+    if (svc.dockerfile && !existsSync(join(root, svc.dockerfile))) add(`${at}.dockerfile`, `"${svc.dockerfile}" does not exist`);
+  }
+
+  // Public services are published on the same host port as their container port: they must not clash.
+  const published = new Map<number, string>();
+  for (const [name, svc] of Object.entries(services)) {
+    if (!svc.public || svc.port === null) continue;
+    const other = published.get(svc.port);
+    if (other) add(`services.${name}.port`, `${svc.port} clashes with public service "${other}" (both would be published on that host port)`);
+    else published.set(svc.port, name);
+  }
+
+  const paths = new Map<string, string>();
+  for (const [name, svc] of Object.entries(services)) {
+    const other = paths.get(svc.path);
+    if (other) add(`services.${name}.path`, `"${svc.path}" is also the path of "${other}"`);
+    else paths.set(svc.path, name);
+  }
+
+  for (const [name, b] of Object.entries(backing)) {
+    const at = `backing.${name}`;
+    add(at, kinds.dnsLabel(name));
+    if (!BACKING_KINDS.includes(b.kind)) add(`${at}.kind`, `${JSON.stringify(b.kind)} is not one of ${BACKING_KINDS.join(', ')}`);
+    add(`${at}.version`, kinds.version(b.version));
+  }
+  return problems;
+}
+
+export function assertModel(model: StackModel, root: string): StackModel {
+  const problems = checkModel(model, root);
+  if (problems.length) throw new ModelError(problems);
+  return model;
+}

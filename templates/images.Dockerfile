@@ -1,0 +1,36 @@
+# Image pins of generator-containerize, in a file Dependabot understands
+# (package-ecosystem: docker). The generator reads these lines at run time:
+# the stage name after AS is the key; for language images the leading version
+# of the tag (22 in 22-bookworm-slim) is replaced by the detected version.
+# Templates never hard-code a version. This file is never built.
+
+# Language build and runtime images (official, Debian bookworm based).
+FROM node:22-bookworm-slim AS node
+FROM python:3.12-slim-bookworm AS python
+FROM golang:1.23-bookworm AS go
+FROM debian:bookworm-slim AS debian
+FROM maven:3.9-eclipse-temurin-21 AS maven
+FROM gradle:8.10-jdk21 AS gradle
+FROM eclipse-temurin:21-jre AS java
+FROM ruby:3.3-slim-bookworm AS ruby
+FROM php:8.3-apache-bookworm AS php
+FROM composer:2 AS composer
+FROM mcr.microsoft.com/dotnet/sdk:8.0-bookworm-slim AS dotnet-sdk
+FROM mcr.microsoft.com/dotnet/aspnet:8.0-bookworm-slim AS dotnet
+FROM rust:1.83-slim-bookworm AS rust
+FROM nginxinc/nginx-unprivileged:1.27-bookworm AS nginx
+
+# Backing services (Compose and in-cluster StatefulSets).
+FROM redis:7-bookworm AS redis
+FROM postgres:16-bookworm AS postgres
+FROM mysql:8.0 AS mysql
+FROM mariadb:11 AS mariadb
+FROM mongo:7 AS mongodb
+FROM rabbitmq:3-management AS rabbitmq
+FROM apache/kafka:3.7.0 AS kafka
+FROM memcached:1.6-bookworm AS memcached
+FROM docker.elastic.co/elasticsearch/elasticsearch:8.15.0 AS elasticsearch
+FROM nats:2 AS nats
+
+# Small utility images (the Helm chart's test hook: wget and nc).
+FROM busybox:1.37 AS busybox

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kinds, toDnsLabel } from '../../lib/model/kinds.js';
+import { canonical, mergeLayers, readAnswersFile, setsToLayer, splitCommand } from '../../lib/model/merge.js';
+import { ConfigError, migrate } from '../../lib/model/migrate.js';
+import { checkModel } from '../../lib/model/validate.js';
+import { buildQuestions, applyAnswers } from '../../lib/model/questions.js';
+import type { StackModel } from '../../lib/model/types.js';
+
+const svc = (over: Record<string, unknown> = {}) => ({
+  path: 'web',
+  language: 'node',
+  languageVersion: '22',
+  framework: 'express',
+  packageManager: 'npm',
+  lockfile: 'package-lock.json',
+  port: 3000,
+  start: ['node', 'server.js'],
+  build: null,
+  healthPath: '/healthz',
+  public: true,
+  env: {},
+  dependsOn: [],
+  entry: 'server.js',
+  outputDir: null,
+  dockerfile: null,
+  ...over,
+});
+
+function repoWith(...dirs: string[]): string {
+  const root = mkdtempSync(join(tmpdir(), 'model-'));
+  for (const d of dirs) mkdirSync(join(root, d), { recursive: true });
+  return root;
+}
+
+const model = (over: Partial<StackModel> = {}): StackModel =>
+  ({ schemaVersion: 1, name: 'shop', registry: 'ghcr.io/acme', services: { web: svc() }, backing: {}, ...over }) as StackModel;
+
+describe('value kinds', () => {
+  it('accepts and rejects DNS-1123 labels', () => {
+    assert.equal(kinds.dnsLabel('web-2'), null);
+    for (const bad of ['Web', 'web_2', '-web', 'web-', '', 'a'.repeat(64)]) assert.ok(kinds.dnsLabel(bad), bad);
+  });
+  it('accepts ports 1-65535 only', () => {
+    assert.equal(kinds.port(1), null);
+    assert.equal(kinds.port(65535), null);
+    for (const bad of [0, 65536, 80.5, '80', null]) assert.ok(kinds.port(bad), String(bad));
+    assert.equal(kinds.optionalPort(null), null);
+  });
+  it('accepts registry prefixes and rejects references with tags or upper case', () => {
+    for (const ok of ['ghcr.io/acme', 'localhost/shop', 'registry.example.com:5000/team/sub', 'docker.io/user']) assert.equal(kinds.imagePrefix(ok), null, ok);
+    for (const bad of ['GHCR.io/acme', 'ghcr.io/acme:tag', 'ghcr.io/acme/', 'https://ghcr.io/acme']) assert.ok(kinds.imagePrefix(bad), bad);
+  });
+  it('keeps paths inside the repository', () => {
+    assert.equal(kinds.relPath('services/web'), null);
+    for (const bad of ['/abs', '../up', 'a/../../b', 'a\\b', '']) assert.ok(kinds.relPath(bad), bad);
+  });
+  it('turns any name into a DNS label', () => {
+    assert.equal(toDnsLabel('@acme/Web_UI'), 'web-ui');
+    assert.equal(toDnsLabel('___'), 'app');
+  });
+});
+
+describe('merging answers', () => {
+  it('merges deeply, replaces arrays, and removes a service set to null', () => {
+    const merged = mergeLayers(
+      { services: { web: { port: 3000, start: ['a'] }, old: { port: 1 } } },
+      { services: { web: { start: ['b', 'c'] }, old: null } },
+    );
+    assert.deepEqual(merged, { services: { web: { port: 3000, start: ['b', 'c'] } } });
+  });
+  it('parses --set paths and coerces values by field', () => {
+    assert.deepEqual(
+      setsToLayer(['web.port=8080', 'web.public=false', 'web.start=node "my server.js"', 'worker.port=null', 'backing.redis.version=7', 'registry=ghcr.io/x', 'web.dependsOn=api,redis']),
+      {
+        services: { web: { port: 8080, public: false, start: ['node', 'my server.js'], dependsOn: ['api', 'redis'] }, worker: { port: null } },
+        backing: { redis: { version: '7' } },
+        registry: 'ghcr.io/x',
+      },
+    );
+    assert.throws(() => setsToLayer(['web.port']), /must look like <path>=<value>/);
+  });
+  it('splits commands honouring quotes', () => {
+    assert.deepEqual(splitCommand(`gunicorn -b '0.0.0.0:8000' "app:create_app()"`), ['gunicorn', '-b', '0.0.0.0:8000', 'app:create_app()']);
+  });
+  it('reads answers files, including a whole .yo-rc.json, and reports bad ones clearly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'answers-'));
+    writeFileSync(join(dir, 'a.yaml'), 'services:\n  web:\n    start: node server.js\n');
+    assert.deepEqual(readAnswersFile(join(dir, 'a.yaml')), { services: { web: { start: ['node', 'server.js'] } } });
+    writeFileSync(join(dir, 'rc.json'), JSON.stringify({ 'generator-containerize': { name: 'x' } }));
+    assert.deepEqual(readAnswersFile(join(dir, 'rc.json')), { name: 'x' });
+    writeFileSync(join(dir, 'bad.yaml'), 'services: [\n');
+    assert.throws(() => readAnswersFile(join(dir, 'bad.yaml')), /not valid YAML or JSON/);
+    writeFileSync(join(dir, 'list.yaml'), '- a\n');
+    assert.throws(() => readAnswersFile(join(dir, 'list.yaml')), /must hold a mapping/);
+  });
+  it('gives the stored model a stable key order', () => {
+    const m = model({ services: { web: svc(), api: svc({ path: 'api', public: false }) }, backing: { redis: { kind: 'redis', version: '7' } } });
+    const shuffled = JSON.parse(JSON.stringify(m));
+    shuffled.services = { web: Object.fromEntries(Object.entries(shuffled.services.web).reverse()), api: shuffled.services.api };
+    assert.equal(JSON.stringify(canonical(shuffled)), JSON.stringify(canonical(m)));
+    assert.deepEqual(Object.keys(canonical(m).services), ['api', 'web']);
+  });
+});
+
+describe('migration', () => {
+  it('upgrades an unversioned config to the current version', () => {
+    assert.equal(migrate({ name: 'x', services: {} }).schemaVersion, 1);
+  });
+  it('refuses newer, non-numeric and non-object configs', () => {
+    assert.throws(() => migrate({ schemaVersion: 2 }), ConfigError);
+    assert.throws(() => migrate({ schemaVersion: 'one' }), /not a whole number/);
+    assert.throws(() => migrate([]), /must be an object/);
+    assert.throws(() => migrate({ services: [] }), /"services" must be an object keyed by name/);
+  });
+});
+
+describe('whole-model validation', () => {
+  it('accepts a valid model', () => {
+    assert.deepEqual(checkModel(model(), repoWith('web')), []);
+  });
+  it('reports every problem at once, naming each field', () => {
+    const problems = checkModel(
+      model({
+        name: 'Shop',
+        services: {
+          web: svc({ port: 70000, start: [], dependsOn: ['nope', 'web'], env: { API_TOKEN: { value: 'x', secret: true } } }),
+          api: svc({ path: 'missing', public: true, port: null }),
+        },
+      }),
+      repoWith('web'),
+    );
+    const expect = [
+      /^name "Shop" is not a DNS-1123 label/,
+      /^services\.web\.port 70000 is not a port/,
+      /^services\.web\.start is unknown/,
+      /^services\.web\.dependsOn names "nope"/,
+      /^services\.web\.dependsOn names the service itself/,
+      /^services\.web\.env\.API_TOKEN is a secret and must not have a value/,
+      /^services\.api\.path "missing" does not exist/,
+      /^services\.api\.public is true but the service has no port/,
+    ];
+    for (const re of expect) assert.ok(problems.some((p) => re.test(p)), `${re} in\n${problems.join('\n')}`);
+  });
+  it('reports clashing public ports and duplicate paths', () => {
+    const problems = checkModel(model({ services: { web: svc(), ui: svc() } }), repoWith('web'));
+    assert.ok(problems.some((p) => /3000 clashes with public service "ui"|3000 clashes with public service "web"/.test(p)));
+    assert.ok(problems.some((p) => /is also the path of/.test(p)));
+  });
+  it('requires at least one service and known backing kinds', () => {
+    const problems = checkModel(model({ services: {}, backing: { cache: { kind: 'couchdb' as never, version: '3' } } }), repoWith());
+    assert.ok(problems.some((p) => /there is no service/.test(p)));
+    assert.ok(problems.some((p) => /backing\.cache\.kind "couchdb" is not one of/.test(p)));
+  });
+});
+
+describe('questions', () => {
+  const merged = { name: 'shop', registry: 'ghcr.io/acme', services: { web: svc(), worker: svc({ path: 'worker', port: null, public: false, start: [] }) } };
+  it('asks what is neither answered nor detected with evidence', () => {
+    const detection = {
+      services: { web: { evidence: { port: 'web/server.js:9' } }, worker: { evidence: { port: 'default' } } },
+    } as never;
+    const names = buildQuestions({ merged, answered: {}, detection, askAnswered: false }).map((q) => q.name);
+    assert.deepEqual(names, ['name', 'registry', 'public', 'worker/start', 'worker/port']);
+  });
+  it('asks nothing when everything is answered, everything with --ask-answered', () => {
+    const answered = { name: 'shop', registry: 'r/x', services: { web: { public: true, port: 3000, start: ['x'] }, worker: { public: false, port: null, start: ['y'] } } };
+    const withStarts = { ...merged, services: { web: svc(), worker: svc({ path: 'worker', port: null, public: false, start: ['y'] }) } };
+    assert.deepEqual(buildQuestions({ merged: withStarts, answered, askAnswered: false }), []);
+    assert.equal(buildQuestions({ merged: withStarts, answered, askAnswered: true }).length, 3 + 2 * 4);
+  });
+  it('turns answers into a model layer', () => {
+    assert.deepEqual(applyAnswers({ name: ' shop ', public: [], 'worker/port': '', 'worker/start': 'go run .', 'web/healthPath': '' }, merged), {
+      name: 'shop',
+      services: { web: { public: false, healthPath: null }, worker: { port: null, start: ['go', 'run', '.'] } },
+    });
+  });
+});
