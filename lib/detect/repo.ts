@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RepoView } from './types.js';
 
-/** Folders never scanned: VCS data, dependencies, build output, caches, virtualenvs. */
+/** Folders never scanned: VCS data, dependencies, caches, virtualenvs, editor settings. */
 export const IGNORED_DIRS = new Set([
   '.git',
   '.hg',
@@ -10,18 +10,11 @@ export const IGNORED_DIRS = new Set([
   'node_modules',
   'bower_components',
   'vendor',
-  'dist',
-  'build',
-  'out',
-  'target',
-  'bin',
-  'obj',
   '.next',
   '.nuxt',
   '.svelte-kit',
   '.venv',
   'venv',
-  'env',
   '__pycache__',
   '.pytest_cache',
   '.mypy_cache',
@@ -31,13 +24,17 @@ export const IGNORED_DIRS = new Set([
   '.vscode',
   'coverage',
   '.cache',
-  'tmp',
   '.terraform',
   '.devcontainer',
   '.github',
-  'deploy',
-  'charts',
 ]);
+
+/**
+ * Build output and tooling folders, skipped unless they sit inside a `src`
+ * tree, where the same names are ordinary packages (Java `adapter/out`, Rust
+ * `src/bin`).
+ */
+export const OUTPUT_DIRS = new Set(['dist', 'build', 'out', 'target', 'bin', 'obj', 'env', 'tmp', 'deploy', 'charts']);
 
 const MAX_FILE_BYTES = 512 * 1024;
 
@@ -85,19 +82,20 @@ export function openRepo(root: string): RepoView {
     walk(rel, opts = {}) {
       const { maxDepth = 8, extensions } = opts;
       const out: string[] = [];
-      const visit = (dir: string, depth: number) => {
+      const visit = (dir: string, depth: number, inSrc: boolean) => {
         for (const name of view.list(dir)) {
           const child = joinRel(dir, name);
           const s = stat(child);
           if (!s) continue;
           if (s.isDirectory()) {
-            if (depth < maxDepth && !IGNORED_DIRS.has(name) && !name.startsWith('.')) visit(child, depth + 1);
+            const skip = IGNORED_DIRS.has(name) || name.startsWith('.') || (!inSrc && OUTPUT_DIRS.has(name));
+            if (depth < maxDepth && !skip) visit(child, depth + 1, inSrc || name === 'src');
           } else if (s.isFile()) {
             if (!extensions || extensions.some((e) => name.endsWith(e))) out.push(child);
           }
         }
       };
-      visit(norm(rel), 0);
+      visit(norm(rel), 0, norm(rel).split('/').includes('src'));
       return out;
     },
     locate(rel, re) {

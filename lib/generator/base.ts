@@ -39,6 +39,19 @@ export interface ContainerizeOptions {
   composed?: boolean;
 }
 
+/** The parsed .yo-rc.json, undefined when absent; a clear ConfigError when it is not a JSON object. */
+function readConfigFile(file: string): Record<string, unknown> | undefined {
+  if (!existsSync(file)) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid JSON (${(error as Error).message}). Fix or delete it; nothing was written.`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${file} must hold a JSON object; nothing was written.`);
+  return raw as Record<string, unknown>;
+}
+
 const toList = (v: unknown): string[] => (v === undefined ? [] : ([] as unknown[]).concat(v).map(String));
 
 export abstract class ContainerizeGenerator extends Generator<Record<string, any>, ContainerizeOptions & Record<string, any> & Generator['options']> {
@@ -71,20 +84,22 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
 
   // ---- detect ---------------------------------------------------------------
 
+  /**
+   * Yeoman reads .yo-rc.json while constructing a generator (for `this.config`);
+   * check it first so a broken file is our clear error rather than a parser's.
+   */
+  createStorage(storePath: string, options?: any) {
+    const file = this.destinationPath(storePath);
+    if (storePath.endsWith('.yo-rc.json')) readConfigFile(file);
+    return super.createStorage(storePath, options);
+  }
+
   /** Read and migrate the stored model; a malformed .yo-rc.json is a clear error, before anything is written. */
   protected readStoredModel(): StackModel | undefined {
     const file = join(this.destinationRoot(), '.yo-rc.json');
-    if (!existsSync(file)) return undefined;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new ConfigError(
-        `${file} is not valid JSON (${(error as Error).message}). Fix or delete it; nothing was written.`,
-      );
-    }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${file} must hold a JSON object; nothing was written.`);
-    const entry = (raw as Record<string, unknown>)[CONFIG_KEY];
+    const raw = readConfigFile(file);
+    if (raw === undefined) return undefined;
+    const entry = raw[CONFIG_KEY];
     if (entry === undefined) return undefined;
     return migrate(entry, file);
   }
@@ -161,7 +176,7 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   /** Validate rendered files, then hand them to the writer (through this.fs, so the conflicter sees them). */
   protected writeStage(stage: string, files: OutputFile[]): void {
     validateOutputs(files);
-    writeOutputs(this, stage, files);
+    writeOutputs(this, stage, files, this.model);
   }
 
   protected printSummary(): void {

@@ -20,6 +20,8 @@ export interface RunLog {
   stages: string[];
   /** Files in write order. */
   entries: LogEntry[];
+  /** The model each stage rendered from (JSON), in stage order: proves the hand-off. */
+  models: string[];
 }
 
 const logs = new WeakMap<object, RunLog>();
@@ -27,7 +29,7 @@ const logs = new WeakMap<object, RunLog>();
 /** The log of one run (one Yeoman environment). */
 export function runLog(env: object): RunLog {
   let log = logs.get(env);
-  if (!log) logs.set(env, (log = { stages: [], entries: [] }));
+  if (!log) logs.set(env, (log = { stages: [], entries: [], models: [] }));
   return log;
 }
 
@@ -38,9 +40,10 @@ export interface WriteTarget {
   fs: { write(path: string, contents: string): unknown };
 }
 
-export function writeOutputs(generator: WriteTarget, stage: string, files: OutputFile[]): void {
+export function writeOutputs(generator: WriteTarget, stage: string, files: OutputFile[], model?: object): void {
   const log = runLog(generator.env);
   log.stages.push(stage);
+  log.models.push(JSON.stringify(model ?? null));
   for (const file of files) {
     const abs = join(generator.destinationRoot(), file.path);
     const before = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;

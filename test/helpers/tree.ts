@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const generatorPath = (name: string) => join(REPO_ROOT, 'generators', name, 'generator.ts');
 
+
 /** Write a tree of files below `root`. */
 export function writeTree(root: string, files: Record<string, string>): void {
   for (const [rel, content] of Object.entries(files)) {

@@ -1,0 +1,225 @@
+/**
+ * .NET (C# / F#) detector.
+ *
+ * Conventions (the Dockerfile renderer relies on them):
+ * - Build stage: `dotnet publish <Project>.csproj -c Release -o /app/publish` on the
+ *   `mcr.microsoft.com/dotnet/sdk:<languageVersion>` image; the runtime stage
+ *   (`aspnet:<v>` for ASP.NET Core, `runtime:<v>` otherwise) copies /app/publish to
+ *   its WORKDIR /app, where `start = ['dotnet', '<AssemblyName>.dll']` runs.
+ * - `entry` is the project file name, relative to the service folder.
+ * - Port: ASP.NET Core 8+ images listen on 8080 (ASPNETCORE_HTTP_PORTS); older ones on 80.
+ *   An http URL in appsettings.json (`Urls`, or Kestrel `Endpoints:*:Url`) overrides.
+ *   Properties/launchSettings.json is deliberately ignored: it only applies to
+ *   `dotnet run` on a developer machine, never to `dotnet app.dll` in a container.
+ * - Sdk="Microsoft.NET.Sdk.Web" (or a FrameworkReference to Microsoft.AspNetCore.App) →
+ *   'aspnetcore'; Sdk="Microsoft.NET.Sdk.Worker" → 'worker' (worker: true); a console
+ *   Exe is a worker with framework null; a class library or test project is a library.
+ * - A folder with a solution file and no project file is an aggregator (library: true);
+ *   its projects are services in their own folders.
+ */
+import { joinRel } from '../repo.js';
+import { byDefault, fact } from '../types.js';
+import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+
+const DEFAULT_DOTNET = '8.0';
+const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
+const PROJECT_RE = /\.(csproj|fsproj)$/;
+const SOLUTION_RE = /\.slnx?$/;
+
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const uniq = (xs: string[]): string[] => [...new Set(xs)];
+/** The parent folder of a repo-relative folder ('.' stays '.'). */
+const up = (d: string): string => (d === '.' || !d.includes('/') ? '.' : d.slice(0, d.lastIndexOf('/')));
+const parentOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '.');
+
+interface Project {
+  file: string;
+  text: string;
+  sdk: string;
+}
+
+function readProject(repo: RepoView, file: string): Project {
+  const text = (repo.read(file) ?? '').replace(/<!--[\s\S]*?-->/g, '');
+  const sdk =
+    /<Project\b[^>]*\bSdk\s*=\s*"([^"]+)"/.exec(text)?.[1] ??
+    /<Sdk\s+Name\s*=\s*"([^"]+)"/.exec(text)?.[1] ??
+    /<Import\b[^>]*\bSdk\s*=\s*"([^"]+)"/.exec(text)?.[1] ??
+    'Microsoft.NET.Sdk';
+  return { file, text, sdk: sdk.split('/')[0]!.trim() };
+}
+
+/** The nearest Directory.Build.props at or above `dir` (MSBuild imports the first one found). */
+function buildProps(repo: RepoView, dir: string): string | null {
+  for (let d = dir; ; d = up(d)) {
+    const f = joinRel(d, 'Directory.Build.props');
+    if (repo.exists(f)) return f;
+    if (d === '.') return null;
+  }
+}
+
+/** A property from the project, then Directory.Build.props, with $(Other) references resolved. Source: 'file:line'. */
+function property(repo: RepoView, project: Project, props: string | null, name: string, depth = 0): { value: string; source: string } | null {
+  const re = new RegExp(`<${esc(name)}(?:\\s[^>]*)?>\\s*([^<]*?)\\s*</${esc(name)}>`);
+  for (const [file, text] of [[project.file, project.text], [props, props ? repo.read(props) : null]] as const) {
+    if (!file || !text) continue;
+    const m = re.exec(text.replace(/<!--[\s\S]*?-->/g, ''));
+    if (!m) continue;
+    const ref = /^\$\(([\w.]+)\)$/.exec(m[1]!);
+    if (ref && depth < 5) return property(repo, project, props, ref[1]!, depth + 1);
+    return { value: m[1]!, source: repo.locate(file, new RegExp(`<${esc(name)}[\\s>]`)) ?? file };
+  }
+  return null;
+}
+
+/** 'net8.0' → '8.0', 'net8.0-windows' → '8.0', 'netcoreapp3.1' → '3.1'; null for netstandard / .NET Framework. */
+function tfmVersion(tfm: string): string | null {
+  const m = /^net(?:coreapp)?(\d+)\.(\d+)/.exec(tfm.trim());
+  return m && Number(m[1]) >= 1 && Number(m[1]) < 40 ? `${m[1]}.${m[2]}` : null;
+}
+const versionKey = (v: string): number => Number(v.split('.')[0]) * 1000 + Number(v.split('.')[1]);
+
+function globalJsonVersion(repo: RepoView, dir: string): Fact<string> | null {
+  for (let d = dir; ; d = up(d)) {
+    const f = joinRel(d, 'global.json');
+    const text = repo.read(f);
+    if (text !== null) {
+      const m = /"version"\s*:\s*"(\d+)\.(\d+)/.exec(text);
+      if (m) return fact(`${m[1]}.${m[2]}`, repo.locate(f, /"version"\s*:/) ?? f);
+    }
+    if (d === '.') return null;
+  }
+}
+
+/** First http:// port in appsettings.json (`Urls` or Kestrel endpoint `Url`). */
+function appsettingsPort(repo: RepoView, dir: string): Fact<number> | null {
+  const file = joinRel(dir, 'appsettings.json');
+  const lines = (repo.read(file) ?? '').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /"Urls?"\s*:\s*"([^"]+)"/i.exec(lines[i]!);
+    if (!m) continue;
+    for (const url of m[1]!.split(';')) {
+      const p = /^http:\/\/[^/]*:(\d+)/.exec(url.trim());
+      if (p) return fact(Number(p[1]), `${file}:${i + 1}`);
+    }
+  }
+  return null;
+}
+
+function projectRank(p: Project): number {
+  if (p.sdk === 'Microsoft.NET.Sdk.Web') return 3;
+  if (p.sdk === 'Microsoft.NET.Sdk.Worker') return 2;
+  if (/<OutputType>\s*(Exe|WinExe)\s*</i.test(p.text)) return 1;
+  return 0;
+}
+
+export const dotnetDetector: LanguageDetector = {
+  language: 'dotnet',
+  matches: (repo, dir) => repo.list(dir).some((n) => (PROJECT_RE.test(n) || SOLUTION_RE.test(n)) && !repo.isDir(joinRel(dir, n))),
+  detect(repo, dir) {
+    const rel = (f: string) => joinRel(dir, f);
+    const names = repo.list(dir).filter((n) => !repo.isDir(rel(n)));
+    const extra = ENV_AND_DOCKER.map(rel).filter((f) => repo.exists(f));
+    const projects = names
+      .filter((n) => PROJECT_RE.test(n))
+      .map((n) => readProject(repo, rel(n)))
+      .sort((a, b) => projectRank(b) - projectRank(a) || a.file.localeCompare(b.file));
+
+    if (projects.length === 0) {
+      // A solution alone: an aggregator whose projects live in their own folders.
+      const sln = names.find((n) => SOLUTION_RE.test(n))!;
+      const meta = ['global.json', 'Directory.Build.props', 'Directory.Packages.props'].map(rel).filter((f) => repo.exists(f));
+      return {
+        language: 'dotnet',
+        languageVersion: globalJsonVersion(repo, dir) ?? byDefault(DEFAULT_DOTNET),
+        framework: byDefault(null),
+        packageManager: fact('dotnet', rel(sln)),
+        lockfile: byDefault(null),
+        build: byDefault(null),
+        entry: fact(sln, rel(sln)),
+        dependencies: [],
+        sourceFiles: uniq([rel(sln), ...meta, ...extra]),
+        library: true,
+      };
+    }
+
+    const project = projects[0]!;
+    const projectName = project.file.split('/').pop()!;
+    const props = buildProps(repo, dir);
+    const prop = (name: string) => property(repo, project, props, name);
+
+    // Version: TargetFramework, the highest of TargetFrameworks, then global.json.
+    let languageVersion: Fact<string> = globalJsonVersion(repo, dir) ?? byDefault(DEFAULT_DOTNET);
+    const tf = prop('TargetFramework');
+    const tfs = prop('TargetFrameworks');
+    const tfVersion = tf ? tfmVersion(tf.value) : null;
+    const tfsVersions = tfs ? tfs.value.split(';').map(tfmVersion).filter((v): v is string => v !== null) : [];
+    // A multi-targeting project must be published for one framework: the highest.
+    let publishFramework = '';
+    if (tfVersion) languageVersion = fact(tfVersion, tf!.source);
+    else if (tfsVersions.length) {
+      const highest = tfsVersions.sort((a, b) => versionKey(b) - versionKey(a))[0]!;
+      languageVersion = fact(highest, tfs!.source);
+      publishFramework = ` -f ${tfs!.value.split(';').map((t) => t.trim()).find((t) => tfmVersion(t) === highest)}`;
+    }
+
+    const sdkSource = repo.locate(project.file, new RegExp(`"${esc(project.sdk)}["/]`)) ?? project.file;
+    const aspnetRef = repo.locate(project.file, /<FrameworkReference\s+Include\s*=\s*"Microsoft\.AspNetCore\.App"/);
+    let framework: Fact<string | null> = byDefault(null);
+    if (project.sdk === 'Microsoft.NET.Sdk.Web') framework = fact('aspnetcore', sdkSource);
+    else if (project.sdk === 'Microsoft.NET.Sdk.Worker') framework = fact('worker', sdkSource);
+    else if (aspnetRef) framework = fact('aspnetcore', aspnetRef);
+
+    const packages = [...project.text.matchAll(/<PackageReference\s+[^>]*?\bInclude\s*=\s*"([^"]+)"/g)].map((m) => m[1]!);
+    const outputType = prop('OutputType');
+    const isTest =
+      /^true$/i.test(prop('IsTestProject')?.value ?? '') || packages.includes('Microsoft.NET.Test.Sdk');
+    const exe = outputType ? /^(Exe|WinExe)$/i.test(outputType.value) : project.sdk !== 'Microsoft.NET.Sdk' && project.sdk !== 'Microsoft.NET.Sdk.Razor';
+    const library = isTest || !exe;
+
+    // Source files: code of this project only (nested folders with their own project are other projects).
+    const nestedProjects = repo
+      .walk(dir, { extensions: ['.csproj', '.fsproj'] })
+      .map(parentOf)
+      .filter((d) => d !== dir && d !== '.');
+    const code = repo
+      .walk(dir, { extensions: ['.cs', '.fs'] })
+      .filter((f) => !nestedProjects.some((d) => f.startsWith(`${d}/`)));
+    const settings = names.filter((n) => /^appsettings(\.[\w-]+)?\.json$/i.test(n)).map(rel);
+    const meta = [props, ...['global.json', 'Directory.Packages.props'].map(rel)].filter((f): f is string => !!f && repo.exists(f));
+
+    const lock = rel('packages.lock.json');
+    const assembly = prop('AssemblyName');
+    const assemblyName = assembly?.value || projectName.replace(PROJECT_RE, '');
+    const facts: LanguageFacts = {
+      language: 'dotnet',
+      languageVersion,
+      framework,
+      packageManager: fact('dotnet', project.file),
+      lockfile: repo.exists(lock) ? fact('packages.lock.json', lock) : byDefault(null),
+      build: fact(`dotnet publish ${projectName} -c Release${publishFramework} -o /app/publish`, publishFramework ? tfs!.source : project.file),
+      entry: fact(projectName, project.file),
+      start: fact(['dotnet', `${assemblyName}.dll`], assembly?.source ?? project.file),
+      dependencies: uniq(packages),
+      sourceFiles: uniq([...code, project.file, ...settings, ...meta, ...extra]),
+    };
+    if (library) {
+      facts.library = true;
+      return facts;
+    }
+    if (framework.value === 'aspnetcore') {
+      const major = Number(languageVersion.value.split('.')[0]);
+      facts.port = appsettingsPort(repo, dir) ?? byDefault(major >= 8 ? 8080 : 80);
+      for (const f of code) {
+        const loc = repo.locate(f, /MapHealthChecks\s*\(\s*"[^"]+"/);
+        if (!loc) continue;
+        const line = (repo.read(f) ?? '').split('\n')[Number(loc.split(':').pop()) - 1]!;
+        facts.healthPath = fact(/MapHealthChecks\s*\(\s*"([^"]+)"/.exec(line)![1]!, loc);
+        break;
+      }
+    } else {
+      facts.worker = true;
+      facts.port = fact(null, framework.value === 'worker' ? framework.source : project.file);
+    }
+    return facts;
+  },
+};
