@@ -1,0 +1,3 @@
+module example.com/taskboard/stats
+
+go 1.22

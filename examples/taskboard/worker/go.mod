@@ -1,0 +1,3 @@
+module example.com/taskboard/worker
+
+go 1.22
