@@ -11,7 +11,7 @@ export default class CdGenerator extends StageGenerator {
 
   constructor(args: string[], options: any) {
     super(args, options);
-    this.description = 'Writes the GitHub Actions deployment pipeline to staging/QA using the built images.';
+    this.description = 'Write the GitHub Actions deployment pipeline to staging.';
   }
 
   render(model: StackModel) {

@@ -11,7 +11,7 @@ export default class CiGenerator extends StageGenerator {
 
   constructor(args: string[], options: any) {
     super(args, options);
-    this.description = 'Writes GitHub Actions workflows that build every service image (registry-neutral) and';
+    this.description = 'Write GitHub Actions workflows that build and test the images.';
   }
 
   render(model: StackModel) {

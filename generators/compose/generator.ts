@@ -11,7 +11,7 @@ export default class ComposeGenerator extends StageGenerator {
 
   constructor(args: string[], options: any) {
     super(args, options);
-    this.description = 'Writes compose.yaml at the repository root: every service and backing service of the model,';
+    this.description = 'Write compose.yaml for the whole app, backing services included.';
   }
 
   render(model: StackModel) {

@@ -11,7 +11,7 @@ import { formatDetection } from '../../lib/detect/report.js';
 
 export default class DetectGenerator extends Generator<Record<string, any>, Generator['options'] & Record<string, any>> {
   constructor(args: string[], options: any) {
-    super(args, options);
+    super(args, options, { customInstallTask: true });
     this.description = 'Print what detection finds in a repository, with evidence; writes nothing.';
     this.argument('dir', { type: String, required: false, description: 'Repository folder (default: the current folder)' });
     this.option('json', { type: Boolean, description: 'Print the detected model as JSON (with evidence) instead of a table' });

@@ -11,7 +11,7 @@ export default class DevGenerator extends StageGenerator {
 
   constructor(args: string[], options: any) {
     super(args, options);
-    this.description = 'Writes the developer loop: a dev Compose layer with source mounts and hot reload,';
+    this.description = 'Write the dev loop: hot reload in containers, devcontainer, make targets.';
   }
 
   render(model: StackModel) {

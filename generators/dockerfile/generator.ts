@@ -11,7 +11,7 @@ export default class DockerfileGenerator extends StageGenerator {
 
   constructor(args: string[], options: any) {
     super(args, options);
-    this.description = 'Writes <service>/Dockerfile and <service>/.dockerignore for every service in the stack model:';
+    this.description = 'Write a Dockerfile and .dockerignore for every service.';
   }
 
   render(model: StackModel) {

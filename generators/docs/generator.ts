@@ -11,7 +11,7 @@ export default class DocsGenerator extends StageGenerator {
 
   constructor(args: string[], options: any) {
     super(args, options);
-    this.description = 'Writes onboarding docs: what a new developer installs, how they get a dev stack,';
+    this.description = 'Write onboarding docs for the team.';
   }
 
   render(model: StackModel) {

@@ -11,7 +11,7 @@ export default class HelmGenerator extends StageGenerator {
 
   constructor(args: string[], options: any) {
     super(args, options);
-    this.description = 'Writes deploy/helm/<app>/: one chart for the whole app, a values section per service,';
+    this.description = 'Write the Helm chart for the whole app.';
   }
 
   render(model: StackModel) {

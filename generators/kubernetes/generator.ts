@@ -11,7 +11,7 @@ export default class KubernetesGenerator extends StageGenerator {
 
   constructor(args: string[], options: any) {
     super(args, options);
-    this.description = 'Writes plain Kubernetes manifests (a kustomize base and one overlay per environment)';
+    this.description = 'Write plain Kubernetes manifests (kustomize base and overlays).';
   }
 
   render(model: StackModel) {

@@ -65,7 +65,8 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   protected promptLayer: Layer = {};
 
   constructor(args: string[], options: any, features?: any) {
-    super(args, options, { inheritTasks: true, ...features });
+    // customInstallTask: we never install packages; it also silences Yeoman's npm-install notice.
+    super(args, options, { inheritTasks: true, customInstallTask: true, ...features });
     this.option('yes', { type: Boolean, alias: 'y', description: 'Accept every detected or default value; fail if something required cannot be determined' });
     this.option('answers', { type: String, description: 'YAML or JSON file of answers, shaped like the generator-containerize entry of .yo-rc.json' });
     this.option('set', {

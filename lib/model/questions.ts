@@ -71,7 +71,7 @@ export function buildQuestions(ctx: Context): Question[] {
   const all = services(merged);
   const names = Object.keys(all).sort();
   const listening = names.filter((n) => all[n]!.port !== null && all[n]!.port !== undefined);
-  const publicAnswered = names.every((n) => isAnswered(ctx, n, 'public'));
+  const publicAnswered = listening.every((n) => isAnswered(ctx, n, 'public'));
   if (listening.length > 0 && (askAnswered || !publicAnswered))
     q.push({
       type: 'checkbox',
