@@ -55,7 +55,7 @@ export function checkModel(model: StackModel, root: string): string[] {
     for (const [field, check] of Object.entries(SERVICE_FIELDS)) {
       add(`${at}.${field}`, check((svc as unknown as Record<string, unknown>)[field]));
     }
-    if (Array.isArray(svc.start) && svc.start.length === 0 && svc.language !== 'static')
+    if (Array.isArray(svc.start) && svc.start.length === 0 && svc.language !== 'static' && !svc.outputDir)
       add(`${at}.start`, `is unknown: give the command that starts the service (e.g. --set ${name}.start="node server.js")`);
     if (svc.port === null && svc.public) add(`${at}.public`, 'is true but the service has no port (a worker cannot be public)');
     if (svc.port === null && svc.healthPath) add(`${at}.healthPath`, 'is set but the service has no port');

@@ -1,0 +1,430 @@
+/**
+ * Backing services (databases, caches, brokers) a service uses. A kind is
+ * proven only by something that runs: a client library the service declares,
+ * a connection variable its code reads (REDIS_URL, PGHOST...), or a connection
+ * URL written in its code (redis://...). A name that only appears in a config
+ * or env file proves nothing (templates and examples are full of them): it
+ * becomes a warning so the user can add the service by hand.
+ *
+ * A backing service is named by the hostname the code uses to reach it
+ * (redis://cache:6379 -> 'cache'), else by its kind.
+ */
+import type { BackingKind, Language } from '../model/types.js';
+import { joinRel } from './repo.js';
+import {
+  byCode,
+  codeFiles,
+  envExampleFiles,
+  grep,
+  hostsInValue,
+  isSecretName,
+  isServiceHost,
+  manifestFiles,
+  parseEnvFile,
+  type EnvFact,
+  type EnvRead,
+} from './scan.js';
+import type { RepoView } from './types.js';
+
+/** Image tag used when nothing pins a version. */
+export const DEFAULT_VERSIONS: Record<BackingKind, string> = {
+  redis: '7',
+  postgres: '16',
+  mysql: '8.0',
+  mariadb: '11',
+  mongodb: '7',
+  rabbitmq: '3',
+  kafka: '3.7',
+  memcached: '1.6',
+  elasticsearch: '8.15',
+  nats: '2',
+};
+
+// ---- client libraries --------------------------------------------------------
+
+/**
+ * Client libraries by name, across ecosystems (npm, PyPI, Go, Maven artifactIds,
+ * gems, Composer, NuGet, crates). A name means the same kind wherever it appears,
+ * so one table serves every language. Names are compared lower-case.
+ */
+const LIBRARIES: Record<BackingKind, string[]> = {
+  redis: [
+    // npm
+    'redis', 'ioredis', '@redis/client', 'bull', 'bullmq', 'connect-redis', 'cache-manager-redis-store',
+    // PyPI
+    'aioredis', 'redis-py-cluster', 'django-redis', 'channels-redis', 'rq', 'flask-caching-redis',
+    // Maven
+    'spring-boot-starter-data-redis', 'spring-boot-starter-data-redis-reactive', 'jedis', 'lettuce-core', 'redisson',
+    // gems
+    'sidekiq', 'resque', 'redis-rails', 'redis-client',
+    // Composer
+    'predis/predis', 'ext-redis', 'phpredis/phpredis',
+    // NuGet
+    'stackexchange.redis', 'microsoft.extensions.caching.stackexchangeredis',
+    // crates
+    'deadpool-redis', 'bb8-redis', 'fred',
+  ],
+  postgres: [
+    'pg', 'postgres', 'pg-promise', 'pg-pool', '@neondatabase/serverless',
+    'psycopg2', 'psycopg2-binary', 'psycopg', 'psycopg-binary', 'psycopg-pool', 'asyncpg', 'pg8000',
+    'postgresql', 'r2dbc-postgresql',
+    'ext-pgsql', 'ext-pdo_pgsql',
+    'npgsql', 'npgsql.entityframeworkcore.postgresql',
+    'tokio-postgres', 'deadpool-postgres', 'postgres-types', 'bb8-postgres',
+  ],
+  mysql: [
+    'mysql', 'mysql2',
+    'pymysql', 'mysqlclient', 'aiomysql', 'mysql-connector-python', 'asyncmy',
+    'mysql-connector-j', 'mysql-connector-java',
+    'ext-mysqli', 'ext-pdo_mysql',
+    'mysqlconnector', 'mysql.data', 'pomelo.entityframeworkcore.mysql',
+    'mysql_async',
+  ],
+  mariadb: ['mariadb', 'mariadb-java-client'],
+  mongodb: [
+    'mongodb', 'mongoose',
+    'pymongo', 'motor', 'mongoengine', 'beanie',
+    'spring-boot-starter-data-mongodb', 'spring-boot-starter-data-mongodb-reactive', 'mongodb-driver-sync', 'mongodb-driver-reactivestreams',
+    'mongoid', 'mongo',
+    'mongodb/mongodb', 'ext-mongodb',
+    'mongodb.driver',
+  ],
+  rabbitmq: [
+    'amqplib', 'amqp-connection-manager', 'rascal',
+    'pika', 'aio-pika', 'aiormq',
+    'spring-boot-starter-amqp', 'spring-rabbit', 'amqp-client',
+    'bunny', 'sneakers',
+    'php-amqplib/php-amqplib', 'ext-amqp',
+    'rabbitmq.client', 'masstransit.rabbitmq',
+    'lapin', 'amiquip',
+  ],
+  kafka: [
+    'kafkajs', 'node-rdkafka', '@confluentinc/kafka-javascript',
+    'kafka-python', 'confluent-kafka', 'aiokafka',
+    'spring-kafka', 'kafka-clients',
+    'ruby-kafka', 'rdkafka', 'karafka',
+    'confluent.kafka',
+  ],
+  memcached: [
+    'memjs', 'memcached',
+    'pymemcache', 'python-memcached', 'pylibmc',
+    'dalli',
+    'ext-memcached',
+    'enyimmemcachedcore',
+    'memcache',
+  ],
+  elasticsearch: [
+    '@elastic/elasticsearch', 'elasticsearch',
+    'elasticsearch-dsl',
+    'spring-boot-starter-data-elasticsearch', 'elasticsearch-java',
+    'elasticsearch/elasticsearch', 'searchkick',
+    'elastic.clients.elasticsearch', 'nest',
+  ],
+  nats: ['nats', 'nats-py', 'jnats', 'nats-pure', 'nats.client', 'nats.net', 'async-nats'],
+};
+
+/** Go modules are matched by prefix: the path may end with /v9, /v5... */
+const GO_MODULES: [string, BackingKind][] = [
+  ['github.com/redis/go-redis', 'redis'],
+  ['github.com/go-redis/redis', 'redis'],
+  ['github.com/gomodule/redigo', 'redis'],
+  ['github.com/redis/rueidis', 'redis'],
+  ['github.com/jackc/pgx', 'postgres'],
+  ['github.com/lib/pq', 'postgres'],
+  ['gorm.io/driver/postgres', 'postgres'],
+  ['github.com/go-sql-driver/mysql', 'mysql'],
+  ['gorm.io/driver/mysql', 'mysql'],
+  ['go.mongodb.org/mongo-driver', 'mongodb'],
+  ['github.com/rabbitmq/amqp091-go', 'rabbitmq'],
+  ['github.com/streadway/amqp', 'rabbitmq'],
+  ['github.com/segmentio/kafka-go', 'kafka'],
+  ['github.com/confluentinc/confluent-kafka-go', 'kafka'],
+  ['github.com/ibm/sarama', 'kafka'],
+  ['github.com/shopify/sarama', 'kafka'],
+  ['github.com/twmb/franz-go', 'kafka'],
+  ['github.com/bradfitz/gomemcache', 'memcached'],
+  ['github.com/elastic/go-elasticsearch', 'elasticsearch'],
+  ['github.com/nats-io/nats.go', 'nats'],
+];
+
+const LIBRARY_KIND = new Map<string, BackingKind>(
+  (Object.entries(LIBRARIES) as [BackingKind, string[]][]).flatMap(([kind, names]) => names.map((n) => [n, kind] as const)),
+);
+
+/** `psycopg[binary]>=3` -> `psycopg`, `org.postgresql:postgresql` -> `postgresql`, `Npgsql` -> `npgsql`. */
+function normalizeDependency(dep: string, language: Language): string {
+  let name = dep.trim().toLowerCase();
+  if (language === 'python') name = name.replace(/[\[;<>=!~ ].*$/, '').replace(/_/g, '-');
+  if (language === 'java' && name.includes(':')) name = name.split(':')[1] ?? name;
+  return name;
+}
+
+/** The backing kind a declared dependency is a client for, or null. */
+export function libraryKind(dep: string, language: Language): BackingKind | null {
+  const name = normalizeDependency(dep, language);
+  if (language === 'go' || name.includes('.') && name.includes('/')) {
+    const hit = GO_MODULES.find(([prefix]) => name === prefix || name.startsWith(`${prefix}/`));
+    if (hit) return hit[1];
+  }
+  // 'mongo' and 'memcache' are also generic words in some ecosystems; only trust them where they are the client.
+  if (name === 'mongo' && language !== 'ruby') return null;
+  if (name === 'memcache' && language !== 'rust') return null;
+  if (name === 'nest' && language !== 'dotnet') return null;
+  return LIBRARY_KIND.get(name) ?? null;
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** 'file:line' of a dependency in the service's manifests, else the first manifest, else the folder. */
+function dependencySource(repo: RepoView, dir: string, dep: string): string {
+  const manifests = manifestFiles(repo, dir);
+  const name = dep.replace(/[\[;<>=!~ ].*$/, '');
+  const last = name.includes(':') ? name.split(':').pop()! : name;
+  const re = new RegExp(`(^|[^\\w.@/-])${escapeRe(last)}([^\\w.-]|$)`, 'i');
+  for (const file of manifests) {
+    const hit = repo.locate(file, re);
+    if (hit) return hit;
+  }
+  return manifests[0] ?? dir;
+}
+
+/**
+ * Libraries that talk to several databases (Prisma, sqlx, diesel) say which one
+ * in their own config: the Prisma schema's provider, the crate's features.
+ */
+function multiDatabaseKinds(repo: RepoView, dir: string, deps: string[]): Proof[] {
+  const out: Proof[] = [];
+  const lower = deps.map((d) => d.toLowerCase());
+  if (lower.includes('@prisma/client') || lower.includes('prisma')) {
+    for (const file of [joinRel(dir, 'prisma/schema.prisma'), joinRel(dir, 'schema.prisma')]) {
+      for (const { source, match } of grep(repo, [file], /provider\s*=\s*"(postgresql|postgres|mysql|mongodb)"/)) {
+        out.push({ kind: match[1] === 'postgresql' ? 'postgres' : (match[1] as BackingKind), source, how: 'library' });
+      }
+    }
+  }
+  if (lower.some((d) => d === 'sqlx' || d === 'diesel' || d === 'sea-orm')) {
+    const cargo = joinRel(dir, 'Cargo.toml');
+    const block = crateBlock(repo.read(cargo) ?? '', ['sqlx', 'diesel', 'sea-orm']);
+    for (const [feature, kind] of [['postgres', 'postgres'], ['mysql', 'mysql']] as const) {
+      if (new RegExp(`["'](?:sqlx-|runtime-[\\w-]*)?${feature}["']`).test(block)) {
+        out.push({ kind, source: repo.locate(cargo, new RegExp(`["'](?:sqlx-)?${feature}["']`)) ?? cargo, how: 'library' });
+      }
+    }
+  }
+  return out;
+}
+
+/** The text declaring some crates in a Cargo.toml: `sqlx = { ... }` lines and `[dependencies.sqlx]` tables. */
+function crateBlock(text: string, crates: string[]): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let inTable = false;
+  for (const line of lines) {
+    const table = /^\s*\[(.*)\]\s*$/.exec(line);
+    if (table) {
+      inTable = crates.some((c) => table[1] === `dependencies.${c}`);
+      continue;
+    }
+    if (inTable || crates.some((c) => new RegExp(`^\\s*${escapeRe(c)}\\s*=`).test(line))) out.push(line);
+  }
+  return out.join('\n');
+}
+
+// ---- connection variables and URLs -------------------------------------------
+
+/** URL schemes of backing services (SQLAlchemy's postgresql+psycopg:// and JDBC's jdbc:mysql:// included). */
+const SCHEME_KIND: [RegExp, BackingKind][] = [
+  [/^rediss?$/, 'redis'],
+  [/^postgres(ql)?(\+\w+)?$/, 'postgres'],
+  [/^mysql(\+\w+)?$/, 'mysql'],
+  [/^mariadb(\+\w+)?$/, 'mariadb'],
+  [/^mongodb(\+srv)?$/, 'mongodb'],
+  [/^amqps?$/, 'rabbitmq'],
+  [/^kafka$/, 'kafka'],
+  [/^memcached?$/, 'memcached'],
+  [/^nats$/, 'nats'],
+];
+
+export const schemeKind = (scheme: string | null): BackingKind | null =>
+  scheme === null ? null : (SCHEME_KIND.find(([re]) => re.test(scheme.replace(/^jdbc:/, '')))?.[1] ?? null);
+
+/** Words in a variable name that tie it to one kind: REDIS_URL, PGHOST, MONGODB_URI, AMQP_URL, KAFKA_BROKERS... */
+const VAR_WORDS: [RegExp, BackingKind][] = [
+  [/(^|_)REDIS(_|$)/, 'redis'],
+  [/(^|_)(POSTGRES|POSTGRESQL|PG)(_|$)|^PG(HOST|PORT|USER|PASSWORD|DATABASE|SSLMODE)$/, 'postgres'],
+  [/(^|_)MYSQL(_|$)/, 'mysql'],
+  [/(^|_)MARIADB(_|$)/, 'mariadb'],
+  [/(^|_)(MONGO|MONGODB)(_|$)/, 'mongodb'],
+  [/(^|_)(RABBITMQ|RABBIT|AMQP)(_|$)/, 'rabbitmq'],
+  [/(^|_)KAFKA(_|$)/, 'kafka'],
+  [/(^|_)(MEMCACHED|MEMCACHE|MEMCACHIER)(_|$)/, 'memcached'],
+  [/(^|_)(ELASTICSEARCH|ELASTIC)(_|$)|^ES_(URL|HOST|HOSTS|NODE|NODES)$/, 'elasticsearch'],
+  [/(^|_)NATS(_|$)/, 'nats'],
+];
+
+/** Generic database locations whose kind comes from their URL scheme (or the one SQL client declared). */
+const GENERIC_DB_VAR = /^(DATABASE|DB)_(URL|URI|HOST|DSN|ADDR)$|^(SQLALCHEMY_DATABASE_URI|CELERY_BROKER_URL|BROKER_URL|CELERY_RESULT_BACKEND)$/;
+
+export const varKind = (name: string): BackingKind | null => VAR_WORDS.find(([re]) => re.test(name))?.[1] ?? null;
+
+// ---- result ------------------------------------------------------------------
+
+/** Why we believe a service uses a kind. */
+interface Proof {
+  kind: BackingKind;
+  source: string;
+  how: 'library' | 'env' | 'url';
+}
+
+/** One backing service a service uses: its kind, the hostname (its name) and the evidence. */
+export interface BackingUse {
+  kind: BackingKind;
+  name: string;
+  /** 'file:line' that proved the kind. */
+  source: string;
+}
+
+export interface BackingInput {
+  /** Service name, for messages. */
+  service: string;
+  dir: string;
+  language: Language;
+  dependencies: string[];
+  sourceFiles: string[];
+  reads: EnvRead[];
+  env: Record<string, EnvFact>;
+}
+
+/** The backing services one service uses, plus warnings for names seen only in config files. */
+export function detectBacking(repo: RepoView, input: BackingInput): { uses: BackingUse[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const code = codeFiles(input.sourceFiles).sort();
+  const examples = exampleValues(repo, input.dir);
+  const proofs: Proof[] = [];
+  const hosts = new Map<BackingKind, { host: string; source: string; rank: number }[]>();
+  const addHost = (kind: BackingKind, value: string, bare: boolean, source: string, rank: number) => {
+    for (const h of hostsInValue(value, bare)) {
+      if (schemeKind(h.scheme) && schemeKind(h.scheme) !== kind) continue;
+      const list = hosts.get(kind) ?? [];
+      if (!list.some((x) => x.host === h.host)) list.push({ host: h.host, source, rank });
+      hosts.set(kind, list);
+    }
+  };
+
+  // 1. Client libraries.
+  for (const dep of [...input.dependencies].sort()) {
+    const kind = libraryKind(dep, input.language);
+    if (kind) proofs.push({ kind, source: dependencySource(repo, input.dir, dep), how: 'library' });
+  }
+  proofs.push(...multiDatabaseKinds(repo, input.dir, input.dependencies));
+  const libraryKinds = new Set(proofs.map((p) => p.kind));
+  const sqlLibraries = [...libraryKinds].filter((k) => k === 'postgres' || k === 'mysql' || k === 'mariadb' || k === 'mongodb');
+
+  // 2. Connection variables read in code; their defaults (in code or an example env file) name the host.
+  for (const r of input.reads) {
+    const fromExample = examples.get(r.name);
+    const value = typeof r.value === 'string' ? r.value : (fromExample?.value ?? null);
+    const bare = /(HOST|HOSTNAME|ADDR|ADDRESS|SERVER|SERVERS)$/.test(r.name);
+    const schemeOfValue = value ? schemeKindOf(value) : null;
+    let kind = varKind(r.name);
+    if (!kind && (GENERIC_DB_VAR.test(r.name) || schemeOfValue)) {
+      kind = schemeOfValue ?? (sqlLibraries.length === 1 ? sqlLibraries[0]! : null);
+      if (!kind && GENERIC_DB_VAR.test(r.name)) {
+        warnings.push(`${input.service}: ${r.name} is read at ${r.source} but the database kind is unknown (no URL scheme, no single client library); add it under backing by hand`);
+        continue;
+      }
+    }
+    if (!kind) continue;
+    proofs.push({ kind, source: r.source, how: 'env' });
+    if (value) addHost(kind, value, bare, typeof r.value === 'string' ? r.source : fromExample!.source, typeof r.value === 'string' ? 0 : 1);
+  }
+
+  // 3. Connection URLs and driver names written in code.
+  for (const { source, match } of grep(repo, code, /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s'"`@/]*@)?([A-Za-z0-9_.-]+)?/)) {
+    const kind = schemeKind(match[1]!);
+    if (!kind) continue;
+    proofs.push({ kind, source, how: 'url' });
+    if (match[2] && isServiceHost(match[2])) addHost(kind, match[0], false, source, 0);
+  }
+  for (const { source, match } of grep(repo, code, /django\.db\.backends\.(postgresql|mysql)|\bdjango_redis\b|\bchannels_redis\b/)) {
+    proofs.push({ kind: match[1] === 'mysql' ? 'mysql' : match[1] ? 'postgres' : 'redis', source, how: 'url' });
+  }
+  for (const { source, match } of grep(repo, code, /https?:\/\/(elasticsearch|es)(?::(\d+))?\b|https?:\/\/[a-z][\w-]*:9200\b/)) {
+    proofs.push({ kind: 'elasticsearch', source, how: 'url' });
+    addHost('elasticsearch', match[0], false, source, 0);
+  }
+
+  // 4. Config files may name the host of a proven kind (spring.data.redis.host=cache, jdbc:postgresql://db/app).
+  for (const { kind, host, source } of configHosts(repo, input.dir)) addHost(kind, host, true, source, 2);
+
+  const proven = new Map<BackingKind, string>();
+  for (const p of proofs) if (!proven.has(p.kind)) proven.set(p.kind, p.source);
+
+  warnings.push(...configOnlyWarnings(repo, input, new Set(proven.keys())));
+
+  const uses: BackingUse[] = [];
+  for (const [kind, source] of [...proven].sort(([a], [b]) => byCode(a, b))) {
+    const named = (hosts.get(kind) ?? []).sort((a, b) => a.rank - b.rank);
+    // Hosts the code itself uses win; a config file only names the service when the code names none.
+    const best = named.filter((h) => h.rank === named[0]?.rank);
+    const names = best.length ? [...new Set(best.map((h) => h.host))] : [kind];
+    for (const name of names) uses.push({ kind, name, source });
+  }
+  return { uses, warnings };
+}
+
+/** Kind named by the scheme a value starts with: "postgres://...", "jdbc:mysql://...", "amqp://...". */
+function schemeKindOf(value: string): BackingKind | null {
+  const m = /^\s*(?:jdbc:)?([a-z][a-z0-9+.-]*):\/\//.exec(value);
+  return m ? schemeKind(m[1]!) : null;
+}
+
+/** NAME -> value from the example env files of a service. */
+function exampleValues(repo: RepoView, dir: string): Map<string, { value: string; source: string }> {
+  const out = new Map<string, { value: string; source: string }>();
+  for (const file of envExampleFiles(repo, dir)) {
+    for (const kv of parseEnvFile(repo, file)) if (!out.has(kv.name) && kv.value && !isSecretName(kv.name)) out.set(kv.name, kv);
+  }
+  return out;
+}
+
+/** Configuration files of a service: its folder, config/ and Spring's resources (never code). */
+function serviceConfigFiles(repo: RepoView, dir: string): string[] {
+  const folders = [dir, joinRel(dir, 'config'), joinRel(dir, 'src/main/resources')];
+  const skip = /^(package(-lock)?\.json|composer\.(json|lock)|tsconfig.*\.json|Cargo\.(toml|lock)|pyproject\.toml|poetry\.lock|yarn\.lock|pnpm-lock\.yaml|Pipfile(\.lock)?|.*\.lock)$/;
+  const isConfig = (n: string) => /^\.env/.test(n) || /\.(env|ya?ml|json|toml|ini|cfg|conf|properties)$/.test(n);
+  return folders.flatMap((f) => repo.list(f).filter((n) => isConfig(n) && !skip.test(n)).map((n) => joinRel(f, n))).filter((f) => !repo.isDir(f));
+}
+
+/** Host names given for a backing kind in config files: URLs with its scheme and `<kind>.host=` keys. */
+function configHosts(repo: RepoView, dir: string): { kind: BackingKind; host: string; source: string }[] {
+  const out: { kind: BackingKind; host: string; source: string }[] = [];
+  for (const { source, match } of grep(repo, serviceConfigFiles(repo, dir), /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s'"`@/]*@)?([a-z][a-z0-9-]*)\b/)) {
+    const kind = schemeKind(match[1]!);
+    if (kind && isServiceHost(match[2]!)) out.push({ kind, host: match[2]!, source });
+  }
+  for (const { source, match } of grep(repo, serviceConfigFiles(repo, dir), /\b(redis|rabbitmq|mongodb|elasticsearch|memcached|nats|kafka)\.host\s*[=:]\s*['"]?([a-z][a-z0-9-]*)\b/)) {
+    out.push({ kind: match[1] as BackingKind, host: match[2]!, source });
+  }
+  return out;
+}
+
+/** Warnings for kinds named in config files (env names, URLs) that nothing in the code uses. */
+function configOnlyWarnings(repo: RepoView, input: BackingInput, proven: Set<BackingKind>): string[] {
+  const seen = new Map<BackingKind, { what: string; source: string }>();
+  const note = (kind: BackingKind | null, what: string, source: string) => {
+    if (kind && !proven.has(kind) && !seen.has(kind)) seen.set(kind, { what, source });
+  };
+  const files = serviceConfigFiles(repo, input.dir);
+  for (const { source, match } of grep(repo, files, /\b([A-Z][A-Z0-9]*_[A-Z0-9_]+|PG[A-Z]+)\b/)) note(varKind(match[1]!), match[1]!, source);
+  for (const { source, match } of grep(repo, files, /\b([a-z][a-z0-9+.-]*):\/\//)) note(schemeKind(match[1]!), `${match[1]}://`, source);
+  for (const { source, match } of grep(repo, files, /\b(redis|rabbitmq|mongodb|kafka|elasticsearch|memcached|nats)\.(host|url|uri|bootstrap-servers|addresses)\b/)) {
+    note(match[1] as BackingKind, match[0], source);
+  }
+  return [...seen]
+    .sort(([a], [b]) => byCode(a, b))
+    .map(
+      ([kind, { what, source }]) =>
+        `${input.service}: ${what} is named in ${source}, but no ${kind} client library is declared and no code reads it; no ${kind} service added (add one under backing if it is needed)`,
+    );
+}
