@@ -268,6 +268,11 @@ const HARMLESS_LAST = new Set(['URL', 'URI', 'ENDPOINT', 'HOST', 'PORT', 'FILE',
  * Not: CACHE_KEY_PREFIX, TOKEN_URL, PASSWORD_FILE, PUBLIC_KEY, PWD (the shell's working directory).
  * When in doubt it says secret: a secret only loses its default value.
  */
+/** True when a value is a URL with a user and password in it. */
+export function hasCredentials(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/i.test(value);
+}
+
 export function isSecretName(name: string): boolean {
   const words = name.toUpperCase().split('_').filter(Boolean);
   const last = words[words.length - 1] ?? '';
@@ -374,14 +379,14 @@ export function collectEnv(repo: RepoView, dir: string, reads: EnvRead[]): Recor
   const out: Record<string, EnvFact> = {};
   for (const name of [...new Set(reads.map((r) => r.name))].sort()) {
     if (name === 'PORT') continue; // the model's `port` field owns it
-    const secret = isSecretName(name);
     const mine = reads.filter((r) => r.name === name);
     const withValue = mine.find((r) => typeof r.value === 'string');
     const example = examples.get(name);
-    if (secret) out[name] = { value: null, secret, source: mine[0]!.source };
-    else if (withValue) out[name] = { value: withValue.value as string, secret, source: withValue.source };
-    else if (example && example.value !== '') out[name] = { value: example.value, secret, source: example.source };
-    else out[name] = { value: null, secret, source: mine[0]!.source };
+    const found = withValue ? { value: withValue.value as string, source: withValue.source } : example && example.value !== '' ? example : null;
+    // A default that embeds a password (postgres://app:s3cret@db/app) makes the variable a secret too.
+    const secret = isSecretName(name) || (found !== null && hasCredentials(found.value));
+    if (secret || !found) out[name] = { value: null, secret, source: mine[0]!.source };
+    else out[name] = { value: found.value, secret, source: found.source };
   }
   return out;
 }

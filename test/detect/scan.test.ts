@@ -232,3 +232,15 @@ describe('scan: hostnames', () => {
     assert.deepEqual(hosts.find((h) => h.host === 'api'), { host: 'api', port: 8000, scheme: 'http', env: null, source: 'a.js:1' });
   });
 });
+
+describe('credentials in defaults', () => {
+  it('makes a variable whose default URL carries a password a secret, with no value', async () => {
+    const { hasCredentials } = await import('../../lib/detect/scan.js');
+    assert.equal(hasCredentials('postgres://app:s3cret@db:5432/app'), true);
+    assert.equal(hasCredentials('redis://redis:6379/0'), false);
+    assert.equal(hasCredentials('amqp://guest@rabbit'), false);
+    const repo = openRepo(mkdtempSync(join(tmpdir(), 'cred-')));
+    const env = collectEnv(repo, '.', [{ name: 'DATABASE_URL', value: 'postgres://app:s3cret@db:5432/app', source: 'db.js:1' } as never]);
+    assert.deepEqual(env.DATABASE_URL, { value: null, secret: true, source: 'db.js:1' });
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * The files the compose stage owns, as a pure function of the stack model:
+ *
+ *   compose.yaml          every service and backing service (production build)
+ *   .env.example          every non-secret variable with its default, per service
+ *   secrets/README.md     what each secret file holds and where it comes from
+ *   secrets/create.sh     writes the missing secret files with random values
+ *   secrets/.gitignore    keeps secrets/ out of git without touching the user's .gitignore
+ *
+ * The decisions (environment keys, secrets, healthchecks, read-only roots) are
+ * made once in ./plan.ts and shared with the dev stage. Before returning,
+ * compose.yaml goes through the reference checks of lib/validate/compose.ts
+ * (no schema at run time: it ships in a devDependency; tests run it).
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { StackModel } from '../../lib/model/types.js';
+import { renderFile } from '../../lib/render/ejs.js';
+import type { OutputFile } from '../../lib/render/types.js';
+import { checkComposeReferences } from '../../lib/validate/compose.js';
+import { OutputError } from '../../lib/validate/outputs.js';
+import { modelSecretNames, planStack, type SecretVar, type StackPlan } from './plan.js';
+import { scalar } from './scalar.js';
+
+const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
+
+/** Blank lines collapsed to one, exactly one newline at the end. */
+export const tidy = (text: string): string => `${text.replace(/\n{3,}/g, '\n\n').replace(/\s+$/, '')}\n`;
+
+/** A value for a dotenv line that Docker Compose and python-dotenv read back unchanged. */
+export function dotenv(value: string): string {
+  if (/^[A-Za-z0-9_./:@%+,=~-]*$/.test(value)) return value;
+  if (!/['\n]/.test(value)) return `'${value}'`;
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** A POSIX shell single-quoted word. */
+export const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The shell word secrets/create.sh prints for one `NAME=value` line. */
+function shellValue(s: SecretVar): string {
+  const src = s.source;
+  switch (src.kind) {
+    case 'random':
+      return `"${s.name}=$(random)"`;
+    case 'password':
+      return `"${s.name}=$(cat ${src.backing}-password)"`;
+    case 'url':
+      return src.backing
+        ? `${shq(`${s.name}=${src.before}`)}"$(cat ${src.backing}-password)"${shq(src.after)}`
+        : shq(`${s.name}=${src.before}CHANGE_ME${src.after}`);
+  }
+}
+
+/** One line of secrets/README.md on where a secret's value comes from. */
+function describe(s: SecretVar): string {
+  const src = s.source;
+  switch (src.kind) {
+    case 'random':
+      return 'a random value (replace it when it is a credential issued by someone else)';
+    case 'password':
+      return `the password of "${src.backing}" (copied from \`secrets/${src.backing}-password\`)`;
+    case 'url':
+      return src.backing
+        ? `\`${src.before}<password of ${src.backing}>${src.after}\` (the URL the code uses, with the stack's user and password)`
+        : `\`${src.before}CHANGE_ME${src.after}\`: a host outside the stack; put the real password in place of CHANGE_ME`;
+  }
+}
+
+const render = (template: string, plan: StackPlan): string =>
+  tidy(renderFile(join(TEMPLATES, template), { plan, scalar, dotenv, shellValue, describe }));
+
+export function files(model: StackModel): OutputFile[] {
+  const plan = planStack(model);
+  const out: OutputFile[] = [
+    { path: 'compose.yaml', content: render('compose.yaml.ejs', plan) },
+    { path: '.env.example', content: render('.env.example.ejs', plan) },
+    { path: 'secrets/.gitignore', content: render('secrets/.gitignore.ejs', plan) },
+    { path: 'secrets/README.md', content: render('secrets/README.md.ejs', plan) },
+    { path: 'secrets/create.sh', content: render('secrets/create.sh.ejs', plan) },
+  ];
+  const problems = checkComposeReferences(parse(out[0]!.content), { files: out, secretNames: modelSecretNames(model) });
+  if (problems.length) throw new OutputError(problems);
+  return out;
+}

@@ -1,0 +1,271 @@
+/**
+ * The files the dev stage owns, as a pure function of the stack model:
+ *
+ *   compose.override.yaml                  the dev layer, loaded automatically by `docker compose`
+ *   .devcontainer/devcontainer.json        the same stack in VS Code or Codespaces
+ *   .devcontainer/compose.devcontainer.yaml  mounts the whole repository into the edited service
+ *   Makefile                               up, down, logs, ps, build, test, seed, reset, secrets, env
+ *
+ * The dev layer is compose.override.yaml (not a profile): `docker compose up` and
+ * podman-compose both load it next to compose.yaml, so the everyday command is the
+ * plain one, and `docker compose -f compose.yaml ...` (`make ... PROD=1`) runs the
+ * production images alone. Why, and how to use it: docs/dev-loop.md.
+ *
+ * CONTRACT WITH THE DOCKERFILE STAGE (generated `<service.path>/Dockerfile`):
+ *
+ * - A stage named `dev`: toolchain and every dependency (dev ones included)
+ *   installed, WORKDIR /app, USER 10001 (a named user, e.g. `app`, with a
+ *   writable HOME such as /home/app: VS Code's server and the language caches go
+ *   there), and a CMD that runs the service with hot reload, reading the source
+ *   that this layer bind-mounts over /app. The LAST stage is the production image.
+ * - The service listens on $PORT (set by Compose to the model's port) on 0.0.0.0.
+ * - The bind mount hides whatever the image has under /app. Dependency folders
+ *   that must live there are protected by anonymous volumes (they keep the
+ *   image's content): /app/node_modules (npm, yarn, pnpm), /app/vendor
+ *   (composer), /app/.venv (uv, poetry), /app/target (maven, cargo), /app/build
+ *   and /app/.gradle (gradle), /app/bin and /app/obj (dotnet). Create each one in
+ *   the dev stage, owned by 10001 (an anonymous volume copies the ownership it
+ *   finds; a missing folder would come up root-owned and unwritable).
+ *   Everything else belongs outside /app: pip/venv in /opt/venv, gems in
+ *   /usr/local/bundle, Go modules in /go/pkg/mod, Maven/Gradle caches in HOME.
+ * - Never write build output to /app (the host's files may not be writable by
+ *   10001) nor to /tmp (a noexec tmpfs in compose.yaml): use HOME.
+ * - Hot reload per language, as the dev CMD:
+ *     node    node --watch --inspect=0.0.0.0:9229 <entry> (Node >= 18.11), or
+ *             nodemon/tsx watch with --inspect=0.0.0.0:9229, or the framework's
+ *             dev server (next dev, vite --host 0.0.0.0 --port $PORT). This layer
+ *             publishes 9229 on 127.0.0.1 (a distinct host port per service).
+ *     python  flask run --debug --host 0.0.0.0 --port $PORT; uvicorn --reload;
+ *             manage.py runserver 0.0.0.0:$PORT; gunicorn --reload; otherwise
+ *             watchfiles (pip) re-running the start command.
+ *     go      a rebuild watcher (air, or watchexec -r 'go run <entry>') building into HOME.
+ *     rust    cargo watch -x run (cargo-watch installed in the dev stage), CARGO_TARGET_DIR=/app/target.
+ *     java    spring-boot devtools (mvn spring-boot:run / gradle bootRun -t).
+ *     ruby    rails server -b 0.0.0.0 -p $PORT (reloads code in development).
+ *     php     the built-in server or apache: PHP reads the source on every request.
+ *     dotnet  dotnet watch run --urls http://0.0.0.0:$PORT (DOTNET_USE_POLLING_FILE_WATCHER is set here).
+ *     static  the framework's dev server (vite, ...) on 0.0.0.0:$PORT.
+ * - Debuggers other than Node's are not wired (debugpy, delve): docs/dev-loop.md
+ *   explains how to add one.
+ *
+ * A service with its own Dockerfile (model field `dockerfile`) may have no `dev`
+ * stage: the dev layer leaves it as compose.yaml builds it (production image, no
+ * mount) and says so in a comment.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { StackModel } from '../../lib/model/types.js';
+import { renderFile } from '../../lib/render/ejs.js';
+import type { OutputFile } from '../../lib/render/types.js';
+import { checkComposeReferences, mergeCompose } from '../../lib/validate/compose.js';
+import { OutputError } from '../../lib/validate/outputs.js';
+import { files as composeFiles, shq, tidy } from '../compose/files.js';
+import { modelSecretNames, planStack, type AppPlan, type EnvLine, type StackPlan } from '../compose/plan.js';
+import { scalar } from '../compose/scalar.js';
+
+const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
+
+export const NODE_INSPECT_PORT = 9229;
+/** Kinds of backing service whose data a seed script would fill. */
+const STATEFUL = new Set(['postgres', 'mysql', 'mariadb', 'mongodb', 'redis', 'elasticsearch']);
+
+export interface DevService {
+  app: AppPlan;
+  /** True when the Dockerfile stage generates the Dockerfile (so a `dev` stage exists). */
+  dev: boolean;
+  /** Bind mount source, relative to the repository root (./web, or . for the root). */
+  source: string;
+  /** Anonymous volumes protecting in-image dependency folders. */
+  protect: string[];
+  environment: EnvLine[];
+  /** Debugger ports, host → container, on 127.0.0.1. */
+  debugPorts: { host: number; container: number }[];
+  /** Shell command (for `sh -c` or exec) running the service's tests in its dev container, or null. */
+  test: string | null;
+}
+
+export interface DevPlan {
+  stack: StackPlan;
+  services: DevService[];
+  /** The service VS Code opens. */
+  devcontainerService: string;
+  /** The service whose dev container runs the seed hook, or null when no service has a dev stage. */
+  seedService: string | null;
+  extensions: string[];
+}
+
+function protectedDirs(app: AppPlan): string[] {
+  const { language, packageManager: pm } = app.svc;
+  const dirs = new Set<string>();
+  if (['npm', 'yarn', 'pnpm'].includes(pm ?? '') || language === 'node') dirs.add('/app/node_modules');
+  if (pm === 'composer' || language === 'php') dirs.add('/app/vendor');
+  if (pm === 'uv' || pm === 'poetry') dirs.add('/app/.venv');
+  if (pm === 'maven' || pm === 'cargo' || language === 'rust') dirs.add('/app/target');
+  if (pm === 'gradle') {
+    dirs.add('/app/build');
+    dirs.add('/app/.gradle');
+  }
+  if (language === 'dotnet') {
+    dirs.add('/app/bin');
+    dirs.add('/app/obj');
+  }
+  return [...dirs].sort();
+}
+
+function devEnvironment(app: AppPlan): EnvLine[] {
+  const { language, framework } = app.svc;
+  const env: Record<string, string> = {};
+  if (language === 'node') env.NODE_ENV = 'development';
+  if (language === 'python') {
+    env.PYTHONDONTWRITEBYTECODE = '1';
+    env.PYTHONUNBUFFERED = '1';
+  }
+  if (language === 'ruby' && framework === 'rails') env.RAILS_ENV = 'development';
+  if (language === 'dotnet') {
+    env.ASPNETCORE_ENVIRONMENT = 'Development';
+    env.DOTNET_USE_POLLING_FILE_WATCHER = '1';
+  }
+  return Object.keys(env)
+    .sort()
+    .map((name) => ({ name, value: env[name]! }));
+}
+
+const PYTEST_OR_UNITTEST = `if python -c "import pytest" 2>/dev/null; then exec python -m pytest; else exec python -m unittest discover; fi`;
+
+/** The test command of a service in its dev container, by package manager then language. */
+export function testCommand(app: AppPlan): string | null {
+  const { language, packageManager: pm } = app.svc;
+  if (pm === 'npm' || pm === 'yarn' || pm === 'pnpm') return `${pm} test`;
+  switch (language) {
+    case 'node':
+      return 'npm test';
+    case 'python':
+      return pm === 'poetry' ? `poetry run sh -c '${PYTEST_OR_UNITTEST}'` : PYTEST_OR_UNITTEST;
+    case 'go':
+      return 'go test ./...';
+    case 'rust':
+      return 'cargo test';
+    case 'java':
+      if (pm === 'gradle') return 'if [ -x ./gradlew ]; then exec ./gradlew test; else exec gradle test; fi';
+      return 'if [ -x ./mvnw ]; then exec ./mvnw -B test; else exec mvn -B test; fi';
+    case 'ruby':
+      return 'if [ -d spec ]; then exec bundle exec rspec; else exec bundle exec rake test; fi';
+    case 'php':
+      return 'if [ -x vendor/bin/phpunit ]; then exec vendor/bin/phpunit; else exec composer test; fi';
+    case 'dotnet':
+      return 'dotnet test';
+    default:
+      return null;
+  }
+}
+
+const EXTENSIONS: Record<string, string[]> = {
+  node: ['dbaeumer.vscode-eslint'],
+  python: ['ms-python.python', 'ms-python.debugpy'],
+  go: ['golang.go'],
+  java: ['vscjava.vscode-java-pack'],
+  ruby: ['Shopify.ruby-lsp'],
+  php: ['bmewburn.vscode-intelephense-client'],
+  dotnet: ['ms-dotnettools.csharp'],
+  rust: ['rust-lang.rust-analyzer'],
+  static: [],
+};
+
+export function planDev(model: StackModel): DevPlan {
+  const stack = planStack(model);
+  const used = new Set(stack.apps.flatMap((a) => (a.svc.public && a.svc.port !== null ? [a.svc.port] : [])));
+  let next = NODE_INSPECT_PORT;
+  const services: DevService[] = stack.apps.map((app) => {
+    const dev = app.svc.dockerfile === null;
+    const debugPorts: DevService['debugPorts'] = [];
+    if (dev && app.svc.language === 'node') {
+      while (used.has(next)) next++;
+      used.add(next);
+      debugPorts.push({ host: next, container: NODE_INSPECT_PORT });
+    }
+    return {
+      app,
+      dev,
+      source: app.context === '.' ? '.' : `./${app.context}`,
+      protect: dev ? protectedDirs(app) : [],
+      environment: dev ? devEnvironment(app) : [],
+      debugPorts,
+      test: dev ? testCommand(app) : null,
+    };
+  });
+  const withDev = services.filter((s) => s.dev);
+  const pick = (list: DevService[]) => list[0]?.app.name;
+  // VS Code opens the first public service with a dev stage, else the first public one, else the first with a dev stage.
+  const devcontainerService =
+    pick(withDev.filter((s) => s.app.svc.public)) ?? pick(services.filter((s) => s.app.svc.public)) ?? pick(withDev) ?? services[0]!.app.name;
+  const seedService =
+    pick(withDev.filter((s) => s.app.svc.dependsOn.some((d) => d in model.backing && STATEFUL.has(model.backing[d]!.kind)))) ?? pick(withDev) ?? null;
+  const extensions = [
+    ...new Set(['ms-azuretools.vscode-docker', ...stack.apps.flatMap((a) => EXTENSIONS[a.svc.language] ?? [])]),
+  ].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  return { stack, services, devcontainerService, seedService, extensions };
+}
+
+/** devcontainer.json, as an object (rendered with JSON.stringify: deterministic key order). */
+function devcontainer(plan: DevPlan): Record<string, unknown> {
+  const main = plan.services.find((s) => s.app.name === plan.devcontainerService)!;
+  const forwardPorts = plan.services
+    .filter((s) => s.app.svc.public && s.app.svc.port !== null)
+    .map((s) => (s === main ? s.app.svc.port! : `${s.app.name}:${s.app.svc.port}`));
+  return {
+    name: plan.stack.name,
+    dockerComposeFile: ['../compose.yaml', '../compose.override.yaml', 'compose.devcontainer.yaml'],
+    service: main.app.name,
+    workspaceFolder: '/workspace',
+    initializeCommand: 'sh secrets/create.sh',
+    overrideCommand: false,
+    shutdownAction: 'stopCompose',
+    forwardPorts,
+    customizations: { vscode: { extensions: plan.extensions } },
+  };
+}
+
+const render = (template: string, data: Record<string, unknown>): string => tidy(renderFile(join(TEMPLATES, template), { scalar, ...data }));
+
+/** A shell command line inside a Makefile recipe: make's `$` doubled. */
+const recipe = (line: string): string => line.replace(/\$/g, '$$$$');
+/** A command for `compose run <service> ...`: plain words as they are, anything else through sh -c. */
+const runArgs = (cmd: string): string => (/^[A-Za-z0-9 ./_-]+$/.test(cmd) ? cmd : `sh -c ${shq(cmd)}`);
+
+/** The Makefile's per-service test targets and its seed target. */
+function makeTargets(plan: DevPlan) {
+  const tests = plan.services.map((s) => {
+    const target = `test-${s.app.name}`;
+    const lang = s.app.svc.language;
+    if (s.test)
+      return { target, about: `Run ${s.app.name}'s tests (${lang}) in its dev container`, recipe: `$(DEV) run --rm -T ${s.app.name} ${recipe(runArgs(s.test))}` };
+    const why = s.dev ? `no test command is known for ${lang}` : `it is built from its own Dockerfile (no dev stage)`;
+    return { target, about: `${s.app.name}: ${why}`, recipe: recipe(`@echo ${shq(`${s.app.name}: ${why}; run its tests your way`)}`) };
+  });
+  const owner = plan.services.find((s) => s.app.name === plan.seedService);
+  const seed = owner
+    ? (() => {
+        const script = owner.app.context === '.' ? 'scripts/seed' : `${owner.app.context}/scripts/seed`;
+        const cmd = `if [ -x scripts/seed ]; then exec scripts/seed; else echo "No ${script} (an executable file): nothing to seed; see docs/dev-loop.md"; fi`;
+        return { about: `Run ${script}, if you wrote one, in ${owner.app.name}'s container`, recipe: `$(DC) run --rm -T ${owner.app.name} ${recipe(`sh -c ${shq(cmd)}`)}` };
+      })()
+    : { about: 'No service has a dev stage to run a seed script in', recipe: recipe(`@echo ${shq('No service has a dev stage to run a seed script in; see docs/dev-loop.md')}`) };
+  return { tests, seed };
+}
+
+export function files(model: StackModel): OutputFile[] {
+  const plan = planDev(model);
+  const out: OutputFile[] = [
+    { path: 'compose.override.yaml', content: render('compose.override.yaml.ejs', { plan }) },
+    { path: '.devcontainer/devcontainer.json', content: `${JSON.stringify(devcontainer(plan), null, 2)}\n` },
+    { path: '.devcontainer/compose.devcontainer.yaml', content: render('compose.devcontainer.yaml.ejs', { plan }) },
+    { path: 'Makefile', content: render('Makefile.ejs', { plan, ...makeTargets(plan) }) },
+  ];
+  // The dev layer is checked merged over the compose.yaml it extends (same model, same bytes).
+  const base = composeFiles(model);
+  const merged = mergeCompose(parse(base[0]!.content), parse(out[0]!.content), parse(out[2]!.content));
+  const problems = checkComposeReferences(merged, { files: [...base, ...out], secretNames: modelSecretNames(model), label: 'compose.yaml + dev layer' });
+  if (problems.length) throw new OutputError(problems);
+  return out;
+}

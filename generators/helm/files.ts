@@ -1,0 +1,56 @@
+/**
+ * The files the helm stage owns, as a pure function of the stack model:
+ * one chart for the whole app in deploy/helm/<app>/.
+ *
+ * The chart's templates loop over `.Values.services` and `.Values.backing`,
+ * so what the model decides (images, ports, health paths, env names,
+ * dependsOn) lands in values.yaml and the environment files; the templates
+ * only take the chart name (the prefix of their named templates). Each output
+ * file has a template of the same name plus .ejs in ./templates/chart/.
+ * values.schema.json is built from ./schema.ts.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StackModel } from '../../lib/model/types.js';
+import { renderFile } from '../../lib/render/ejs.js';
+import type { OutputFile } from '../../lib/render/types.js';
+import { valuesSchema } from './schema.js';
+import { chartData } from './values.js';
+
+const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates', 'chart');
+
+/** The chart's files, relative to the chart folder, each rendered from `<file>.ejs`. */
+export const CHART_TEMPLATES = [
+  '.helmignore',
+  'Chart.yaml',
+  'values.yaml',
+  'values-staging.yaml',
+  'values-production.yaml',
+  'templates/_helpers.tpl',
+  'templates/_networkpolicy.tpl',
+  'templates/NOTES.txt',
+  'templates/deployment.yaml',
+  'templates/service.yaml',
+  'templates/serviceaccount.yaml',
+  'templates/configmap.yaml',
+  'templates/hpa.yaml',
+  'templates/pdb.yaml',
+  'templates/networkpolicy.yaml',
+  'templates/ingress.yaml',
+  'templates/backing.yaml',
+  'templates/tests/test-connection.yaml',
+] as const;
+
+/** Where the chart goes: deploy/helm/<app>. */
+export const chartDir = (model: StackModel): string => `deploy/helm/${model.name}`;
+
+export function files(model: StackModel): OutputFile[] {
+  const data = chartData(model);
+  const dir = chartDir(model);
+  const out: OutputFile[] = CHART_TEMPLATES.map((rel) => ({
+    path: `${dir}/${rel}`,
+    content: renderFile(join(TEMPLATES, `${rel}.ejs`), { ...data }),
+  }));
+  out.push({ path: `${dir}/values.schema.json`, content: `${JSON.stringify(valuesSchema(), null, 2)}\n` });
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,268 @@
+/**
+ * values.schema.json: Helm validates the merged values against it on lint,
+ * template, install and upgrade, so a misspelt key (`replica: 2`) or a wrong
+ * type (`replicaCount: "x"`) fails before anything reaches the cluster.
+ * Every object this chart defines is closed (`additionalProperties: false`);
+ * objects passed through to Kubernetes as they are (nodeSelector, affinity,
+ * tolerations, NetworkPolicy peers, Ingress TLS) are only typed here and are
+ * checked after rendering against the Kubernetes schemas.
+ *
+ * The schema does not depend on the model: services and backing services are
+ * maps, so adding one is a values change. A misspelt service name is caught
+ * because every entry requires its image and port fields.
+ */
+import { BACKING_KINDS } from '../../lib/model/types.js';
+
+type Schema = Record<string, unknown>;
+
+/** A closed object: only the listed properties, `required` ones must be present. */
+function closed(properties: Record<string, Schema>, required: string[] = [], extra: Schema = {}): Schema {
+  return { type: 'object', additionalProperties: false, ...(required.length ? { required } : {}), properties, ...extra };
+}
+
+const str: Schema = { type: 'string' };
+const bool: Schema = { type: 'boolean' };
+const nonNegative: Schema = { type: 'integer', minimum: 0 };
+const positive: Schema = { type: 'integer', minimum: 1 };
+const port: Schema = { type: 'integer', minimum: 1, maximum: 65535 };
+const dnsLabel = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const envName = '^[A-Za-z_][A-Za-z0-9_]*$';
+const stringMap: Schema = { type: 'object', additionalProperties: { type: 'string' } };
+const freeObject: Schema = { type: 'object' };
+const freeArray: Schema = { type: 'array', items: { type: 'object' } };
+const ref = (name: string): Schema => ({ $ref: `#/definitions/${name}` });
+const absolutePath: Schema = { type: 'string', pattern: '^/' };
+
+const definitions: Record<string, Schema> = {
+  quantity: { type: ['string', 'number'], description: 'A Kubernetes quantity: 100m, 0.5, 256Mi, 1Gi' },
+  quantities: closed({ cpu: ref('quantity'), memory: ref('quantity'), 'ephemeral-storage': ref('quantity') }),
+  resources: closed({ requests: ref('quantities'), limits: ref('quantities') }, ['requests', 'limits']),
+  image: closed(
+    {
+      repository: { type: 'string', minLength: 1 },
+      tag: { type: 'string', description: 'Empty: the chart appVersion' },
+      pullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'] },
+    },
+    ['repository', 'tag', 'pullPolicy'],
+  ),
+  seccompProfile: closed({ type: { enum: ['RuntimeDefault', 'Localhost', 'Unconfined'] }, localhostProfile: str }, ['type']),
+  podSecurityContext: closed({
+    runAsNonRoot: bool,
+    runAsUser: nonNegative,
+    runAsGroup: nonNegative,
+    fsGroup: nonNegative,
+    fsGroupChangePolicy: { enum: ['OnRootMismatch', 'Always'] },
+    supplementalGroups: { type: 'array', items: nonNegative },
+    seccompProfile: ref('seccompProfile'),
+  }),
+  securityContext: closed({
+    allowPrivilegeEscalation: bool,
+    readOnlyRootFilesystem: bool,
+    runAsNonRoot: bool,
+    runAsUser: nonNegative,
+    runAsGroup: nonNegative,
+    privileged: bool,
+    capabilities: closed({ add: { type: 'array', items: str }, drop: { type: 'array', items: str } }),
+    seccompProfile: ref('seccompProfile'),
+  }),
+  probeTiming: closed({ initialDelaySeconds: nonNegative, periodSeconds: positive, timeoutSeconds: positive, failureThreshold: positive }),
+  readinessTiming: closed({
+    initialDelaySeconds: nonNegative,
+    periodSeconds: positive,
+    timeoutSeconds: positive,
+    failureThreshold: positive,
+    successThreshold: positive,
+  }),
+  persistence: closed(
+    {
+      enabled: bool,
+      mountPath: absolutePath,
+      size: ref('quantity'),
+      storageClass: { type: 'string', description: 'Empty: the cluster default StorageClass' },
+      accessModes: { type: 'array', minItems: 1, items: { enum: ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'] } },
+    },
+    ['enabled', 'mountPath', 'size', 'storageClass', 'accessModes'],
+  ),
+  serviceAccount: closed({ create: bool, name: str, annotations: stringMap, automount: bool }, ['create', 'name', 'automount']),
+  env: {
+    type: 'object',
+    propertyNames: { pattern: envName },
+    additionalProperties: { type: ['string', 'number', 'boolean'] },
+  },
+  service: closed(
+    {
+      enabled: bool,
+      kind: { enum: ['Deployment', 'StatefulSet'] },
+      replicaCount: nonNegative,
+      image: ref('image'),
+      port: { ...port, description: 'Absent for a worker: no Service, no HTTP/TCP probes' },
+      healthPath: { type: 'string', pattern: '^(/.*)?$', description: 'Empty: TCP probes on the port' },
+      public: bool,
+      dependsOn: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: dnsLabel } },
+      env: ref('env'),
+      secretEnv: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: envName } },
+      existingSecret: str,
+      resources: ref('resources'),
+      writableDirs: { type: 'array', uniqueItems: true, items: absolutePath },
+      probes: closed(
+        {
+          startup: ref('probeTiming'),
+          liveness: ref('probeTiming'),
+          readiness: ref('readinessTiming'),
+          exec: { type: 'array', items: str, description: 'Worker liveness command; [] for none' },
+        },
+        ['startup', 'liveness', 'readiness', 'exec'],
+      ),
+      autoscaling: closed(
+        {
+          enabled: bool,
+          minReplicas: positive,
+          maxReplicas: positive,
+          targetCPUUtilizationPercentage: positive,
+          targetMemoryUtilizationPercentage: positive,
+        },
+        ['enabled', 'minReplicas', 'maxReplicas'],
+      ),
+      podDisruptionBudget: closed(
+        { enabled: bool, minAvailable: { type: ['integer', 'string'] }, maxUnavailable: { type: ['integer', 'string'] } },
+        ['enabled'],
+      ),
+      serviceAccount: ref('serviceAccount'),
+      persistence: ref('persistence'),
+      podSecurityContext: { ...ref('podSecurityContext'), description: 'Merged over the top-level podSecurityContext' },
+      securityContext: { ...ref('securityContext'), description: 'Merged over the top-level securityContext' },
+      extraEgress: { ...freeArray, description: 'NetworkPolicyEgressRule objects added to this service\'s policy' },
+      podAnnotations: stringMap,
+      podLabels: stringMap,
+      nodeSelector: stringMap,
+      tolerations: freeArray,
+      affinity: freeObject,
+      topologySpreadConstraints: freeArray,
+      terminationGracePeriodSeconds: nonNegative,
+    },
+    [
+      'enabled',
+      'kind',
+      'replicaCount',
+      'image',
+      'healthPath',
+      'public',
+      'dependsOn',
+      'env',
+      'secretEnv',
+      'existingSecret',
+      'resources',
+      'writableDirs',
+      'probes',
+      'autoscaling',
+      'podDisruptionBudget',
+      'serviceAccount',
+      'persistence',
+    ],
+  ),
+  backing: closed(
+    {
+      kind: { enum: [...BACKING_KINDS] },
+      mode: { enum: ['internal', 'external'], description: 'internal: a StatefulSet in the release; external: an ExternalName Service' },
+      port,
+      image: ref('image'),
+      args: { type: 'array', items: str },
+      env: ref('env'),
+      auth: closed(
+        {
+          existingSecret: str,
+          secretEnv: { type: 'object', propertyNames: { pattern: envName }, additionalProperties: { type: 'string', minLength: 1 } },
+        },
+        ['existingSecret', 'secretEnv'],
+      ),
+      persistence: ref('persistence'),
+      writableDirs: { type: 'array', uniqueItems: true, items: absolutePath },
+      resources: ref('resources'),
+      podSecurityContext: ref('podSecurityContext'),
+      securityContext: ref('securityContext'),
+      external: closed(
+        {
+          host: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$' },
+          egressTo: { ...freeArray, description: 'NetworkPolicyPeer objects the dependent pods may reach on port' },
+        },
+        ['host', 'egressTo'],
+      ),
+      podAnnotations: stringMap,
+      nodeSelector: stringMap,
+      tolerations: freeArray,
+      affinity: freeObject,
+    },
+    ['kind', 'mode', 'port', 'image', 'args', 'env', 'auth', 'persistence', 'writableDirs', 'resources', 'podSecurityContext', 'securityContext', 'external'],
+  ),
+};
+
+export function valuesSchema(): Schema {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'Values of a generator-containerize chart',
+    description: 'Generated by generator-containerize; see docs/helm.md for every value.',
+    ...closed(
+      {
+        // Helm injects `global` when the chart is used as a subchart.
+        global: freeObject,
+        nameOverride: str,
+        fullnameOverride: str,
+        imagePullSecrets: { type: 'array', items: closed({ name: { type: 'string', minLength: 1 } }, ['name']) },
+        commonLabels: stringMap,
+        podSecurityContext: ref('podSecurityContext'),
+        securityContext: ref('securityContext'),
+        networkPolicy: closed(
+          {
+            enabled: bool,
+            dns: { ...freeArray, description: 'NetworkPolicyPeer objects where cluster DNS runs' },
+            ingressFrom: { ...freeArray, description: 'NetworkPolicyPeer objects allowed to reach public services' },
+          },
+          ['enabled', 'dns', 'ingressFrom'],
+        ),
+        ingress: closed(
+          {
+            enabled: bool,
+            className: str,
+            annotations: stringMap,
+            hosts: {
+              type: 'array',
+              items: closed(
+                {
+                  host: { type: 'string', minLength: 1 },
+                  paths: {
+                    type: 'array',
+                    minItems: 1,
+                    items: closed(
+                      {
+                        path: { type: 'string', pattern: '^/' },
+                        pathType: { enum: ['Prefix', 'Exact', 'ImplementationSpecific'] },
+                        service: { type: 'string', pattern: dnsLabel },
+                      },
+                      ['path', 'pathType', 'service'],
+                    ),
+                  },
+                },
+                ['host', 'paths'],
+              ),
+            },
+            tls: { type: 'array', items: closed({ secretName: str, hosts: { type: 'array', items: str } }, ['hosts']) },
+          },
+          ['enabled', 'className', 'annotations', 'hosts', 'tls'],
+        ),
+        tests: closed({ enabled: bool, image: ref('image'), resources: ref('resources') }, ['enabled', 'image', 'resources']),
+        services: {
+          type: 'object',
+          propertyNames: { pattern: dnsLabel, maxLength: 63 },
+          additionalProperties: ref('service'),
+        },
+        backing: {
+          type: 'object',
+          propertyNames: { pattern: dnsLabel, maxLength: 63 },
+          additionalProperties: ref('backing'),
+        },
+      },
+      ['podSecurityContext', 'securityContext', 'networkPolicy', 'ingress', 'tests', 'services', 'backing'],
+    ),
+    definitions,
+  };
+}
