@@ -17,8 +17,12 @@ FROM php:8.3-apache-bookworm AS php
 FROM composer:2 AS composer
 FROM mcr.microsoft.com/dotnet/sdk:8.0-bookworm-slim AS dotnet-sdk
 FROM mcr.microsoft.com/dotnet/aspnet:8.0-bookworm-slim AS dotnet
+FROM mcr.microsoft.com/dotnet/runtime:8.0-bookworm-slim AS dotnet-runtime
 FROM rust:1.83-slim-bookworm AS rust
 FROM nginxinc/nginx-unprivileged:1.27-bookworm AS nginx
+
+# Build tools copied into images (COPY --from): uv for Python projects locked with uv.lock.
+FROM ghcr.io/astral-sh/uv:0.8 AS uv
 
 # Backing services (Compose and in-cluster StatefulSets).
 FROM redis:7-bookworm AS redis

@@ -34,9 +34,9 @@ export const DEFAULT_VERSIONS: Record<BackingKind, string> = {
   mariadb: '11',
   mongodb: '7',
   rabbitmq: '3',
-  kafka: '3.7',
+  kafka: '3.7.0', // apache/kafka publishes full versions only
   memcached: '1.6',
-  elasticsearch: '8.15',
+  elasticsearch: '8.15.0', // Elastic publishes full versions only
   nats: '2',
 };
 

@@ -9,7 +9,8 @@ import { isAbsolute, join } from 'node:path';
 
 export type Check = (value: unknown) => string | null;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** RFC 1035 label: what Kubernetes requires of Service names (RFC 1123 labels may start with a digit). */
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** Registry host[:port] plus optional path; lower case, as OCI references require. */
 const IMAGE_PREFIX = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -17,12 +18,15 @@ const VERSION = /^[0-9A-Za-z][0-9A-Za-z._-]{0,40}$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 
 export const kinds = {
-  /** A DNS-1123 label: Kubernetes object names, Compose service names, hostnames. */
+  /**
+   * A DNS label that is valid everywhere the name goes: Kubernetes Service names (RFC 1035:
+   * starting with a letter), other object names, Compose service names and hostnames.
+   */
   dnsLabel(value: unknown): string | null {
     if (typeof value !== 'string' || value === '') return 'must be a non-empty string';
     if (value.length > 63) return `"${value}" is longer than 63 characters`;
     if (!DNS_LABEL.test(value))
-      return `"${value}" is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)`;
+      return `"${value}" is not a DNS-1123 label (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit)`;
     return null;
   },
   port(value: unknown): string | null {
@@ -83,8 +87,8 @@ export function toDnsLabel(raw: string, fallback = 'app'): string {
     .replace(/^@[^/]+\//, '')
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
-    .replace(/-+$/g, '');
-  return label || fallback;
+    .replace(/^-+|-+$/g, '');
+  // Kubernetes Service names must start with a letter: '2fa' becomes 'app-2fa', not 'fa'.
+  const lettered = /^[0-9]/.test(label) ? `${fallback || 'svc'}-${label}` : label;
+  return lettered.slice(0, 63).replace(/-+$/g, '') || fallback;
 }

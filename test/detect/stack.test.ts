@@ -186,7 +186,7 @@ describe('detectStack', () => {
     assert.equal(svc.healthPath, '/healthz');
     assert.deepEqual(svc.env.SECRET_KEY, { value: null, secret: true });
     assert.deepEqual(svc.env.CACHE_KEY_PREFIX, { value: 'inv:', secret: false }, 'CACHE_KEY_PREFIX is not a secret');
-    assert.deepEqual(svc.env.DATABASE_URL, { value: 'postgresql://app:app@postgres:5432/inventory', secret: false });
+    assert.deepEqual(svc.env.DATABASE_URL, { value: null, secret: true }, 'a default URL with a password makes it a secret');
     assert.ok(!('TEST_DATABASE_URL' in svc.env));
     assert.deepEqual(svc.dependsOn, ['postgres']);
   });

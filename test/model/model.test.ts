@@ -41,7 +41,7 @@ const model = (over: Partial<StackModel> = {}): StackModel =>
 describe('value kinds', () => {
   it('accepts and rejects DNS-1123 labels', () => {
     assert.equal(kinds.dnsLabel('web-2'), null);
-    for (const bad of ['Web', 'web_2', '-web', 'web-', '', 'a'.repeat(64)]) assert.ok(kinds.dnsLabel(bad), bad);
+    for (const bad of ['Web', 'web_2', '-web', 'web-', '2fa', '', 'a'.repeat(64)]) assert.ok(kinds.dnsLabel(bad), bad);
   });
   it('accepts ports 1-65535 only', () => {
     assert.equal(kinds.port(1), null);
@@ -60,6 +60,7 @@ describe('value kinds', () => {
   it('turns any name into a DNS label', () => {
     assert.equal(toDnsLabel('@acme/Web_UI'), 'web-ui');
     assert.equal(toDnsLabel('___'), 'app');
+    assert.equal(toDnsLabel('2fa-service', 'svc'), 'svc-2fa-service');
   });
 });
 

@@ -1,0 +1,358 @@
+/**
+ * The Helm chart (generators/helm), proven with real tools over a matrix of
+ * models (every language, a worker, every backing kind in and out of the
+ * cluster, with and without ingress) and every values file:
+ *   helm lint --strict, helm template, strict Kubernetes schema validation of
+ *   every rendered document (unknown fields are errors), and our rules
+ *   (lib/validate/k8s.ts checkRules) plus the chart's own promises below.
+ * Schema and rendering tests that need no binary always run; the ones that
+ * run helm are skipped, saying why, only when .tools/bin/helm is absent
+ * (`bash scripts/setup/tools.sh` installs it; CI always has it).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import { files, CHART_TEMPLATES } from '../../generators/helm/files.js';
+import { chartData } from '../../generators/helm/values.js';
+import { CONTAINER_UID, imageRepository } from '../../lib/model/derive.js';
+import type { StackModel } from '../../lib/model/types.js';
+import { helmAvailable, helmLint, helmPath, helmTemplate, parseManifests, type ValuesOptions } from '../../lib/validate/helm.js';
+import { checkRules, validateManifests, type K8sObject, type RuleOptions } from '../../lib/validate/k8s.js';
+import { validateOutputs } from '../../lib/validate/outputs.js';
+import { K8S_MODELS, SHOP } from '../helpers/k8s-models.js';
+import { SAMPLE_MODELS } from '../helpers/models.js';
+
+const HELM = helmAvailable();
+const SKIP_REASON = `helm binary not found at ${helmPath()}: run \`bash scripts/setup/tools.sh\` (CI installs it)`;
+/** `it` for tests that run the helm binary: skipped with a clear reason when it is absent. */
+function itHelm(title: string, fn: () => void): void {
+  if (HELM) it(title, fn);
+  else it(`${title} [skipped: ${SKIP_REASON}]`, function () {
+    this.skip();
+  });
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'helm-chart-'));
+
+/** Render the model's chart into a fresh folder; returns the chart folder. */
+function writeChart(model: StackModel, tag: string): string {
+  const root = join(scratch, tag);
+  for (const f of files(model)) {
+    mkdirSync(dirname(join(root, f.path)), { recursive: true });
+    writeFileSync(join(root, f.path), f.content);
+  }
+  return join(root, 'deploy', 'helm', model.name);
+}
+
+/** Rule options for a model: backing services run their images' own users; existingSecrets are user-provided. */
+function ruleOptions(model: StackModel): RuleOptions {
+  const data = chartData(model);
+  return {
+    uid: CONTAINER_UID,
+    ownImage: (w: K8sObject) => !((w.metadata?.labels?.['app.kubernetes.io/component'] ?? '') in model.backing),
+    userSecrets: [...data.services.map((s) => s.existingSecret), ...data.backing.map((b) => b.existingSecret)].filter(Boolean),
+  };
+}
+
+interface Scenario {
+  title: string;
+  values: ValuesOptions;
+  /** Backing services expected outside the cluster. */
+  external: string[];
+  networkPolicy: boolean;
+  tests: boolean;
+}
+
+/** The scenarios a model is rendered in: each values file, then variations that matter for it. */
+function scenarios(model: StackModel, data = chartData(model)): Scenario[] {
+  const backing = Object.keys(model.backing).sort();
+  const prodExternal = data.backing.filter((b) => b.profile.externalInProduction).map((b) => b.name);
+  const out: Scenario[] = [
+    { title: 'values.yaml', values: {}, external: [], networkPolicy: true, tests: true },
+    { title: 'values-staging.yaml', values: { valuesFiles: ['values-staging.yaml'] }, external: [], networkPolicy: true, tests: true },
+    { title: 'values-production.yaml', values: { valuesFiles: ['values-production.yaml'] }, external: prodExternal, networkPolicy: true, tests: true },
+  ];
+  if (backing.length)
+    out.push({
+      title: 'every backing service external',
+      values: { set: backing.flatMap((b) => [`backing.${b}.mode=external`, `backing.${b}.external.host=${b}.db.example.com`]) },
+      external: backing,
+      networkPolicy: true,
+      tests: true,
+    });
+  const withPort = data.services.find((s) => s.svc.port !== null);
+  if (withPort) {
+    const n = withPort.name;
+    out.push({
+      title: `${n} as a StatefulSet with a volume, autoscaling and a PodDisruptionBudget`,
+      values: {
+        set: [
+          `services.${n}.kind=StatefulSet`,
+          `services.${n}.persistence.enabled=true`,
+          `services.${n}.autoscaling.enabled=true`,
+          `services.${n}.podDisruptionBudget.enabled=true`,
+        ],
+      },
+      external: [],
+      networkPolicy: true,
+      tests: true,
+    });
+  }
+  if (data.publicServices.length)
+    out.push({ title: 'ingress on with the default hosts', values: { set: ['ingress.enabled=true', 'ingress.className=nginx'] }, external: [], networkPolicy: true, tests: true });
+  const worker = data.services.find((s) => s.svc.port === null);
+  if (worker)
+    out.push({
+      title: `${worker.name} with an exec liveness probe`,
+      values: { set: [`services.${worker.name}.probes.exec={/app/healthcheck,--quiet}`] },
+      external: [],
+      networkPolicy: true,
+      tests: true,
+    });
+  out.push({ title: 'network policies and tests off', values: { set: ['networkPolicy.enabled=false', 'tests.enabled=false'] }, external: [], networkPolicy: false, tests: false });
+  return out;
+}
+
+const RECOMMENDED_LABELS = [
+  'app.kubernetes.io/name',
+  'app.kubernetes.io/instance',
+  'app.kubernetes.io/version',
+  'app.kubernetes.io/component',
+  'app.kubernetes.io/part-of',
+  'app.kubernetes.io/managed-by',
+  'helm.sh/chart',
+];
+
+/** The chart's own promises, beyond the generic rules. */
+function chartPromises(model: StackModel, docs: K8sObject[], s: Scenario): string[] {
+  const problems: string[] = [];
+  const add = (m: string) => problems.push(m);
+  const find = (kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata?.name === name);
+  const release = model.name;
+  for (const d of docs) {
+    const id = `${d.kind}/${d.metadata?.name}`;
+    if (d.kind === 'Secret') add(`${id}: the chart must never render a Secret (values hold no secret)`);
+    for (const l of RECOMMENDED_LABELS) if (!d.metadata?.labels?.[l]) add(`${id}: label ${l} is missing`);
+    if (d.kind === 'NetworkPolicy') {
+      const spec = d.spec as { ingress?: { from?: unknown[] }[]; egress?: { to?: unknown[] }[] };
+      // A rule without peers allows every source or destination: never what we mean.
+      spec.ingress?.forEach((r, i) => (r.from?.length ? null : add(`${id}: ingress rule ${i} has no "from" (would allow all)`)));
+      spec.egress?.forEach((r, i) => (r.to?.length ? null : add(`${id}: egress rule ${i} has no "to" (would allow all)`)));
+    }
+  }
+  for (const [name, svc] of Object.entries(model.services)) {
+    const workload = docs.find((d) => (d.kind === 'Deployment' || d.kind === 'StatefulSet') && d.metadata?.name === `${release}-${name}`);
+    if (!workload) add(`service ${name}: no Deployment or StatefulSet ${release}-${name}`);
+    else {
+      const c = (workload.spec as any).template.spec.containers[0];
+      if (!String(c.image).startsWith(`${imageRepository(model, name)}:`)) add(`service ${name}: image ${c.image} is not ${imageRepository(model, name)}`);
+      const secretNames = Object.keys(svc.env).filter((k) => svc.env[k]!.secret);
+      const fromSecret = (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.name);
+      if (JSON.stringify(fromSecret.sort()) !== JSON.stringify(secretNames.sort())) add(`service ${name}: secret env ${fromSecret} != model ${secretNames}`);
+      if (svc.port === null && c.ports) add(`service ${name}: a worker declares ports`);
+    }
+    const service = find('Service', name);
+    if (svc.port !== null && !service) add(`service ${name}: no Service named ${name} (the hostname the code uses)`);
+    if (svc.port !== null && service && (service.spec as any).ports[0].port !== svc.port) add(`Service/${name}: port is not the model's ${svc.port}`);
+    if (svc.port === null && service) add(`service ${name}: a worker got a Service`);
+  }
+  for (const [name, b] of Object.entries(model.backing)) {
+    const service = find('Service', name);
+    const spec = service?.spec as { type?: string; externalName?: string; clusterIP?: string } | undefined;
+    if (!service) add(`backing ${name}: no Service named ${name}`);
+    else if (s.external.includes(name)) {
+      if (spec?.type !== 'ExternalName' || !spec.externalName) add(`backing ${name}: expected an ExternalName Service`);
+      if (find('StatefulSet', `${release}-${name}`)) add(`backing ${name}: external but a StatefulSet was rendered`);
+    } else {
+      if (spec?.clusterIP !== 'None') add(`backing ${name}: expected a headless Service`);
+      const sts = find('StatefulSet', `${release}-${name}`);
+      if (!sts) add(`backing ${name} (${b.kind}): no StatefulSet`);
+    }
+  }
+  const policies = docs.filter((d) => d.kind === 'NetworkPolicy');
+  if (s.networkPolicy && !find('NetworkPolicy', `${release}-default-deny`)) add('no default-deny NetworkPolicy');
+  if (!s.networkPolicy && policies.length) add('networkPolicy.enabled=false still renders NetworkPolicies');
+  const testPods = docs.filter((d) => d.kind === 'Pod' && d.metadata?.annotations?.['helm.sh/hook'] === 'test');
+  const expectedTests = s.tests
+    ? Object.values(model.services).filter((x) => x.port !== null).length + Object.keys(model.backing).filter((b) => !s.external.includes(b)).length
+    : 0;
+  if (testPods.length !== expectedTests) add(`expected ${expectedTests} helm test pods, got ${testPods.length}`);
+  return problems;
+}
+
+/** Helm's value coalescing, enough for our files: maps merge, everything else replaces. */
+function coalesce(base: any, over: any): any {
+  if (typeof base !== 'object' || base === null || Array.isArray(base) || typeof over !== 'object' || over === null || Array.isArray(over)) return over;
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? coalesce(base[k], v) : v;
+  return out;
+}
+
+describe('helm chart', () => {
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  describe('rendering (no helm binary needed)', () => {
+    for (const [key, model] of Object.entries(K8S_MODELS)) {
+      it(`${key}: writes every chart file, deterministically, and passes the output checks`, () => {
+        const a = files(model);
+        assert.deepEqual(files(model), a, 'same model, same bytes');
+        const paths = a.map((f) => f.path);
+        const expected = [...CHART_TEMPLATES, 'values.schema.json'].map((p) => `deploy/helm/${model.name}/${p}`).sort();
+        assert.deepEqual(paths, expected);
+        validateOutputs(a);
+      });
+
+      it(`${key}: values.yaml and each environment file satisfy values.schema.json; values hold no secret`, () => {
+        const out = Object.fromEntries(files(model).map((f) => [f.path.split('/').slice(3).join('/'), f.content]));
+        const ajv = new Ajv({ allErrors: true, strict: false });
+        const validate = ajv.compile<any>(JSON.parse(out['values.schema.json']!));
+        const defaults = parse(out['values.yaml']!);
+        assert.ok(validate(defaults), JSON.stringify(validate.errors, null, 2));
+        for (const env of ['values-staging.yaml', 'values-production.yaml']) {
+          const merged = coalesce(defaults, parse(out[env]!) ?? {});
+          assert.ok(validate(merged), `${env}: ${JSON.stringify(validate.errors, null, 2)}`);
+        }
+        assert.equal(defaults.podSecurityContext.runAsUser, CONTAINER_UID);
+        assert.equal(defaults.securityContext.runAsUser, CONTAINER_UID);
+        for (const [name, svc] of Object.entries(model.services)) {
+          assert.equal(defaults.services[name].image.repository, imageRepository(model, name));
+          for (const [envName, v] of Object.entries(svc.env)) {
+            if (v.secret) assert.ok(!(envName in defaults.services[name].env), `${name}.${envName} is secret but has a value in values.yaml`);
+          }
+        }
+      });
+    }
+
+    it('the schema rejects misspelt keys and wrong types at every level the chart defines', () => {
+      const out = Object.fromEntries(files(SHOP).map((f) => [f.path.split('/').slice(3).join('/'), f.content]));
+      const validate = new Ajv({ allErrors: true, strict: false }).compile<any>(JSON.parse(out['values.schema.json']!));
+      const defaults = parse(out['values.yaml']!);
+      const bad = (over: object) => validate(coalesce(defaults, over));
+      assert.equal(bad({ replica: 2 }), false);
+      assert.equal(bad({ services: { web: { replicaCount: 'x' } } }), false);
+      assert.equal(bad({ services: { web: { resource: {} } } }), false);
+      assert.equal(bad({ services: { web: { probes: { liveness: { periodSecond: 5 } } } } }), false);
+      assert.equal(bad({ services: { wbe: { replicaCount: 2 } } }), false, 'a misspelt service name lacks the required fields');
+      assert.equal(bad({ backing: { db: { mode: 'managed' } } }), false);
+      assert.equal(bad({ networkPolicy: { enable: false } }), false);
+      assert.equal(bad({ services: { web: { replicaCount: 3 } } }), true);
+    });
+  });
+
+  for (const [key, model] of Object.entries(K8S_MODELS)) {
+    describe(`${key} (${Object.keys(model.services).length} services: ${[...new Set(Object.values(model.services).map((s) => s.language))].join(', ')}; backing: ${Object.values(model.backing).map((b) => b.kind).join(', ') || 'none'})`, () => {
+      let chart = '';
+      before(() => {
+        chart = writeChart(model, key);
+      });
+      const opts = ruleOptions(model);
+
+      for (const vf of ['values.yaml', 'values-staging.yaml', 'values-production.yaml'])
+        itHelm(`helm lint --strict -f ${vf}`, () => {
+          const r = helmLint(chart, { valuesFiles: [vf] });
+          assert.ok(r.ok, `${r.command}\n${r.stdout}\n${r.stderr}`);
+        });
+
+      for (const s of scenarios(model))
+        itHelm(`helm template (${s.title}): strict schemas, rules, chart promises`, () => {
+          const r = helmTemplate(chart, { release: model.name, namespace: model.name, ...s.values });
+          assert.ok(r.ok, `${r.command}\n${r.stderr}`);
+          const docs = parseManifests(r.stdout) as K8sObject[];
+          assert.ok(docs.length > 0);
+          const problems = [...validateManifests(docs), ...checkRules(docs, opts), ...chartPromises(model, docs, s)];
+          assert.deepEqual(problems, []);
+        });
+    });
+  }
+
+  describe('the shared sample models (test/helpers/models.ts), with each values file', () => {
+    for (const [key, model] of Object.entries(SAMPLE_MODELS)) {
+      let chart = '';
+      before(() => {
+        chart = writeChart(model, `sample-${key}`);
+      });
+      itHelm(`${key}: helm lint --strict`, () => {
+        const r = helmLint(chart);
+        assert.ok(r.ok, `${r.command}\n${r.stdout}\n${r.stderr}`);
+      });
+      for (const s of scenarios(model).slice(0, 3))
+        itHelm(`${key}: helm template (${s.title}): strict schemas, rules, chart promises`, () => {
+          const r = helmTemplate(chart, { release: model.name, ...s.values });
+          assert.ok(r.ok, `${r.command}\n${r.stderr}`);
+          const docs = parseManifests(r.stdout) as K8sObject[];
+          assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(model)), ...chartPromises(model, docs, s)], []);
+        });
+    }
+  });
+
+  describe('bad values fail helm before anything reaches a cluster', () => {
+    let chart = '';
+    before(() => {
+      chart = writeChart(SHOP, 'bad-values');
+    });
+    const fails = (values: ValuesOptions, pattern: RegExp) => {
+      const r = helmTemplate(chart, { release: 'shop', ...values });
+      assert.equal(r.ok, false, `expected ${r.command} to fail`);
+      assert.match(r.stderr, pattern);
+    };
+    const valuesFile = (name: string, text: string) => {
+      writeFileSync(join(chart, '..', name), text);
+      return join(chart, '..', name);
+    };
+
+    itHelm('a misspelt top-level key (replica: 2) fails through values.schema.json', () =>
+      fails({ valuesFiles: [valuesFile('typo.yaml', 'replica: 2\n')] }, /replica/));
+    itHelm('a wrong type (services.web.replicaCount: "x") fails', () =>
+      fails({ valuesFiles: [valuesFile('type.yaml', 'services:\n  web:\n    replicaCount: "x"\n')] }, /replicaCount/));
+    itHelm('a misspelt nested key (services.web.resource) fails', () => fails({ set: ['services.web.resource.limits.cpu=1'] }, /resource/));
+    itHelm('a misspelt service name (services.wbe) fails', () => fails({ set: ['services.wbe.replicaCount=2'] }, /wbe/));
+    itHelm('helm lint --strict fails on the misspelt key too', () => {
+      const r = helmLint(chart, { set: ['replica=2'] });
+      assert.equal(r.ok, false);
+    });
+    itHelm('an external backing service without a host fails with a clear message', () =>
+      fails({ set: ['backing.db.mode=external'] }, /backing\.db\.external\.host is required/));
+    itHelm('secret env without existingSecret fails with a clear message', () =>
+      fails({ set: ['services.api.existingSecret='] }, /services\.api\.existingSecret is required/));
+    itHelm('an ingress path to a worker fails', () =>
+      fails({ set: ['ingress.enabled=true', 'ingress.hosts[0].host=x.example.com', 'ingress.hosts[0].paths[0].path=/', 'ingress.hosts[0].paths[0].pathType=Prefix', 'ingress.hosts[0].paths[0].service=worker'] }, /not an enabled service with a port/));
+    itHelm('persistence on a Deployment fails', () => fails({ set: ['services.api.persistence.enabled=true'] }, /needs kind: StatefulSet/));
+    itHelm('dependsOn naming an unknown component fails', () => fails({ set: ['services.web.dependsOn={api,cache}'] }, /"cache", which is neither a service nor a backing service/));
+  });
+
+  describe('per-service overrides', () => {
+    itHelm('a service securityContext is merged over the top-level one, and checkRules sees a foreign uid', () => {
+      const chart = writeChart(SHOP, 'override');
+      const r = helmTemplate(chart, { release: 'shop', set: ['services.api.securityContext.runAsUser=1000', 'services.api.podSecurityContext.runAsUser=1000'] });
+      assert.ok(r.ok, r.stderr);
+      const docs = parseManifests(r.stdout) as K8sObject[];
+      const api = docs.find((d) => d.kind === 'Deployment' && d.metadata?.name === 'shop-api') as any;
+      const sc = api.spec.template.spec.containers[0].securityContext;
+      assert.equal(sc.runAsUser, 1000);
+      assert.equal(sc.readOnlyRootFilesystem, true, 'the rest of the top-level context is kept');
+      assert.deepEqual(sc.capabilities, { drop: ['ALL'] });
+      assert.deepEqual(validateManifests(docs), []);
+      assert.deepEqual(
+        checkRules(docs, ruleOptions(SHOP)).filter((p) => p.includes('shop-api')),
+        ['Deployment/shop-api: container api: runAsUser is 1000, expected 10001 (the images\' USER)'],
+      );
+    });
+  });
+
+  describe('a misspelt field in a template is caught after rendering', () => {
+    itHelm('helm renders the typo silently; validateManifests reports it', () => {
+      const chart = writeChart(SHOP, 'bad-template');
+      const path = join(chart, 'templates', 'deployment.yaml');
+      const text = readFileSync(path, 'utf8');
+      writeFileSync(path, text.replace('  replicas: {{ $svc.replicaCount }}', '  replica: {{ $svc.replicaCount }}'));
+      assert.ok(helmLint(chart).ok, 'helm lint --strict does not see it');
+      const r = helmTemplate(chart, { release: 'shop' });
+      assert.ok(r.ok, r.stderr);
+      const problems = validateManifests(parseManifests(r.stdout));
+      assert.ok(problems.includes('Deployment/shop-web: spec.replica: unknown field'), problems.join('\n'));
+    });
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Stack models for the Kubernetes and Helm tests: built directly (no
+ * detection), so each covers exactly the shape it names. Together they cover
+ * every language, a worker, every backing kind, public and internal services,
+ * StatefulSet-worthy layouts and secrets.
+ */
+import { LANGUAGES, SCHEMA_VERSION, type BackingKind, type EnvVar, type Language, type ServiceModel, type StackModel } from '../../lib/model/types.js';
+
+const env = (value: string | null, secret = false): EnvVar => ({ value, secret });
+
+/** A service with sensible defaults for its language; `over` replaces fields. */
+export function service(language: Language, over: Partial<ServiceModel> = {}): ServiceModel {
+  const defaults: Record<Language, Pick<ServiceModel, 'languageVersion' | 'framework' | 'port' | 'start' | 'healthPath'>> = {
+    node: { languageVersion: '22', framework: 'express', port: 3000, start: ['node', 'server.js'], healthPath: '/healthz' },
+    python: { languageVersion: '3.12', framework: 'fastapi', port: 8000, start: ['uvicorn', 'app:app', '--host', '0.0.0.0', '--port', '8000'], healthPath: '/health' },
+    go: { languageVersion: '1.23', framework: null, port: 8080, start: ['./server'], healthPath: null },
+    java: { languageVersion: '21', framework: 'spring-boot', port: 8080, start: ['java', '-jar', '/app/app.jar'], healthPath: '/actuator/health' },
+    ruby: { languageVersion: '3.3', framework: 'rails', port: 3000, start: ['bundle', 'exec', 'puma', '-C', 'config/puma.rb'], healthPath: '/up' },
+    php: { languageVersion: '8.3', framework: 'laravel', port: 8080, start: ['apache2-foreground'], healthPath: null },
+    dotnet: { languageVersion: '8.0', framework: 'aspnetcore', port: 8080, start: ['dotnet', 'Api.dll'], healthPath: '/healthz' },
+    rust: { languageVersion: '1.83', framework: 'axum', port: 8000, start: ['./api'], healthPath: '/health' },
+    static: { languageVersion: '1.27', framework: null, port: 8080, start: [], healthPath: '/' },
+  };
+  return {
+    path: language,
+    language,
+    packageManager: null,
+    lockfile: null,
+    build: null,
+    public: false,
+    env: {},
+    dependsOn: [],
+    entry: null,
+    outputDir: null,
+    dockerfile: null,
+    ...defaults[language],
+    ...over,
+  };
+}
+
+function model(name: string, services: Record<string, ServiceModel>, backing: Record<string, BackingKind> = {}): StackModel {
+  const versions: Record<BackingKind, string> = {
+    redis: '7', postgres: '16', mysql: '8.0', mariadb: '11', mongodb: '7', rabbitmq: '3', kafka: '3.7.0', memcached: '1.6', elasticsearch: '8.15.0', nats: '2',
+  };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    name,
+    registry: 'ghcr.io/acme',
+    services,
+    backing: Object.fromEntries(Object.entries(backing).map(([host, kind]) => [host, { kind, version: versions[kind] }])),
+  };
+}
+
+/** The usual shape: a public web UI, an internal API, a worker, Redis and Postgres. */
+export const SHOP: StackModel = model(
+  'shop',
+  {
+    web: service('node', {
+      public: true,
+      dependsOn: ['api'],
+      env: { API_URL: env('http://api:8000'), PORT: env('3000'), SESSION_SECRET: env(null, true) },
+    }),
+    api: service('python', {
+      dependsOn: ['redis', 'db'],
+      env: {
+        DATABASE_HOST: env('db'),
+        DATABASE_PASSWORD: env(null, true),
+        DEBUG: env('false'),
+        REDIS_URL: env('redis://redis:6379'),
+        SENTRY_DSN: env(null),
+      },
+    }),
+    worker: service('go', { port: null, healthPath: null, dependsOn: ['redis', 'api'], env: { REDIS_URL: env('redis://redis:6379') } }),
+  },
+  { redis: 'redis', db: 'postgres' },
+);
+
+/** One public service per language, no backing services, no env: every runtime profile. */
+export const POLYGLOT: StackModel = model(
+  'polyglot',
+  Object.fromEntries(LANGUAGES.map((lang) => [`${lang}-svc`, service(lang, { public: lang === 'node' || lang === 'static' })])),
+);
+
+/** Every backing kind, each used by one service (also an ingress-less app: nothing public). */
+export const BACKENDS: StackModel = model(
+  'backends',
+  {
+    app: service('java', {
+      dependsOn: ['cache', 'db', 'docs', 'events', 'memo', 'mongo', 'mq', 'msg', 'maria', 'sql'],
+      env: { SPRING_PROFILES_ACTIVE: env('kubernetes'), DB_PASSWORD: env(null, true) },
+    }),
+  },
+  {
+    cache: 'redis',
+    db: 'postgres',
+    docs: 'elasticsearch',
+    events: 'kafka',
+    memo: 'memcached',
+    mongo: 'mongodb',
+    mq: 'rabbitmq',
+    msg: 'nats',
+    maria: 'mariadb',
+    sql: 'mysql',
+  },
+);
+
+/** A single worker and nothing else: no Service, no Ingress, no test pods. */
+export const LONE_WORKER: StackModel = model('cron', {
+  jobs: service('ruby', { framework: null, port: null, healthPath: null, start: ['bundle', 'exec', 'ruby', 'worker.rb'] }),
+});
+
+/** A single public static site with a TCP-probed PHP backend: mixed probe kinds. */
+export const SITE: StackModel = model('site', {
+  www: service('static', { public: true, dependsOn: ['backend'] }),
+  backend: service('php', { dependsOn: [] }),
+});
+
+export const K8S_MODELS: Record<string, StackModel> = { shop: SHOP, polyglot: POLYGLOT, backends: BACKENDS, cron: LONE_WORKER, site: SITE };
