@@ -21,7 +21,7 @@ import type { OutputFile } from '../../lib/render/types.js';
 import { checkComposeReferences } from '../../lib/validate/compose.js';
 import { OutputError } from '../../lib/validate/outputs.js';
 import { modelSecretNames, planStack, type SecretVar, type StackPlan } from './plan.js';
-import { scalar } from './scalar.js';
+import { yamlScalar as scalar } from '../../lib/render/ejs.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
@@ -44,6 +44,8 @@ function shellValue(s: SecretVar): string {
   switch (src.kind) {
     case 'random':
       return `"${s.name}=$(random)"`;
+    case 'empty':
+      return shq(`${s.name}=`);
     case 'password':
       return `"${s.name}=$(cat ${src.backing}-password)"`;
     case 'url':
@@ -59,11 +61,13 @@ function describe(s: SecretVar): string {
   switch (src.kind) {
     case 'random':
       return 'a random value (replace it when it is a credential issued by someone else)';
+    case 'empty':
+      return 'empty: a connection URL that fits none or several of the backing services; write it';
     case 'password':
       return `the password of "${src.backing}" (copied from \`secrets/${src.backing}-password\`)`;
     case 'url':
       return src.backing
-        ? `\`${src.before}<password of ${src.backing}>${src.after}\` (the URL the code uses, with the stack's user and password)`
+        ? `\`${src.before}<password of ${src.backing}>${src.after}\` (${src.built ? 'built from the stack: the code gave no URL' : "the URL the code uses, with the stack's user and password"})`
         : `\`${src.before}CHANGE_ME${src.after}\`: a host outside the stack; put the real password in place of CHANGE_ME`;
   }
 }

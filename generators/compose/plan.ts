@@ -20,7 +20,9 @@
  *   password when its name says PASSWORD (or PASS/PASSWD/PWD) and names that
  *   backing's kind (DB, PG, MYSQL, MONGO, AMQP...) or the service depends on
  *   exactly one password-protected backing; connection URLs to such a backing
- *   get the backing's user and password.
+ *   get the backing's user and password, and a secret *_URL (*_URI, *_DSN)
+ *   without a value (detection drops defaults that embed a password) linked
+ *   the same way gets a URL built from the stack.
  * - Health. Backing services: the official tool of each image. App services:
  *   an HTTP GET of healthPath with the language runtime already in the image
  *   (node, python, ruby, php); compiled services (go, rust, java, dotnet),
@@ -58,9 +60,15 @@ export interface EnvLine {
 /** Where `secrets/create.sh` gets the value of one app secret. */
 export type SecretSource =
   | { kind: 'random' }
+  /** Left empty for the user: a connection URL that fits no single backing service. */
+  | { kind: 'empty' }
   | { kind: 'password'; backing: string }
-  /** A URL: `before` + password + `after`; the password of `backing`, or a placeholder for a host outside the stack. */
-  | { kind: 'url'; backing: string | null; before: string; after: string };
+  /**
+   * A URL: `before` + password + `after`; the password of `backing`, or a
+   * placeholder for a host outside the stack. `built` when the code gave no
+   * URL and it was built from the stack.
+   */
+  | { kind: 'url'; backing: string | null; before: string; after: string; built?: boolean };
 
 export interface SecretVar {
   name: string;
@@ -386,18 +394,39 @@ function parseUrl(value: string | null): ParsedUrl | null {
   }
 }
 
-/** The backing service a password variable belongs to (see the rule at the top), or null. */
-function linkedPassword(model: StackModel, svc: ServiceModel, name: string): string | null {
+/** Hints shared by several kinds (DB fits postgres and mysql): they only decide between candidates when no specific hint does. */
+const GENERIC_HINTS = new Set(['DB', 'DATABASE', 'SQL', 'BROKER', 'MQ', 'CACHE', 'SEARCH']);
+
+/**
+ * The password-protected backing service an env name refers to, among the ones
+ * the service depends on: the one its words name (a specific hint such as MYSQL
+ * beating a generic one such as DB), else the only candidate when the name
+ * points at no other backing service (REDIS_PASSWORD does not mean postgres).
+ */
+function linkedBacking(model: StackModel, svc: ServiceModel, name: string): string | null {
   const w = words(name);
-  if (!w.some((x) => PASSWORD_WORDS.has(x))) return null;
   const protectedDeps = svc.dependsOn.filter((d) => d in model.backing && SPECS[model.backing[d]!.kind].auth !== 'none').sort();
-  const hinted = protectedDeps.filter((d) => w.some((x) => hintsOf(model, d).has(x)));
+  const named = (d: string, specific: boolean) => w.some((x) => hintsOf(model, d).has(x) && !(specific && GENERIC_HINTS.has(x)));
+  const hinted = protectedDeps.filter((d) => named(d, false));
   if (hinted.length === 1) return hinted[0]!;
-  if (hinted.length > 1 || protectedDeps.length !== 1) return null;
-  // One candidate, not named: link it unless the name points at another backing service (REDIS_PASSWORD).
+  if (hinted.length > 1) {
+    const specific = hinted.filter((d) => named(d, true));
+    return specific.length === 1 ? specific[0]! : null;
+  }
+  if (protectedDeps.length !== 1) return null;
   const others = backingNames(model).filter((b) => b !== protectedDeps[0]);
-  return others.some((b) => w.some((x) => hintsOf(model, b).has(x))) ? null : protectedDeps[0]!;
+  return others.some((b) => named(b, false)) ? null : protectedDeps[0]!;
 }
+
+/** The backing service a password variable (PASSWORD, PASS, PASSWD, PWD in its name) belongs to, or null. */
+const linkedPassword = (model: StackModel, svc: ServiceModel, name: string): string | null =>
+  words(name).some((x) => PASSWORD_WORDS.has(x)) ? linkedBacking(model, svc, name) : null;
+
+/** A name for a connection string: *_URL, *_URI, *_DSN, *_CONNECTION_STRING. */
+const isUrlName = (name: string): boolean => {
+  const w = words(name);
+  return ['URL', 'URI', 'DSN'].includes(w[w.length - 1] ?? '') || (w.includes('CONNECTION') && w.includes('STRING'));
+};
 
 /** A value that compose interpolation cannot carry as a `${NAME:-default}` default. */
 const needsFixed = (value: string) => /[$}\n]/.test(value);
@@ -438,8 +467,17 @@ function classify(model: StackModel): { vars: Classified[]; linked: Set<string>;
         }
       } else if (env.secret || isSecretName(name)) {
         const backing = linkedPassword(model, svc, name);
-        if (backing) linked.add(backing);
-        vars.push({ service, name, value: null, secret: backing ? { kind: 'password', backing } : { kind: 'random' } });
+        // A secret connection URL without a value (detection drops defaults that embed a password): built from the stack.
+        const urlBacking = backing || !isUrlName(name) ? null : linkedBacking(model, svc, name);
+        if (backing ?? urlBacking) linked.add((backing ?? urlBacking)!);
+        const source: SecretSource = backing
+          ? { kind: 'password', backing }
+          : urlBacking
+            ? { kind: 'url', backing: urlBacking, before: '', after: '' }
+            : isUrlName(name)
+              ? { kind: 'empty' }
+              : { kind: 'random' };
+        vars.push({ service, name, value: null, secret: source });
       } else {
         vars.push({ service, name, value: env.value, secret: null });
       }
@@ -448,9 +486,17 @@ function classify(model: StackModel): { vars: Classified[]; linked: Set<string>;
   return { vars, linked, urlDatabases };
 }
 
-/** Finish a connection URL to a backing service: its user and the place of the password. */
-function finishUrl(model: StackModel, value: string, backing: BackingPlan): SecretSource {
-  const url = parseUrl(value)!;
+const URL_SCHEMES: Partial<Record<BackingKind, string>> = { postgres: 'postgres:', mysql: 'mysql:', mariadb: 'mysql:', mongodb: 'mongodb:', rabbitmq: 'amqp:' };
+
+/**
+ * Finish a connection URL to a backing service: the code's URL (or, when there
+ * is none, one built from the stack) with the backing's user and the place of the password.
+ */
+function finishUrl(model: StackModel, value: string | null, backing: BackingPlan): SecretSource {
+  // No path for RabbitMQ: in an AMQP URI, a trailing "/" names the empty vhost, not the default "/".
+  const db = backing.database ?? (backing.kind === 'mongodb' ? model.name : null);
+  const built = `${URL_SCHEMES[backing.kind]}//${backing.name}:${backing.port}${db ? `/${db}` : ''}`;
+  const url = parseUrl(value) ?? parseUrl(built)!;
   let search = url.search;
   if (backing.kind === 'mongodb' && !/[?&]authSource=/.test(search)) search = `${search ? `${search}&` : '?'}authSource=admin`;
   return {
@@ -458,6 +504,7 @@ function finishUrl(model: StackModel, value: string, backing: BackingPlan): Secr
     backing: backing.name,
     before: `${url.protocol}//${encodeURIComponent(backing.user ?? '')}:`,
     after: `@${url.host}${url.pathname}${search}${url.hash}`,
+    ...(parseUrl(value) ? {} : { built: true }),
   };
 }
 
@@ -494,7 +541,7 @@ export function planStack(model: StackModel): StackPlan {
       if (v.secret) {
         entries.push({ name: v.name, kind: 'secret' });
         const raw = svc.env[v.name]!.value;
-        const source = v.secret.kind === 'url' && v.secret.backing ? finishUrl(model, raw!, backingByName.get(v.secret.backing)!) : v.secret;
+        const source = v.secret.kind === 'url' && v.secret.backing ? finishUrl(model, raw, backingByName.get(v.secret.backing)!) : v.secret;
         secrets.push({ name: v.name, source });
       } else if (v.value === null) entries.push({ name: v.name, kind: 'passthrough' });
       else if (needsFixed(v.value)) entries.push({ name: v.name, kind: 'fixed', value: v.value });

@@ -21,12 +21,12 @@
  * - The service listens on $PORT (set by Compose to the model's port) on 0.0.0.0.
  * - The bind mount hides whatever the image has under /app. Dependency folders
  *   that must live there are protected by anonymous volumes (they keep the
- *   image's content): /app/node_modules (npm, yarn, pnpm), /app/vendor
- *   (composer), /app/.venv (uv, poetry), /app/target (maven, cargo), /app/build
- *   and /app/.gradle (gradle), /app/bin and /app/obj (dotnet). Create each one in
- *   the dev stage, owned by 10001 (an anonymous volume copies the ownership it
- *   finds; a missing folder would come up root-owned and unwritable).
- *   Everything else belongs outside /app: pip/venv in /opt/venv, gems in
+ *   image's content): /app/node_modules (node), /app/vendor (composer),
+ *   /app/target (maven, cargo), /app/build and /app/.gradle (gradle), /app/bin
+ *   and /app/obj (dotnet). Create each one in the dev stage, owned by 10001 (an
+ *   anonymous volume copies the ownership it finds; a missing folder would come
+ *   up root-owned and unwritable). Everything else belongs outside /app: every
+ *   Python virtualenv (pip, uv, poetry...) in /opt/venv on PATH, gems in
  *   /usr/local/bundle, Go modules in /go/pkg/mod, Maven/Gradle caches in HOME.
  * - Never write build output to /app (the host's files may not be writable by
  *   10001) nor to /tmp (a noexec tmpfs in compose.yaml): use HOME.
@@ -44,7 +44,7 @@
  *     ruby    rails server -b 0.0.0.0 -p $PORT (reloads code in development).
  *     php     the built-in server or apache: PHP reads the source on every request.
  *     dotnet  dotnet watch run --urls http://0.0.0.0:$PORT (DOTNET_USE_POLLING_FILE_WATCHER is set here).
- *     static  the framework's dev server (vite, ...) on 0.0.0.0:$PORT.
+ *     static  nginx serving the mounted files (or outputDir below them): edits show on reload.
  * - Debuggers other than Node's are not wired (debugpy, delve): docs/dev-loop.md
  *   explains how to add one.
  *
@@ -62,7 +62,7 @@ import { checkComposeReferences, mergeCompose } from '../../lib/validate/compose
 import { OutputError } from '../../lib/validate/outputs.js';
 import { files as composeFiles, shq, tidy } from '../compose/files.js';
 import { modelSecretNames, planStack, type AppPlan, type EnvLine, type StackPlan } from '../compose/plan.js';
-import { scalar } from '../compose/scalar.js';
+import { yamlScalar as scalar } from '../../lib/render/ejs.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
@@ -98,9 +98,9 @@ export interface DevPlan {
 function protectedDirs(app: AppPlan): string[] {
   const { language, packageManager: pm } = app.svc;
   const dirs = new Set<string>();
-  if (['npm', 'yarn', 'pnpm'].includes(pm ?? '') || language === 'node') dirs.add('/app/node_modules');
+  // Static sites are served by nginx in their dev stage: no dependency folder there.
+  if (language === 'node') dirs.add('/app/node_modules');
   if (pm === 'composer' || language === 'php') dirs.add('/app/vendor');
-  if (pm === 'uv' || pm === 'poetry') dirs.add('/app/.venv');
   if (pm === 'maven' || pm === 'cargo' || language === 'rust') dirs.add('/app/target');
   if (pm === 'gradle') {
     dirs.add('/app/build');
@@ -133,15 +133,15 @@ function devEnvironment(app: AppPlan): EnvLine[] {
 
 const PYTEST_OR_UNITTEST = `if python -c "import pytest" 2>/dev/null; then exec python -m pytest; else exec python -m unittest discover; fi`;
 
-/** The test command of a service in its dev container, by package manager then language. */
+/** The test command of a service in its dev container, by language then package manager. */
 export function testCommand(app: AppPlan): string | null {
   const { language, packageManager: pm } = app.svc;
-  if (pm === 'npm' || pm === 'yarn' || pm === 'pnpm') return `${pm} test`;
   switch (language) {
     case 'node':
-      return 'npm test';
+      return pm === 'yarn' || pm === 'pnpm' ? `${pm} test` : 'npm test';
     case 'python':
-      return pm === 'poetry' ? `poetry run sh -c '${PYTEST_OR_UNITTEST}'` : PYTEST_OR_UNITTEST;
+      // Every package manager's dependencies are in the dev stage's /opt/venv, on PATH.
+      return PYTEST_OR_UNITTEST;
     case 'go':
       return 'go test ./...';
     case 'rust':
@@ -155,7 +155,8 @@ export function testCommand(app: AppPlan): string | null {
       return 'if [ -x vendor/bin/phpunit ]; then exec vendor/bin/phpunit; else exec composer test; fi';
     case 'dotnet':
       return 'dotnet test';
-    default:
+    case 'static':
+      // The dev stage is nginx serving the mounted files: no toolchain to test with.
       return null;
   }
 }

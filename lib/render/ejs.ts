@@ -7,9 +7,29 @@ import { readFileSync } from 'node:fs';
 import ejs from 'ejs';
 import { stringify } from 'yaml';
 
-/** A YAML scalar, quoted when YAML would otherwise read it as something else (true, 1.10, null, ": "...). */
+/**
+ * What YAML 1.1 parsers resolve implicitly (PyYAML, used by podman-compose; Go's yaml.v2
+ * behind Helm and kubectl): bool, int, float, null, timestamp, merge, value, plus y/n.
+ */
+const YAML11_IMPLICIT = [
+  /^(?:y|Y|n|N|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+  /^(?:~|null|Null|NULL|)$/,
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/,
+  /^(?:<<|=)$/,
+];
+
+/**
+ * A YAML scalar that YAML 1.2 and YAML 1.1 parsers both read back as the same
+ * string (or as the number/boolean when given one): quoted when a parser would
+ * otherwise read it as something else (true, yes, 1.10, 1:30, 2024-01-01, null, ": "...).
+ */
 export function yamlScalar(value: string | number | boolean | null): string {
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  const out = stringify(value, { lineWidth: 0 }).trimEnd();
+  if (typeof value !== 'string') return out;
+  const plain = !/^["'|>]/.test(out);
+  return plain && YAML11_IMPLICIT.some((re) => re.test(out)) ? JSON.stringify(value) : out;
 }
 
 /** A JSON string literal (also valid for Dockerfile exec-form arrays). */
