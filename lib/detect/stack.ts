@@ -9,6 +9,7 @@
  * 'file:line' (or 'file', 'default', 'unknown') it came from. It is a pure
  * function of the files: same tree, same output, sorted everywhere.
  */
+import { portInCommand } from '../model/commands.js';
 import { basename } from 'node:path';
 import { toDnsLabel } from '../model/kinds.js';
 import { SCHEMA_VERSION, type BackingKind, type EnvVar, type StackModel } from '../model/types.js';
@@ -184,21 +185,10 @@ function decideStart(facts: LanguageFacts, name: string, warnings: string[]): Fa
   return { value: [], source: UNKNOWN };
 }
 
-/** A port given in an exec-form start command: --port 8000, -p 3000, --bind 0.0.0.0:8000, --urls http://+:8080, -Dserver.port=8081. */
+/** A port given in an exec-form start command, with the command's evidence (see portInCommand). */
 export function startCommandPort(start: Fact<string[]>): Fact<number> | null {
-  const words = start.value;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    const next = words[i + 1] ?? '';
-    let m = /^(?:--port|--server\.port|-Dserver\.port|--http-port|PORT)=(\d{1,5})$/.exec(w) ?? /^(?:--bind|--listen|--urls|-b)=.*:(\d{1,5})$/.exec(w);
-    if (!m && /^(?:--port|-p|--http-port)$/.test(w)) m = /^(\d{1,5})$/.exec(next);
-    if (!m && /^(?:--bind|-b|--listen|--urls|--host-port)$/.test(w)) m = /:(\d{1,5})$/.exec(next);
-    // `manage.py runserver 0.0.0.0:8000`
-    if (!m) m = /^(?:0\.0\.0\.0|\[::\]|\*|localhost|127\.0\.0\.1):(\d{1,5})$/.exec(w);
-    const port = m ? Number(m[1]) : NaN;
-    if (port >= 1 && port <= 65535) return { value: port, source: start.source };
-  }
-  return null;
+  const port = portInCommand(start.value);
+  return port === null ? null : { value: port, source: start.source };
 }
 
 /** Fill the model fields of a draft, with evidence for every one. */

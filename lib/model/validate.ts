@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { portInCommand } from './commands.js';
 import { existingDir, kinds } from './kinds.js';
 import { BACKING_KINDS, LANGUAGES, SCHEMA_VERSION, type StackModel } from './types.js';
 
@@ -57,6 +58,9 @@ export function checkModel(model: StackModel, root: string): string[] {
     }
     if (Array.isArray(svc.start) && svc.start.length === 0 && svc.language !== 'static' && !svc.outputDir)
       add(`${at}.start`, `is unknown: give the command that starts the service (e.g. --set ${name}.start="node server.js")`);
+    const commandPort = Array.isArray(svc.start) ? portInCommand(svc.start) : null;
+    if (commandPort !== null && svc.port !== null && commandPort !== svc.port)
+      add(`${at}.start`, `listens on port ${commandPort} but the service's port is ${svc.port}: change both together`);
     if (svc.port === null && svc.public) add(`${at}.public`, 'is true but the service has no port (a worker cannot be public)');
     if (svc.port === null && svc.healthPath) add(`${at}.healthPath`, 'is set but the service has no port');
     for (const [envName, env] of Object.entries(svc.env ?? {})) {

@@ -145,6 +145,10 @@ describe('whole-model validation', () => {
     ];
     for (const re of expect) assert.ok(problems.some((p) => re.test(p)), `${re} in\n${problems.join('\n')}`);
   });
+  it('reports a start command that listens on another port than the model says', () => {
+    const problems = checkModel(model({ services: { web: svc({ start: ['gunicorn', '--bind', '0.0.0.0:8000', 'app:app'], port: 9000 }) } }), repoWith('web'));
+    assert.ok(problems.some((p) => /services\.web\.start listens on port 8000 but the service's port is 9000/.test(p)), problems.join('\n'));
+  });
   it('reports clashing public ports and duplicate paths', () => {
     const problems = checkModel(model({ services: { web: svc(), ui: svc() } }), repoWith('web'));
     assert.ok(problems.some((p) => /3000 clashes with public service "ui"|3000 clashes with public service "web"/.test(p)));
