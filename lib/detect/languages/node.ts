@@ -43,6 +43,7 @@
  *   shaped like a published library (exports/types/module/peerDependencies),
  *   or a workspace root whose scripts only delegate to its workspaces.
  */
+import { PROJECT_MANIFESTS, inNestedProject } from './common.js';
 import { posix } from 'node:path';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
@@ -73,21 +74,6 @@ const SOURCE_EXTS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.jsx', '.tsx
 const TOP_SERVER_EXTS = ['.js', '.mjs', '.cjs', '.ts'];
 const EXTRA_FILES = ['package.json', '.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__mocks__', 'spec', 'e2e', 'cypress', 'playwright', 'fixtures', 'examples', 'example', 'docs', 'scripts']);
-/** Manifests that make a subfolder a project of its own (its files are not ours). */
-const PROJECT_MANIFESTS = [
-  'package.json',
-  'pyproject.toml',
-  'requirements.txt',
-  'setup.py',
-  'Pipfile',
-  'go.mod',
-  'pom.xml',
-  'build.gradle',
-  'build.gradle.kts',
-  'Gemfile',
-  'composer.json',
-  'Cargo.toml',
-];
 /** Manifests of other languages: a folder with one is not a manifest-less Node service. */
 const OTHER_MANIFESTS = PROJECT_MANIFESTS.filter((m) => m !== 'package.json').concat(['setup.cfg', 'mix.exs', 'deno.json', 'deno.jsonc']);
 
@@ -339,17 +325,6 @@ function packageIndex(repo: RepoView): { file: string; pkg: PackageJson }[] {
   return idx;
 }
 
-/** True when `file` (below `dir`) lives in a subfolder that is a project of its own. */
-function inNestedProject(repo: RepoView, dir: string, file: string): boolean {
-  const base = dir === '.' ? '' : `${dir}/`;
-  const rel = file.slice(base.length).split('/');
-  let cur = dir;
-  for (let i = 0; i < rel.length - 1; i++) {
-    cur = joinRel(cur, rel[i]!);
-    if (PROJECT_MANIFESTS.some((m) => repo.exists(joinRel(cur, m)))) return true;
-  }
-  return false;
-}
 
 function isTestPath(relToDir: string): boolean {
   const parts = relToDir.split('/');

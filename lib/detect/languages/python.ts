@@ -41,6 +41,7 @@
  *   pyproject [project].dependencies, [tool.poetry.dependencies], Pipfile
  *   [packages], setup.py / setup.cfg install_requires.
  */
+import { inNestedProject } from './common.js';
 import { posix } from 'node:path';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
@@ -51,7 +52,6 @@ export const DEFAULT_PYTHON_VERSION = '3.12';
 const MANIFESTS = ['pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile'];
 const APP_MODULES = ['app.py', 'main.py', 'manage.py', 'wsgi.py', 'asgi.py', 'server.py'];
 const EXTRA_FILES = ['pyproject.toml', 'setup.cfg', 'Pipfile', '.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
-const PROJECT_MANIFESTS = ['package.json', 'pyproject.toml', 'requirements.txt', 'setup.py', 'Pipfile', 'go.mod', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'Gemfile', 'composer.json', 'Cargo.toml'];
 const OTHER_MANIFESTS = ['package.json', 'go.mod', 'pom.xml', 'build.gradle', 'build.gradle.kts', 'Gemfile', 'composer.json', 'Cargo.toml'];
 const TEST_DIRS = new Set(['test', 'tests', 'testing', 'migrations', 'docs', 'examples', 'scripts']);
 /** Preferred file names for the entry point, best first. */
@@ -173,16 +173,6 @@ function tomlStrings(value: string): { text: string; offset: number }[] {
 
 // ---------------------------------------------------------------- files
 
-function inNestedProject(repo: RepoView, dir: string, file: string): boolean {
-  const base = dir === '.' ? '' : `${dir}/`;
-  const rel = file.slice(base.length).split('/');
-  let cur = dir;
-  for (let i = 0; i < rel.length - 1; i++) {
-    cur = joinRel(cur, rel[i]!);
-    if (PROJECT_MANIFESTS.some((m) => repo.exists(joinRel(cur, m)))) return true;
-  }
-  return false;
-}
 
 function isTestPath(relToDir: string): boolean {
   const parts = relToDir.split('/');

@@ -18,6 +18,7 @@
  * - `port` is the first `listen N` of the config (source 'file:line'), else
  *   8080, the unprivileged nginx default (source 'default').
  */
+import { PROJECT_MANIFESTS } from './common.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
 import { joinRel } from '../repo.js';
@@ -25,20 +26,7 @@ import { joinRel } from '../repo.js';
 export const DEFAULT_NGINX_VERSION = '1.27';
 export const DEFAULT_STATIC_PORT = 8080;
 
-const MANIFESTS = [
-  'package.json',
-  'pyproject.toml',
-  'requirements.txt',
-  'setup.py',
-  'Pipfile',
-  'go.mod',
-  'pom.xml',
-  'build.gradle',
-  'build.gradle.kts',
-  'Gemfile',
-  'composer.json',
-  'Cargo.toml',
-];
+const MANIFESTS = PROJECT_MANIFESTS;
 const INDEX_NAMES = ['index.html', 'index.htm'];
 /** Folders (besides the service folder itself) that may hold the site. */
 const SITE_DIRS = ['public', 'site'];
