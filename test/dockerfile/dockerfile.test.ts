@@ -1,0 +1,295 @@
+/**
+ * The dockerfile stage over a matrix of services covering every language and
+ * package manager it supports: each generated Dockerfile passes dockerfile-utils
+ * and our rules (lib/validate/dockerfile.ts), and carries the structure the
+ * other stages rely on. Plus .dockerignore contents, the existing-Dockerfile
+ * rule, determinism, and a golden tree for the taskboard example.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { files, renderDockerfile, renderDockerignore, variantOf } from '../../generators/dockerfile/files.js';
+import { CONTAINER_UID } from '../../lib/model/derive.js';
+import { imagePin } from '../../lib/render/images.js';
+import { checkOutput } from '../../lib/validate/outputs.js';
+import { lintDockerfile } from '../../lib/validate/dockerfile.js';
+import { MATRIX, service, stack, taskboardModel } from '../helpers/dockerfile-models.js';
+import { REPO_ROOT } from '../helpers/tree.js';
+
+/** Instruction lines of a stage (continuations joined), by stage name. */
+function stages(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string[] | null = null;
+  const joined = text.replace(/\\\n/g, ' ').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+  for (const line of joined) {
+    const from = /^FROM\s+\S+\s+AS\s+(\S+)/i.exec(line);
+    if (from) out.set(from[1]!, (current = [line]));
+    else current?.push(line);
+  }
+  return out;
+}
+
+describe('dockerfile stage', () => {
+  describe('matrix: every language and package manager', () => {
+    for (const c of MATRIX) {
+      describe(c.id, () => {
+        const model = stack({ [c.id]: c.svc });
+        const text = renderDockerfile(model, c.id);
+        const st = stages(text);
+        const runtime = st.get('runtime') ?? [];
+
+        it('passes dockerfile-utils and our rules', () => {
+          assert.deepEqual(lintDockerfile(text, { port: c.svc.port, dependencies: c.install !== null }), []);
+        });
+
+        it('declares the detected version as an overridable ARG and pins every base image', () => {
+          const version = c.svc.language === 'static' ? c.svc.languageVersion : c.svc.languageVersion;
+          assert.match(text, new RegExp(`^ARG \\w+_VERSION=${version.replace(/\./g, '\\.')}$`, 'm'));
+          assert.doesNotMatch(text, /:latest\b/);
+          for (const m of text.matchAll(/^FROM (\S+)/gm)) assert.ok(/[:@]/.test(m[1]!) || st.has(m[1]!) || m[1] === '${RUNTIME_IMAGE}', `FROM ${m[1]}`);
+        });
+
+        it('has a dev stage and ends with the runtime stage, both as the container user', () => {
+          assert.ok(st.has('dev'), 'dev stage');
+          assert.equal([...st.keys()].pop(), 'runtime');
+          assert.ok(st.get('dev')!.includes(`USER ${CONTAINER_UID}:${CONTAINER_UID}`));
+          assert.equal(runtime.filter((l) => l.startsWith('USER ')).pop(), `USER ${CONTAINER_UID}:${CONTAINER_UID}`);
+        });
+
+        it('starts the model command in exec form', () => {
+          const cmd = runtime.filter((l) => l.startsWith('CMD ')).pop()!;
+          const words = JSON.parse(cmd.slice(4)) as string[];
+          if (c.svc.language === 'static' || variantOf(c.svc) === 'node-static') assert.deepEqual(words, ['nginx', '-g', 'daemon off;']);
+          else if (c.svc.start.length) assert.deepEqual(words, c.svc.start);
+        });
+
+        it('exposes the port and checks health where the model has them', () => {
+          assert.equal(runtime.some((l) => l.startsWith('EXPOSE ')), c.svc.port !== null);
+          const health = runtime.find((l) => l.startsWith('HEALTHCHECK '));
+          if (c.svc.healthPath && c.svc.port !== null) {
+            assert.ok(health, 'HEALTHCHECK');
+            assert.ok(health.includes(c.svc.healthPath) && health.includes(String(c.svc.port)), health);
+          } else assert.equal(health, undefined);
+        });
+
+        if (c.install) {
+          it('installs dependencies from the manifests, with a cache mount, before copying the source', () => {
+            const lines = text.replace(/\\\n/g, ' ').split('\n');
+            const install = lines.findIndex((l) => l.startsWith('RUN ') && c.install!.test(l));
+            assert.ok(install >= 0, `an install matching ${c.install}`);
+            assert.match(lines[install]!, /--mount=type=cache,target=/);
+            const manifests = lines.slice(0, install).filter((l) => /^COPY (?!--from)/.test(l));
+            assert.ok(manifests.length > 0 && manifests.every((l) => !/^COPY \. /.test(l)), 'only manifests before the install');
+            if (c.svc.lockfile && !c.svc.lockfile.startsWith('..') && c.svc.packageManager !== 'pip')
+              assert.ok(manifests.some((l) => l.includes(c.svc.lockfile!)), `the lockfile ${c.svc.lockfile} is copied before the install`);
+          });
+        }
+
+        it('has no secret-looking ARG or ENV and no latest tag', () => {
+          for (const l of text.split('\n').filter((x) => /^(ARG|ENV) /.test(x))) assert.doesNotMatch(l, /PASSWORD|SECRET|TOKEN/i, l);
+        });
+
+        it('renders the same bytes twice', () => {
+          assert.equal(renderDockerfile(model, c.id), text);
+          assert.equal(renderDockerignore(model, c.id), renderDockerignore(model, c.id));
+        });
+      });
+    }
+  });
+
+  describe('language specifics', () => {
+    const render = (id: string) => {
+      const c = MATRIX.find((x) => x.id === id)!;
+      return renderDockerfile(stack({ [id]: c.svc }), id);
+    };
+
+    it('node: npm ci with dev dependencies for the build, --omit=dev for the runtime, tini as PID 1', () => {
+      const t = render('node-pnpm-typescript');
+      assert.match(t, /pnpm install --frozen-lockfile\n/);
+      assert.match(t, /pnpm install --frozen-lockfile --prod/);
+      assert.match(t, /RUN corepack enable/);
+      const n = render('node-npm-express');
+      assert.match(n, /npm ci --no-audit --no-fund/);
+      assert.match(n, /npm ci --omit=dev/);
+      assert.match(n, /ENTRYPOINT \["tini", "--"\]/);
+      assert.match(n, /CMD \["node", "--watch", "--inspect=0.0.0.0:9229", "server.js"\]/, "dev: node --watch");
+    });
+
+    it('node: a lockfile outside the build context is not copied, and says so', () => {
+      const t = render('node-pnpm-workspace-member');
+      assert.doesNotMatch(t, /pnpm-lock\.yaml \.\//);
+      assert.match(t, /outside this build context/);
+      assert.doesNotMatch(t, /--frozen-lockfile/);
+    });
+
+    it('node static builds (vite, cra) are built in node and served by unprivileged nginx', () => {
+      for (const id of ['node-npm-vite-static', 'node-yarn-cra-static']) {
+        const t = render(id);
+        const out = MATRIX.find((x) => x.id === id)!.svc.outputDir;
+        assert.match(t, new RegExp(`FROM ${imagePin('nginx').repository}:\\$\\{NGINX_VERSION\\}-bookworm AS runtime`));
+        assert.match(t, new RegExp(`COPY --from=build /app/${out}/ /usr/share/nginx/html/`));
+        assert.match(t, /try_files \$uri \$uri\/ \/index\.html/);
+      }
+    });
+
+    it('python: a virtualenv built from the manifests, copied into the runtime; unbuffered, no bytecode writes', () => {
+      const t = render('python-pip-flask-gunicorn');
+      assert.match(t, /RUN python -m venv --without-pip \/opt\/venv/);
+      assert.match(t, /pip --python \/opt\/venv\/bin\/python install -r requirements\.txt/);
+      assert.match(t, /COPY --from=builder \/opt\/venv \/opt\/venv/);
+      assert.match(t, /PYTHONUNBUFFERED=1/);
+      assert.match(t, /PYTHONDONTWRITEBYTECODE=1/);
+      assert.match(t, /CMD \["gunicorn", "--reload", "--bind"/, 'dev: gunicorn --reload');
+      assert.match(render('python-poetry-fastapi-uvicorn'), /"--reload"\]/);
+      assert.match(render('python-uv-fastapi'), /COPY --from=uv \/uv \/uvx \/usr\/local\/bin\//);
+      assert.match(render('python-pipenv-django'), /pipenv requirements > \/tmp\/requirements\.txt/);
+      assert.doesNotMatch(render('python-pipenv-django').split('AS dev')[1]!.split('AS runtime')[0]!, /--noreload/);
+      assert.match(render('python-pip-requirements-dir'), /COPY requirements\/ \.\/requirements\/\n/, 'the folder keeps its name: -r includes resolve');
+      assert.match(render('python-pip-pyproject'), /import tomli as tomllib/, 'python < 3.11 reads pyproject.toml with tomli');
+    });
+
+    it('go: static stripped binary on the Debian runtime, overridable', () => {
+      const t = render('go-gin-cmd-layout');
+      assert.match(t, /ENV CGO_ENABLED=0/);
+      assert.match(t, /go build -trimpath -ldflags="-s -w" -o \/out\/api \.\/cmd\/api/);
+      assert.match(t, /--mount=type=cache,target=\/go\/pkg\/mod/);
+      assert.match(t, /--mount=type=cache,target=\/root\/.cache\/go-build/);
+      assert.match(t, /^ARG RUNTIME_IMAGE=debian:bookworm-slim$/m);
+      assert.match(t, /^FROM \$\{RUNTIME_IMAGE\} AS runtime$/m);
+      assert.match(t, /COPY go\.mod go\.sum \.\//);
+      assert.match(t, /CMD \["\.\/api"\]/);
+    });
+
+    it('java: Maven or Gradle build, Spring Boot unpacked in layers on a JRE', () => {
+      const t = render('java-maven-spring-boot');
+      assert.match(t, /FROM maven:3\.9-eclipse-temurin-\$\{JAVA_VERSION\} AS build/);
+      assert.match(t, /FROM eclipse-temurin:\$\{JAVA_VERSION\}-jre AS runtime/);
+      assert.match(t, /extract --layers/);
+      assert.equal((t.match(/COPY --from=build \/out\/layers\//g) ?? []).length, 4);
+      const g = render('java-gradle-spring-boot');
+      assert.match(g, /FROM gradle:8\.10-jdk\$\{JAVA_VERSION\} AS build/);
+      assert.match(g, /COPY gradl\[e\] \.\/gradle\//);
+      assert.match(render('java-maven-wrapper-quarkus'), /MAVEN_CONFIG=""/);
+      assert.match(render('java-gradle-plain'), /COPY --from=build \/out\/app\.jar \.\/app\.jar/);
+    });
+
+    it('ruby, php, dotnet, rust: their toolchains and runtimes', () => {
+      assert.match(render('ruby-rails-puma'), /bundle config set frozen true/);
+      assert.match(render('ruby-rails-puma'), /PIDFILE=\/tmp\/server\.pid/);
+      const php = render('php-laravel-apache');
+      assert.match(php, /Listen 8080/);
+      assert.match(php, /s#\/var\/www\/html#\/app\/public#g/);
+      assert.match(php, /APACHE_RUN_DIR=\/tmp\/apache2/);
+      const dn = render('dotnet-aspnetcore');
+      assert.match(dn, /FROM mcr\.microsoft\.com\/dotnet\/aspnet:\$\{DOTNET_VERSION\}-bookworm-slim AS runtime/);
+      assert.match(dn, /ASPNETCORE_HTTP_PORTS=8080/);
+      assert.match(render('dotnet-worker'), /dotnet\/runtime:\$\{DOTNET_VERSION\}-bookworm-slim AS runtime/);
+      const rs = render('rust-axum');
+      assert.match(rs, /cargo fetch --locked/);
+      assert.match(rs, /--mount=type=cache,target=\/app\/target/);
+      assert.match(rs, /cp target\/release\/server \/out\/server/);
+      assert.match(render('rust-worker-multi-bin'), /cargo build --locked --bin worker/, 'dev: debug build of the one binary');
+    });
+
+    it('static: the site config is installed from a bind mount, the site is copied root-owned', () => {
+      const t = render('static-nginx-config');
+      assert.match(t, /--mount=type=bind,source=nginx\.conf,target=\/tmp\/site\.conf/);
+      assert.match(t, /EXPOSE 8081/);
+      const p = render('static-nginx-proxy');
+      assert.doesNotMatch(p, /\/usr\/share\/nginx\/html\/$/m);
+      assert.match(render('static-site'), /COPY public\/ \/usr\/share\/nginx\/html\//);
+    });
+  });
+
+  describe('.dockerignore', () => {
+    const ignore = (svc: Parameters<typeof service>[0]) => renderDockerignore(stack({ s: service(svc) }), 's').split('\n');
+
+    it('keeps VCS data, env files, credentials and container files out of every context', () => {
+      for (const c of MATRIX) {
+        const lines = renderDockerignore(stack({ [c.id]: c.svc }), c.id).split('\n');
+        for (const l of ['.git', '**/.env', '**/.env.*', '!**/.env.example', '**/*.pem', '**/.npmrc', 'Dockerfile', '.dockerignore']) assert.ok(lines.includes(l), `${c.id}: ${l}`);
+        assert.ok(checkOutput({ path: 'x/.dockerignore', content: lines.join('\n') }).length === 0);
+      }
+    });
+
+    it('keeps local dependencies and build output out, per language', () => {
+      assert.ok(ignore({ language: 'node', languageVersion: '22', build: 'npm run build', start: ['node', 'dist/main.js'] }).includes('dist'));
+      assert.ok(ignore({ language: 'node', languageVersion: '22', start: ['node', 'dist/main.js'] }).includes('**/node_modules'));
+      assert.ok(!ignore({ language: 'node', languageVersion: '22', start: ['node', 'dist/main.js'] }).includes('dist'), 'no build: dist is source');
+      assert.ok(ignore({ language: 'python', languageVersion: '3.12' }).includes('.venv'));
+      assert.ok(ignore({ language: 'python', languageVersion: '3.12' }).includes('**/__pycache__'));
+      assert.ok(ignore({ language: 'go', languageVersion: '1.23', start: ['./api'], build: 'go build -o /out/api .' }).includes('api'));
+      assert.ok(ignore({ language: 'java', languageVersion: '21' }).includes('target'));
+      assert.ok(ignore({ language: 'ruby', languageVersion: '3.3' }).includes('vendor/bundle'));
+      assert.ok(ignore({ language: 'php', languageVersion: '8.3' }).includes('vendor'));
+      assert.ok(ignore({ language: 'dotnet', languageVersion: '8.0' }).includes('obj'));
+      assert.ok(ignore({ language: 'rust', languageVersion: '1.83' }).includes('target'));
+    });
+  });
+
+  describe('files()', () => {
+    it('writes <service>/Dockerfile and <service>/.dockerignore for every service, sorted', () => {
+      const out = files(taskboardModel());
+      assert.deepEqual(
+        out.map((f) => f.path),
+        ['api/Dockerfile', 'api/.dockerignore', 'stats/Dockerfile', 'stats/.dockerignore', 'web/Dockerfile', 'web/.dockerignore', 'worker/Dockerfile', 'worker/.dockerignore'],
+      );
+      for (const f of out) assert.deepEqual(checkOutput(f), []);
+    });
+
+    it('keeps a Dockerfile the user already has: nothing is rendered for that service', () => {
+      const model = taskboardModel();
+      model.services.web!.dockerfile = 'web/Dockerfile';
+      const paths = files(model).map((f) => f.path);
+      assert.ok(!paths.some((p) => p.startsWith('web/')), paths.join(', '));
+      assert.ok(paths.includes('api/Dockerfile'));
+    });
+
+    it('writes at the repository root for a service at "."', () => {
+      const model = stack({ app: service({ path: '.', language: 'node', languageVersion: '22', packageManager: 'npm', start: ['node', 'index.js'] }) });
+      assert.deepEqual(files(model).map((f) => f.path), ['Dockerfile', '.dockerignore']);
+    });
+
+    it('follows the model: a version or port change shows in the Dockerfile', () => {
+      const model = taskboardModel();
+      model.services.web!.languageVersion = '20';
+      model.services.web!.port = 4000;
+      const t = renderDockerfile(model, 'web');
+      assert.match(t, /^ARG NODE_VERSION=20$/m);
+      assert.match(t, /EXPOSE 4000/);
+      assert.match(t, /PORT=4000/);
+      assert.deepEqual(lintDockerfile(t, { port: 4000, dependencies: true }), []);
+    });
+  });
+
+  describe('golden: examples/taskboard', () => {
+    const GOLDEN = join(REPO_ROOT, 'test', 'golden', 'dockerfile-taskboard');
+    const out = files(taskboardModel());
+
+    before(() => {
+      if (!process.env.UPDATE_GOLDEN) return;
+      rmSync(GOLDEN, { recursive: true, force: true });
+      for (const f of out) {
+        mkdirSync(dirname(join(GOLDEN, f.path)), { recursive: true });
+        writeFileSync(join(GOLDEN, f.path), f.content);
+      }
+    });
+
+    it('matches test/golden/dockerfile-taskboard (UPDATE_GOLDEN=1 rewrites it)', () => {
+      assert.ok(existsSync(GOLDEN), 'run with UPDATE_GOLDEN=1 once to create the golden tree');
+      const golden = readdirSync(GOLDEN, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath ?? (d as unknown as { path: string }).path, d.name).slice(GOLDEN.length + 1))
+        .sort();
+      assert.deepEqual(golden, out.map((f) => f.path).sort());
+      for (const f of out) assert.equal(f.content, readFileSync(join(GOLDEN, f.path), 'utf8'), f.path);
+    });
+
+    it('every golden Dockerfile passes the linter', () => {
+      const model = taskboardModel();
+      for (const [name, svc] of Object.entries(model.services)) {
+        assert.deepEqual(lintDockerfile(readFileSync(join(GOLDEN, svc.path, 'Dockerfile'), 'utf8'), { port: svc.port, dependencies: true }), [], name);
+      }
+    });
+  });
+});
