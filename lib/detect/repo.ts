@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isGenerated } from '../render/marker.js';
 import type { RepoView } from './types.js';
 
 /** Folders never scanned: VCS data, dependencies, caches, virtualenvs, editor settings. */
@@ -48,6 +49,8 @@ export const joinRel = (...parts: string[]): string => norm(parts.join('/')) || 
 /** A RepoView over a real directory, with a read cache so detectors can re-read freely. */
 export function openRepo(root: string): RepoView {
   const cache = new Map<string, string | null>();
+  /** Files that carry our generated marker: they do not exist for detection. */
+  const generated = new Set<string>();
   const abs = (rel: string) => join(root, norm(rel));
   const stat = (rel: string) => {
     try {
@@ -58,7 +61,11 @@ export function openRepo(root: string): RepoView {
   };
   const view: RepoView = {
     root,
-    exists: (rel) => stat(rel) !== null,
+    exists(rel) {
+      if (stat(rel) === null) return false;
+      view.read(rel); // reading marks our own generated files
+      return !generated.has(norm(rel));
+    },
     isDir: (rel) => stat(rel)?.isDirectory() ?? false,
     read(rel) {
       const key = norm(rel);
@@ -68,6 +75,11 @@ export function openRepo(root: string): RepoView {
       if (s?.isFile() && s.size <= MAX_FILE_BYTES) {
         const buf = readFileSync(abs(key));
         text = buf.includes(0) ? null : buf.toString('utf8');
+        // Our own output (a generated Dockerfile, .env.example...) is not the user's code.
+        if (text !== null && isGenerated(text)) {
+          text = null;
+          generated.add(key);
+        }
       }
       cache.set(key, text);
       return text;
@@ -90,7 +102,7 @@ export function openRepo(root: string): RepoView {
           if (s.isDirectory()) {
             const skip = IGNORED_DIRS.has(name) || name.startsWith('.') || (!inSrc && OUTPUT_DIRS.has(name));
             if (depth < maxDepth && !skip) visit(child, depth + 1, inSrc || name === 'src');
-          } else if (s.isFile()) {
+          } else if (s.isFile() && view.exists(child)) {
             if (!extensions || extensions.some((e) => name.endsWith(e))) out.push(child);
           }
         }

@@ -256,3 +256,22 @@ describe('detectStack', () => {
     assert.deepEqual(m.backing, { cache: { kind: 'redis', version: '7' } });
   });
 });
+
+describe('re-detection of a containerized repository', () => {
+  it('ignores the generated Dockerfiles and compose files, so the model comes out the same', async () => {
+    const { cpSync, mkdtempSync: mk } = await import('node:fs');
+    const { tmpdir: td } = await import('node:os');
+    const { join: j } = await import('node:path');
+    const { files } = await import('../../generators/dockerfile/files.js');
+    const { files: composeFiles } = await import('../../generators/compose/files.js');
+    const { writeTree, REPO_ROOT } = await import('../helpers/tree.js');
+    const dir = mk(j(td(), 'redetect-'));
+    cpSync(j(REPO_ROOT, 'examples', 'taskboard'), dir, { recursive: true });
+    const before = detectStack(dir);
+    const model = toModel(before);
+    for (const f of [...files(model), ...composeFiles(model)]) writeTree(dir, { [f.path]: f.content });
+    const after = detectStack(dir);
+    assert.deepEqual(after, before);
+    for (const svc of Object.values(after.services)) assert.equal(svc.dockerfile, null);
+  });
+});
