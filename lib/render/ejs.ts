@@ -26,6 +26,9 @@ const YAML11_IMPLICIT = [
  * otherwise read it as something else (true, yes, 1.10, 1:30, 2024-01-01, null, ": "...).
  */
 export function yamlScalar(value: string | number | boolean | null): string {
+  // Always one line, so a template can place it inline at any indentation: a multi-line
+  // string becomes a double-quoted scalar with \n escapes, never a block scalar.
+  if (typeof value === 'string' && /[\n\r]/.test(value)) return JSON.stringify(value);
   const out = stringify(value, { lineWidth: 0 }).trimEnd();
   if (typeof value !== 'string') return out;
   const plain = !/^["'|>]/.test(out);

@@ -115,4 +115,30 @@ export const SITE: StackModel = model('site', {
   backend: service('php', { dependsOn: [] }),
 });
 
-export const K8S_MODELS: Record<string, StackModel> = { shop: SHOP, polyglot: POLYGLOT, backends: BACKENDS, cron: LONE_WORKER, site: SITE };
+/**
+ * Env values that YAML, dotenv and kustomize's env files could each misread (a '#', quotes,
+ * '=', YAML-ish words, leading spaces, an empty value) and a service whose only
+ * env has no known value: the ConfigMaps must still hold exactly the model's values.
+ */
+export const QUIRKS: StackModel = model(
+  'quirks',
+  {
+    api: service('node', {
+      public: true,
+      env: {
+        GREETING: env('hello world # not a comment'),
+        QUOTED: env('"quoted" and \'single\''),
+        EQUALS: env('a=b=c'),
+        EMPTY: env(''),
+        YAMLISH: env('true'),
+        VERSION: env('1.10'),
+        PADDED: env('  padded  '),
+        MULTILINE: env('line one\nline two'),
+        TOKEN: env(null, true),
+      },
+    }),
+    batch: service('python', { port: null, healthPath: null, env: { ONLY_UNSET: env(null) } }),
+  },
+);
+
+export const K8S_MODELS: Record<string, StackModel> = { shop: SHOP, polyglot: POLYGLOT, backends: BACKENDS, cron: LONE_WORKER, site: SITE, quirks: QUIRKS };

@@ -1,0 +1,212 @@
+/**
+ * The kubernetes stage's decisions, made once from the workload facts
+ * (lib/render/workloads.ts, shared with the Helm chart) and read by every
+ * template: the NetworkPolicies the model implies, and per environment its
+ * namespace, replicas, autoscaling, disruption budgets, Ingress hosts, which
+ * backing services run outside the cluster, the Secrets the user creates and
+ * the workloads the deploy script waits for. Pure.
+ */
+import type { StackModel } from '../../lib/model/types.js';
+import { dependencyPort, selectorLabels, workloadFacts, type BackingFacts, type ServiceFacts, type WorkloadFacts } from '../../lib/render/workloads.js';
+
+export const ENVIRONMENTS = ['staging', 'production'] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+/** Where cluster DNS runs: pods may send it UDP/TCP 53 (the chart's networkPolicy.dns default). */
+export const DNS_PEERS = [
+  {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+    podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+  },
+];
+/** Who may reach public services: the ingress controller (the chart's networkPolicy.ingressFrom default). */
+export const INGRESS_FROM = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }];
+/** Where an external backing service may be (the chart's external.egressTo default): narrow it to your database. */
+export const EXTERNAL_EGRESS = [{ ipBlock: { cidr: '0.0.0.0/0' } }];
+
+type Peer = Record<string, unknown>;
+export interface Rule {
+  /** A comment line above the rule. */
+  why: string;
+  peers: Peer[];
+  ports: { protocol: 'TCP' | 'UDP'; port: number }[];
+}
+export interface Policy {
+  name: string;
+  /** The component label it belongs to, or '' for the app-wide ones. */
+  component: string;
+  comment: string;
+  podSelector: Record<string, unknown>;
+  policyTypes: ('Ingress' | 'Egress')[];
+  ingress: Rule[];
+  egress: Rule[];
+}
+
+export interface SecretToCreate {
+  name: string;
+  /** Keys the manifests read from it. */
+  keys: string[];
+  /** Who reads it: a service or backing service name. */
+  owner: string;
+}
+
+export interface IngressHost {
+  service: string;
+  host: string;
+  port: number;
+}
+
+export interface Environment {
+  name: EnvironmentName;
+  namespace: string;
+  /** Backing services outside the cluster here (the external-<name> component). */
+  external: BackingFacts[];
+  /** Deployment replica counts (not for autoscaled ones). */
+  replicas: { name: string; count: number }[];
+  /** Services with a HorizontalPodAutoscaler (production: public ones). */
+  autoscaled: ServiceFacts[];
+  /** Services with a PodDisruptionBudget (production: those with a port). */
+  disruptionBudgets: ServiceFacts[];
+  ingressHosts: IngressHost[];
+  /** The TLS Secret of the Ingress, or '' for none. */
+  tlsSecret: string;
+  secrets: SecretToCreate[];
+  /** `deployment/<name>` and `statefulset/<name>` the deploy script waits for. */
+  rollouts: string[];
+}
+
+export interface KubernetesPlan extends WorkloadFacts {
+  policies: Policy[];
+  environments: Record<EnvironmentName, Environment>;
+}
+
+const tcp = (port: number) => [{ protocol: 'TCP' as const, port }];
+const pods = (app: string, component: string): Peer => ({ podSelector: { matchLabels: selectorLabels(app, component) } });
+const appSelector = (app: string) => ({
+  matchLabels: { 'app.kubernetes.io/name': app, 'app.kubernetes.io/instance': app },
+});
+
+function policies(model: StackModel, facts: WorkloadFacts): Policy[] {
+  const app = facts.app;
+  const out: Policy[] = [
+    {
+      name: `${app}-default-deny`,
+      component: '',
+      comment: 'Every pod of the app: no traffic in or out unless a policy below allows it.',
+      podSelector: appSelector(app),
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [],
+      egress: [],
+    },
+    {
+      name: `${app}-allow-dns`,
+      component: '',
+      comment: 'Every pod of the app may resolve names with cluster DNS.',
+      podSelector: appSelector(app),
+      policyTypes: ['Egress'],
+      ingress: [],
+      egress: [{ why: 'To cluster DNS (kube-dns in kube-system: change the peers if yours differs).', peers: DNS_PEERS, ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }],
+    },
+  ];
+  for (const s of facts.services) {
+    const ingress: Rule[] = [];
+    const callers = facts.services.filter((o) => o.dependsOn.includes(s.name)).map((o) => o.name);
+    const peers: Peer[] = callers.map((c) => pods(app, c));
+    const whys = callers.length ? [`${callers.join(', ')} (dependsOn)`] : [];
+    if (s.public) {
+      peers.push(...INGRESS_FROM);
+      whys.push('the ingress controller (public)');
+    }
+    if (s.svc.port !== null && peers.length) ingress.push({ why: `From ${whys.join(' and ')}.`, peers, ports: tcp(s.svc.port) });
+    const egress: Rule[] = [];
+    for (const d of s.dependsOn) {
+      if (!(d in model.services)) continue; // backing services: the <app>-<backing>-clients policies
+      const port = dependencyPort(model, d);
+      if (port !== null) egress.push({ why: `To ${d} (dependsOn).`, peers: [pods(app, d)], ports: tcp(port) });
+    }
+    out.push({
+      name: s.objectName,
+      component: s.name,
+      comment: `${s.name}: ${s.svc.port === null ? 'a worker, reached by nobody' : 'reached by the pods that depend on it'}; it may call the services it depends on.`,
+      podSelector: { matchLabels: selectorLabels(app, s.name) },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress,
+      egress,
+    });
+  }
+  for (const b of facts.backing) {
+    const port = b.profile.port;
+    out.push({
+      name: b.objectName,
+      component: b.name,
+      comment: `${b.name} (${b.kind}, in the cluster): reached by its clients; talks only to itself. The external-${b.name} component deletes this policy.`,
+      podSelector: { matchLabels: selectorLabels(app, b.name) },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [
+        {
+          why: `From its own pods${b.usedBy.length ? ` and ${b.usedBy.join(', ')} (dependsOn)` : ''}.`,
+          peers: [pods(app, b.name), ...b.usedBy.map((u) => pods(app, u))],
+          ports: tcp(port),
+        },
+      ],
+      egress: [{ why: 'To its own pods, through its Service (e.g. a broker\'s advertised address).', peers: [pods(app, b.name)], ports: tcp(port) }],
+    });
+    if (b.usedBy.length)
+      out.push({
+        name: `${b.objectName}-clients`,
+        component: b.name,
+        comment: `The services that depend on ${b.name} may reach it on ${port}. The external-${b.name} component points this rule at the external instance.`,
+        podSelector: {
+          matchLabels: { 'app.kubernetes.io/name': app, 'app.kubernetes.io/instance': app },
+          matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: b.usedBy }],
+        },
+        policyTypes: ['Egress'],
+        ingress: [],
+        egress: [{ why: `To ${b.name}.`, peers: [pods(app, b.name)], ports: tcp(port) }],
+      });
+  }
+  return out;
+}
+
+function environment(name: EnvironmentName, facts: WorkloadFacts): Environment {
+  const app = facts.app;
+  const production = name === 'production';
+  const external = production ? facts.backing.filter((b) => b.profile.externalInProduction) : [];
+  const autoscaled = production ? facts.services.filter((s) => s.public) : [];
+  const replicas = facts.services
+    .filter((s) => !autoscaled.includes(s))
+    // Workers keep one replica: a worker that is not safe to run twice would break at two.
+    .map((s) => ({ name: s.objectName, count: production && s.svc.port !== null ? 2 : 1 }));
+  const secrets: SecretToCreate[] = [
+    ...facts.services.filter((s) => s.existingSecret).map((s) => ({ name: s.existingSecret, keys: s.secretEnv, owner: s.name })),
+    ...facts.backing
+      .filter((b) => b.existingSecret && !external.includes(b))
+      .map((b) => ({ name: b.existingSecret, keys: [...new Set(b.secretEnv.map(([, key]) => key))].sort(), owner: b.name })),
+  ];
+  return {
+    name,
+    namespace: production ? app : `${app}-${name}`,
+    external,
+    replicas,
+    autoscaled,
+    disruptionBudgets: production ? facts.services.filter((s) => s.svc.port !== null) : [],
+    ingressHosts: facts.services
+      .filter((s) => s.public)
+      .map((s) => ({ service: s.name, host: production ? `${s.name}.${app}.example.com` : `${s.name}.${name}.${app}.example.com`, port: s.svc.port! })),
+    tlsSecret: production && facts.publicServices.length ? `${app}-tls` : '',
+    secrets,
+    rollouts: [
+      ...facts.services.map((s) => `deployment/${s.objectName}`),
+      ...facts.backing.filter((b) => !external.includes(b)).map((b) => `statefulset/${b.objectName}`),
+    ],
+  };
+}
+
+export function planKubernetes(model: StackModel): KubernetesPlan {
+  const facts = workloadFacts(model);
+  return {
+    ...facts,
+    policies: policies(model, facts),
+    environments: { staging: environment('staging', facts), production: environment('production', facts) },
+  };
+}

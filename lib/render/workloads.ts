@@ -1,0 +1,206 @@
+/**
+ * Workload facts: what the pods of each service and backing service look
+ * like on Kubernetes, decided once from the stack model and the profiles
+ * (./profiles.ts). Both Kubernetes renderers read them: the Helm chart
+ * (generators/helm/values.ts puts them in values.yaml) and the plain
+ * manifests (generators/kubernetes writes them into the kustomize base), so
+ * names, labels, ports, probes, env, resources, writable folders and the
+ * securityContext cannot drift apart. test/kubernetes/agreement.test.ts
+ * renders both for the same models and compares the pods.
+ *
+ * Pure: the same model gives the same facts, in the same (sorted) order.
+ */
+import { backingNames, CONTAINER_GID, CONTAINER_UID, imageRepository, serviceNames } from '../model/derive.js';
+import type { BackingKind, ServiceModel, StackModel } from '../model/types.js';
+import { imagePin, tagFor } from './images.js';
+import { BACKING_PROFILES, runtimeProfile, type BackingProfile, type RuntimeProfile } from './profiles.js';
+
+/** The default image tag of every service: the chart's appVersion, the manifests' `images:` tag. */
+export const APP_VERSION = '0.1.0';
+
+export interface ProbeTiming {
+  periodSeconds: number;
+  timeoutSeconds: number;
+  failureThreshold: number;
+}
+export interface ProbeTimings {
+  startup: ProbeTiming;
+  liveness: ProbeTiming;
+  readiness: ProbeTiming;
+}
+
+/** Probe timings; the startup probe's failureThreshold (x 5 s) is how long a start may take. */
+export function probeTimings(startupFailureThreshold: number): ProbeTimings {
+  return {
+    startup: { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: startupFailureThreshold },
+    liveness: { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+    readiness: { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+  };
+}
+
+/** Backing services (official images, first start initialises data) get 60 x 5 s to start. */
+export const BACKING_PROBES = probeTimings(60);
+
+/** How a container with a port is probed: HTTP on its health path, else a TCP connect. */
+export type ProbeHandler = { httpGet: { path: string; port: string } } | { tcpSocket: { port: string } };
+
+/** Pod-level securityContext (Pod Security Standard "restricted") for a user and group. */
+export function podSecurityContext(uid: number, gid: number) {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: gid,
+    fsGroup: gid,
+    fsGroupChangePolicy: 'OnRootMismatch',
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Container-level securityContext: no privilege escalation, no capabilities, read-only root by default. */
+export function containerSecurityContext(uid: number, gid: number, readOnlyRootFilesystem = true) {
+  return {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem,
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: gid,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** `<app>-<component>`, at most 63 characters: the name of every object of a component but its Service. */
+export function componentName(app: string, component: string): string {
+  return `${app}-${component}`.slice(0, 63).replace(/-+$/, '');
+}
+
+/** The labels a component's selectors use (never change them: a Deployment's selector is immutable). */
+export function selectorLabels(app: string, component: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': app,
+    'app.kubernetes.io/instance': app,
+    'app.kubernetes.io/component': component,
+  };
+}
+
+export interface ServiceFacts {
+  /** The service's name: the Service's name and the hostname the code uses. */
+  name: string;
+  svc: ServiceModel;
+  /** `<registry>/<app>-<name>`. */
+  repository: string;
+  profile: RuntimeProfile;
+  /** `<app>-<name>`: Deployment, ServiceAccount, ConfigMap, NetworkPolicy. */
+  objectName: string;
+  /** The container port's name ('http' when probed over HTTP, else 'tcp'); null for a worker. */
+  portName: 'http' | 'tcp' | null;
+  /** The probe handler of a service with a port; null for a worker. */
+  probe: ProbeHandler | null;
+  probes: ProbeTimings;
+  /** Non-secret variables with a known value, sorted by name: the ConfigMap. */
+  env: [string, string][];
+  /** Non-secret variables without a known value: listed as comments to fill in. */
+  unsetEnv: string[];
+  /** Secret variables, sorted: keys of existingSecret. */
+  secretEnv: string[];
+  /** Name of the Secret the user creates ('' when the service has no secret variable): `<app>-<name>`. */
+  existingSecret: string;
+  dependsOn: string[];
+  /** Routed by an Ingress: public in the model and has a port. */
+  public: boolean;
+}
+
+export interface BackingFacts {
+  name: string;
+  kind: BackingKind;
+  repository: string;
+  tag: string;
+  profile: BackingProfile;
+  /** `<app>-<name>`: StatefulSet, NetworkPolicy. */
+  objectName: string;
+  env: [string, string][];
+  /** Variable name → key in existingSecret, sorted by variable. */
+  secretEnv: [string, string][];
+  existingSecret: string;
+  /** Services whose dependsOn names this backing service, sorted. */
+  usedBy: string[];
+}
+
+export interface WorkloadFacts {
+  app: string;
+  uid: number;
+  gid: number;
+  appVersion: string;
+  services: ServiceFacts[];
+  backing: BackingFacts[];
+  /** Names of the services with public: true and a port. */
+  publicServices: string[];
+}
+
+const sortedEntries = (o: Record<string, string>): [string, string][] =>
+  Object.keys(o)
+    .sort()
+    .map((k) => [k, o[k]!]);
+
+export function serviceFacts(model: StackModel, name: string): ServiceFacts {
+  const svc = model.services[name]!;
+  const envNames = Object.keys(svc.env ?? {}).sort();
+  const secretEnv = envNames.filter((k) => svc.env[k]!.secret);
+  const profile = runtimeProfile(svc);
+  const portName = svc.port === null ? null : svc.healthPath ? 'http' : 'tcp';
+  return {
+    name,
+    svc,
+    repository: imageRepository(model, name),
+    profile,
+    objectName: componentName(model.name, name),
+    portName,
+    probe: portName === null ? null : svc.healthPath ? { httpGet: { path: svc.healthPath, port: 'http' } } : { tcpSocket: { port: 'tcp' } },
+    probes: probeTimings(profile.startupFailureThreshold),
+    env: envNames.filter((k) => !svc.env[k]!.secret && svc.env[k]!.value !== null).map((k) => [k, svc.env[k]!.value!]),
+    unsetEnv: envNames.filter((k) => !svc.env[k]!.secret && svc.env[k]!.value === null),
+    secretEnv,
+    existingSecret: secretEnv.length ? componentName(model.name, name) : '',
+    dependsOn: [...new Set(svc.dependsOn ?? [])].sort(),
+    public: svc.public && svc.port !== null,
+  };
+}
+
+export function backingFacts(model: StackModel, name: string): BackingFacts {
+  const b = model.backing[name]!;
+  const profile = BACKING_PROFILES[b.kind];
+  const pin = imagePin(b.kind);
+  const secretEnv = sortedEntries(profile.secretEnv);
+  return {
+    name,
+    kind: b.kind,
+    repository: pin.repository,
+    tag: tagFor(b.kind, b.version),
+    profile,
+    objectName: componentName(model.name, name),
+    env: sortedEntries(profile.env(name)),
+    secretEnv,
+    existingSecret: secretEnv.length ? componentName(model.name, name) : '',
+    usedBy: serviceNames(model).filter((s) => (model.services[s]!.dependsOn ?? []).includes(name)),
+  };
+}
+
+export function workloadFacts(model: StackModel): WorkloadFacts {
+  const services = serviceNames(model).map((n) => serviceFacts(model, n));
+  return {
+    app: model.name,
+    uid: CONTAINER_UID,
+    gid: CONTAINER_GID,
+    appVersion: APP_VERSION,
+    services,
+    backing: backingNames(model).map((n) => backingFacts(model, n)),
+    publicServices: services.filter((s) => s.public).map((s) => s.name),
+  };
+}
+
+/** The port a dependency listens on (a service's or a backing service's), or null (a worker, or unknown). */
+export function dependencyPort(model: StackModel, target: string): number | null {
+  if (target in model.services) return model.services[target]!.port;
+  const b = model.backing[target];
+  return b ? BACKING_PROFILES[b.kind].port : null;
+}

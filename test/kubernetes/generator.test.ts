@@ -1,0 +1,38 @@
+/**
+ * `yo containerize:kubernetes` on a stored model: the stage writes exactly
+ * the files files(model) renders through the generator API, and a re-run
+ * changes no byte.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONFIG_KEY } from '../../lib/model/types.js';
+import { files } from '../../generators/kubernetes/files.js';
+import { snapshotTree } from '../helpers/tree.js';
+import { runGenerator } from '../helpers/run.js';
+import { SHOP } from '../helpers/k8s-models.js';
+
+describe('kubernetes generator', () => {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'containerize-kubernetes-'));
+    for (const svc of Object.values(SHOP.services)) mkdirSync(join(dir, svc.path), { recursive: true });
+    writeFileSync(join(dir, '.yo-rc.json'), `${JSON.stringify({ [CONFIG_KEY]: SHOP }, null, 2)}\n`);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes exactly the files files(model) renders', async () => {
+    await runGenerator('kubernetes').cd(dir).withOptions({ yes: true } as Record<string, unknown>);
+    const tree = snapshotTree(dir);
+    for (const f of files(SHOP)) assert.equal(tree[f.path], f.content, f.path);
+    const written = Object.keys(tree).filter((p) => p.startsWith('deploy/'));
+    assert.deepEqual(written.sort(), files(SHOP).map((f) => f.path).sort());
+  });
+
+  it('a re-run changes no byte', async () => {
+    const before = snapshotTree(dir);
+    await runGenerator('kubernetes').cd(dir).withOptions({ yes: true } as Record<string, unknown>);
+    assert.deepEqual(snapshotTree(dir), before);
+  });
+});
