@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OutputFile } from '../render/types.js';
+import { modeOf, type OutputFile } from '../render/types.js';
 
 export type WriteStatus = 'create' | 'update' | 'identical';
 export interface LogEntry {
@@ -37,7 +37,7 @@ export function runLog(env: object): RunLog {
 export interface WriteTarget {
   env: object;
   destinationRoot(): string;
-  fs: { write(path: string, contents: string): unknown };
+  fs: { write(path: string, contents: string, options?: { stat?: any }): unknown };
 }
 
 export function writeOutputs(generator: WriteTarget, stage: string, files: OutputFile[], model?: object): void {
@@ -48,7 +48,8 @@ export function writeOutputs(generator: WriteTarget, stage: string, files: Outpu
     const abs = join(generator.destinationRoot(), file.path);
     const before = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
     const status: WriteStatus = before === undefined ? 'create' : before === file.content ? 'identical' : 'update';
-    generator.fs.write(abs, file.content);
+    const mode = modeOf(file);
+    generator.fs.write(abs, file.content, mode === undefined ? undefined : { stat: { mode } });
     log.entries.push({ stage, path: file.path, status });
   }
 }

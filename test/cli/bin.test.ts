@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, snapshotTree } from '../helpers/tree.js';
@@ -80,6 +80,9 @@ describe('containerize bin', function () {
     assert.match(first.out + first.err, /Detected application "taskboard"/);
     const rc = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-containerize'];
     assert.deepEqual(Object.keys(rc.services), ['api', 'stats', 'web', 'worker']);
+    for (const script of ['deploy/scripts/deploy.sh', 'deploy/scripts/undeploy.sh', 'secrets/create.sh'])
+      assert.equal(statSync(join(dir, script)).mode & 0o777, 0o755, `${script} is executable`);
+    assert.equal(statSync(join(dir, 'compose.yaml')).mode & 0o111, 0, 'other files are not');
     const before = snapshotTree(dir);
     const second = containerize([], dir); // no --yes, no stdin: it must not ask anything
     assert.equal(second.code, 0, second.err);
