@@ -6,7 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { constants } from 'node:fs';
 import { modeOf, type OutputFile } from '../render/types.js';
+
+const { S_IFREG } = constants;
 
 export type WriteStatus = 'create' | 'update' | 'identical';
 export interface LogEntry {
@@ -49,7 +52,8 @@ export function writeOutputs(generator: WriteTarget, stage: string, files: Outpu
     const before = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
     const status: WriteStatus = before === undefined ? 'create' : before === file.content ? 'identical' : 'update';
     const mode = modeOf(file);
-    generator.fs.write(abs, file.content, mode === undefined ? undefined : { stat: { mode } });
+    // mem-fs compares the whole st_mode with the file on disk: include the regular-file type bits.
+    generator.fs.write(abs, file.content, mode === undefined ? undefined : { stat: { mode: S_IFREG | mode } });
     log.entries.push({ stage, path: file.path, status });
   }
 }
