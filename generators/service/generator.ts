@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { ContainerizeGenerator } from '../../lib/generator/base.js';
-import { detectStack } from '../../lib/detect/stack.js';
+import { detectStack, toModel } from '../../lib/detect/stack.js';
 import { ConfigError } from '../../lib/model/migrate.js';
 import { kinds } from '../../lib/model/kinds.js';
 import { splitCommand, type Layer } from '../../lib/model/merge.js';
@@ -36,19 +36,16 @@ export default class ServiceGenerator extends ContainerizeGenerator {
 
     let detected: Layer = {};
     if (!existing || this.options.redetect) {
-      const detection = detectStack(this.destinationRoot());
-      const found = Object.entries(detection.services).find(([, s]) => s.path === path);
-      if (!found) {
+      const detection = toModel(detectStack(this.destinationRoot()));
+      const svc = Object.values(detection.services).find((s) => s.path === path);
+      if (!svc) {
         throw new ConfigError(
           `No service detected in "${path}"${this.options.path ? '' : ' (give its folder with --path)'}: it needs a manifest or source the detectors know (package.json, pyproject.toml, go.mod, pom.xml, ...).`,
         );
       }
-      const { evidence: _e, ...svc } = found[1];
+      // Backing services the new service uses and the model does not have yet.
       const backing = Object.fromEntries(
-        svc.dependsOn.filter((d) => d in detection.backing && !(d in this.stored!.backing)).map((d) => {
-          const { evidence: _x, usedBy: _u, ...b } = detection.backing[d]!;
-          return [d, b];
-        }),
+        svc.dependsOn.filter((d) => d in detection.backing && !(d in this.stored!.backing)).map((d) => [d, detection.backing[d]!]),
       );
       detected = { services: { [name]: { ...svc, path } }, backing };
       this.log.info(`Detected ${name} in ${path}: ${svc.language} ${svc.languageVersion}, port ${svc.port ?? 'none'}`);

@@ -60,7 +60,7 @@ export function detectStack(root: string, opts: DetectOptions = {}): Detection {
   }
 
   const name = appName(repo, opts);
-  const registry = registryOf(repo, name.value, opts);
+  const registry = registryOf(repo, opts);
   return {
     schemaVersion: SCHEMA_VERSION,
     name: name.value,
@@ -333,7 +333,7 @@ function appName(repo: RepoView, opts: DetectOptions): Fact<string> {
 }
 
 /** opts.registry, else ghcr.io/<owner> for a GitHub origin remote, else localhost (images localhost/<name>-<service>). */
-function registryOf(repo: RepoView, name: string, opts: DetectOptions): Fact<string> {
+function registryOf(repo: RepoView, opts: DetectOptions): Fact<string> {
   if (opts.registry) return { value: opts.registry, source: 'option' };
   const text = repo.read('.git/config');
   if (text) {

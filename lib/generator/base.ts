@@ -16,7 +16,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Generator from 'yeoman-generator';
-import { detectStack } from '../detect/stack.js';
+import { detectStack, toModel } from '../detect/stack.js';
 import type { Detection } from '../detect/types.js';
 import { migrate, ConfigError } from '../model/migrate.js';
 import { canonical, mergeLayers, readAnswersFile, setsToLayer, type Layer } from '../model/merge.js';
@@ -128,11 +128,7 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   }
 
   protected detectedLayer(): Layer {
-    if (!this.detection) return {};
-    const { services, backing, name, registry, schemaVersion } = this.detection;
-    const strip = <T extends { evidence: unknown }>(m: Record<string, T>) =>
-      Object.fromEntries(Object.entries(m).map(([k, { evidence: _e, ...rest }]) => [k, 'usedBy' in rest ? (({ usedBy: _u, ...r }) => r)(rest as any) : rest]));
-    return { schemaVersion, name, registry, services: strip(services), backing: strip(backing) };
+    return this.detection ? (toModel(this.detection) as unknown as Layer) : {};
   }
 
   /** The layers merged so far (before prompts): what a question's default and "answered" test read. */

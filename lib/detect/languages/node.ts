@@ -300,10 +300,6 @@ function stripEnvPrefix(words: string[]): { words: string[]; env: Record<string,
 }
 
 const stripDot = (p: string): string => p.replace(/^\.\//, '');
-const extOf = (p: string): string => {
-  const m = /\.[^./]+$/.exec(p);
-  return m ? m[0] : '';
-};
 const isTs = (p: string): boolean => /\.(?:ts|mts|cts|tsx)$/.test(p) && !p.endsWith('.d.ts');
 
 // ---------------------------------------------------------------- per-repo caches
