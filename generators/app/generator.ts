@@ -30,6 +30,10 @@ export default class AppGenerator extends ContainerizeGenerator {
     this.acquireConfiguring();
   }
 
+  transform() {
+    this.refuseSilentOverwrites();
+  }
+
   end() {
     this.printSummary();
   }

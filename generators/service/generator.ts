@@ -73,6 +73,10 @@ export default class ServiceGenerator extends ContainerizeGenerator {
     this.acquireConfiguring();
   }
 
+  transform() {
+    this.refuseSilentOverwrites();
+  }
+
   end() {
     this.printSummary();
     this.log(`Service "${this.options.service}" is in the model (${join('.yo-rc.json')}); every stage was re-rendered.`);

@@ -52,6 +52,17 @@ function readConfigFile(file: string): Record<string, unknown> | undefined {
   return raw as Record<string, unknown>;
 }
 
+export class ConflictError extends Error {
+  constructor(readonly paths: string[]) {
+    super(
+      `These files differ from what this run renders, and a run with --yes or without a terminal does not overwrite them:\n` +
+        paths.map((p) => `  - ${p}`).join('\n') +
+        `\nNothing was written. Run in a terminal without --yes to review each change, or pass --force to overwrite them.`,
+    );
+    this.name = 'ConflictError';
+  }
+}
+
 const toList = (v: unknown): string[] => (v === undefined ? [] : ([] as unknown[]).concat(v).map(String));
 
 export abstract class ContainerizeGenerator extends Generator<Record<string, any>, ContainerizeOptions & Record<string, any> & Generator['options']> {
@@ -75,6 +86,10 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     });
     this.option('name', { type: String, description: 'Application name (a DNS-1123 label): chart name, Compose project, image prefix' });
     this.option('registry', { type: String, description: 'Image registry and namespace, e.g. ghcr.io/acme (images are <registry>/<name>-<service>)' });
+    this.option('force', {
+      type: Boolean,
+      description: 'Overwrite files that differ from what this run renders (without it: asked per file in a terminal; an error with --yes or no terminal)',
+    });
     this.option('composed', { type: Boolean, hide: true, description: 'internal: set by app when composing stages' });
   }
 
@@ -174,6 +189,20 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   protected writeStage(stage: string, files: OutputFile[]): void {
     validateOutputs(files);
     writeOutputs(this, stage, files, this.model);
+  }
+
+  /**
+   * After every stage has rendered and before anything reaches the disk: a run
+   * that cannot ask (--yes, or no terminal) must not overwrite a file that
+   * differs from what it renders, because that may be the team's own edit.
+   * It fails, listing them, and writes nothing, unless --force says to overwrite.
+   */
+  protected refuseSilentOverwrites(): void {
+    const interactive = !this.options.yes && Boolean(process.stdin.isTTY);
+    const force = Boolean(this.options.force || (this.env as { options?: { force?: boolean } }).options?.force);
+    const changed = runLog(this.env).entries.filter((e) => e.status === 'update');
+    if (interactive || force || changed.length === 0) return;
+    throw new ConflictError(changed.map((e) => e.path));
   }
 
   protected printSummary(): void {

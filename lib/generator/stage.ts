@@ -31,6 +31,10 @@ export abstract class StageGenerator extends ContainerizeGenerator {
     this.writeStage(this.stage, files);
   }
 
+  transform() {
+    if (this.isRoot) this.refuseSilentOverwrites();
+  }
+
   end() {
     if (this.isRoot) this.printSummary();
   }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, snapshotTree } from '../helpers/tree.js';
@@ -88,6 +88,20 @@ describe('containerize bin', function () {
     assert.equal(second.code, 0, second.err);
     assert.doesNotMatch(second.out + second.err, /Detected application/, 'the stored model is used, not detection');
     assert.deepEqual(snapshotTree(dir), before);
+  });
+
+  it('never overwrites an edited file without asking: --yes fails listing it and writes nothing; --force overwrites', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'edited-')), 'taskboard');
+    cpSync(EXAMPLE, dir, { recursive: true });
+    assert.equal(containerize(['--yes'], dir).code, 0);
+    appendFileSync(join(dir, 'compose.yaml'), '# the team edited this\n');
+    const edited = snapshotTree(dir);
+    const refused = containerize(['--yes'], dir);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /differ from what this run renders[\s\S]*- compose\.yaml[\s\S]*Nothing was written/);
+    assert.deepEqual(snapshotTree(dir), edited);
+    assert.equal(containerize(['--yes', '--force'], dir).code, 0);
+    assert.doesNotMatch(readFileSync(join(dir, 'compose.yaml'), 'utf8'), /the team edited this/);
   });
 
   it('fails clearly on a path that is not there', () => {
