@@ -12,23 +12,34 @@ const show = (v: unknown): string => {
 
 const FIELDS = ['path', 'language', 'languageVersion', 'framework', 'packageManager', 'port', 'start', 'healthPath', 'public', 'dependsOn'] as const;
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The detection table: per service, each value and the file and line it came from. */
 export function formatDetection(d: Detection): string {
-  const rows: string[][] = [];
+  const rows: [string, string][] = [];
+  const lines: (string | [string, string])[] = [];
   for (const name of Object.keys(d.services).sort()) {
     const svc = d.services[name]!;
-    rows.push([name, '', '']);
-    for (const f of FIELDS) rows.push(['', `${f}: ${show(svc[f])}`, svc.evidence[f] ?? '']);
+    lines.push(`  ${name}`);
+    for (const f of FIELDS) {
+      const row: [string, string] = [`${f}: ${show(svc[f])}`, svc.evidence[f] ?? ''];
+      rows.push(row);
+      lines.push(row);
+    }
     const env = Object.keys(svc.env);
-    if (env.length) rows.push(['', `env: ${env.join(', ')}`, '']);
+    if (env.length) lines.push(`    env: ${env.join(', ')}`);
   }
-  for (const name of Object.keys(d.backing).sort()) {
+  const backing = Object.keys(d.backing).sort();
+  if (backing.length) lines.push('  backing services');
+  for (const name of backing) {
     const b = d.backing[name]!;
-    rows.push([name, `${b.kind} ${b.version}, used by ${b.usedBy.join(', ') || '-'}`, Object.values(b.evidence)[0] ?? '']);
+    const row: [string, string] = [`${name}: ${b.kind} ${b.version}, used by ${b.usedBy.join(', ') || '-'}`, Object.values(b.evidence)[0] ?? ''];
+    rows.push(row);
+    lines.push(row);
   }
-  const w0 = Math.max(...rows.map((r) => r[0]!.length), 8);
-  const w1 = Math.max(...rows.map((r) => r[1]!.length), 10);
-  const body = rows.map((r) => `  ${r[0]!.padEnd(w0)}  ${r[1]!.padEnd(w1)}  ${r[2] ? `(${r[2]})` : ''}`.trimEnd());
-  const head = `Detected application "${d.name}" (images: ${d.registry}/${d.name}-<service>): ${Object.keys(d.services).length} services, ${Object.keys(d.backing).length} backing services`;
+  const width = Math.min(56, Math.max(0, ...rows.map(([text]) => text.length)));
+  const body = lines.map((l) => (typeof l === 'string' ? l : `    ${l[0].padEnd(width)}  ${l[1] ? `(${l[1]})` : ''}`.trimEnd()));
+  const head = `Detected application "${d.name}" (images: ${d.registry}/${d.name}-<service>): ${plural(Object.keys(d.services).length, 'service')}, ${plural(backing.length, 'backing service')}`;
   const warnings = d.warnings.map((w) => `  ! ${w}`);
   return [head, ...body, ...(warnings.length ? ['Warnings:', ...warnings] : [])].join('\n');
 }

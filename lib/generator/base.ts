@@ -77,7 +77,8 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
 
   constructor(args: string[], options: any, features?: any) {
     // customInstallTask: we never install packages; it also silences Yeoman's npm-install notice.
-    super(args, options, { inheritTasks: true, customInstallTask: true, ...features });
+    // Only the root generator sets it (Yeoman wants one per run).
+    super(args, options, { inheritTasks: true, ...(options?.composed ? {} : { customInstallTask: true }), ...features });
     this.option('yes', { type: Boolean, alias: 'y', description: 'Accept every detected or default value; fail if something required cannot be determined' });
     this.option('answers', { type: String, description: 'YAML or JSON file of answers, shaped like the generator-containerize entry of .yo-rc.json' });
     this.option('set', {

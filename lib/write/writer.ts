@@ -58,16 +58,39 @@ export function writeOutputs(generator: WriteTarget, stage: string, files: Outpu
   }
 }
 
+/** What to do next, from what this run wrote (only commands that exist in the output). */
+function nextSteps(log: RunLog): string[] {
+  const wrote = new Set(log.entries.map((e) => e.path));
+  const steps: string[] = [];
+  if (wrote.has('Makefile')) steps.push('make up              start the whole app in containers with hot reload (make help: every target)');
+  else if (wrote.has('compose.yaml')) steps.push('docker compose up --build    start the whole app in containers');
+  const chart = [...wrote].find((p) => /^deploy\/helm\/[^/]+\/Chart\.yaml$/.test(p));
+  if (chart) steps.push(`helm lint ${chart.replace(/\/Chart\.yaml$/, '')}    check the chart; deploy/scripts/deploy.sh staging --dry-run to render a deployment`);
+  return steps;
+}
+
+/**
+ * The run summary: per stage, the files it created or changed (unchanged ones
+ * are counted, not listed, so a re-run says "nothing changed" in one line),
+ * then what to do next.
+ */
 export function formatSummary(log: RunLog, show: (path: string) => string): string {
-  const lines: string[] = [];
+  const count = (s: WriteStatus, entries = log.entries) => entries.filter((e) => e.status === s).length;
+  const lines = [
+    `Summary: ${log.entries.length} files, ${count('create')} new, ${count('update')} changed, ${count('identical')} unchanged.`,
+  ];
   for (const stage of log.stages) {
     const files = log.entries.filter((x) => x.stage === stage);
-    lines.push(`  ${stage}${files.length ? '' : ': nothing for this model yet'}`);
-    for (const e of files) lines.push(`    ${e.status.padEnd(9)} ${show(e.path)}`);
+    if (files.length === 0) {
+      lines.push(`  ${stage.padEnd(11)} not generated yet for this model`);
+      continue;
+    }
+    const touched = files.filter((e) => e.status !== 'identical');
+    const unchanged = count('identical', files);
+    lines.push(`  ${stage.padEnd(11)} ${touched.length ? `${count('create', files)} new, ${count('update', files)} changed` : 'no change'}${unchanged && touched.length ? `, ${unchanged} unchanged` : ''}`);
+    for (const e of touched) lines.push(`      ${e.status === 'create' ? 'new    ' : 'changed'} ${show(e.path)}`);
   }
-  const count = (s: WriteStatus) => log.entries.filter((e) => e.status === s).length;
-  return [
-    `Files (${count('create')} new, ${count('update')} changed, ${count('identical')} unchanged):`,
-    ...lines,
-  ].join('\n');
+  const next = nextSteps(log);
+  if (next.length && count('create') + count('update') > 0) lines.push('Next:', ...next.map((s) => `  ${s}`));
+  return lines.join('\n');
 }
