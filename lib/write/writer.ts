@@ -77,7 +77,7 @@ function nextSteps(log: RunLog): string[] {
 export function formatSummary(log: RunLog, show: (path: string) => string): string {
   const count = (s: WriteStatus, entries = log.entries) => entries.filter((e) => e.status === s).length;
   const lines = [
-    `Summary: ${log.entries.length} files, ${count('create')} new, ${count('update')} changed, ${count('identical')} unchanged.`,
+    `Summary: ${log.entries.length} file${log.entries.length === 1 ? "" : "s"}, ${count('create')} new, ${count('update')} changed, ${count('identical')} unchanged.`,
   ];
   for (const stage of log.stages) {
     const files = log.entries.filter((x) => x.stage === stage);

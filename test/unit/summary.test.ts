@@ -33,6 +33,6 @@ describe('run summary', () => {
 
   it('says "no change" in one line per stage on a re-run, with no next steps', () => {
     const text = formatSummary(log([{ stage: 'helm', path: 'deploy/helm/x/Chart.yaml', status: 'identical' }]), (p) => p);
-    assert.equal(text, 'Summary: 1 files, 0 new, 0 changed, 1 unchanged.\n  helm        no change');
+    assert.equal(text, 'Summary: 1 file, 0 new, 0 changed, 1 unchanged.\n  helm        no change');
   });
 });
