@@ -25,7 +25,7 @@ import { CONFIG_KEY, type StackModel } from '../model/types.js';
 import { buildQuestions, applyAnswers } from '../model/questions.js';
 import { validateOutputs } from '../validate/outputs.js';
 import type { OutputFile } from '../render/types.js';
-import { runLog, writeOutputs, formatSummary } from '../write/writer.js';
+import { runLog, writeOutputs, formatSummary, settleStatuses } from '../write/writer.js';
 import { formatDetection } from '../detect/report.js';
 
 export interface ContainerizeOptions {
@@ -208,6 +208,7 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
 
   protected printSummary(): void {
     const log = runLog(this.env);
+    settleStatuses(log, this.destinationRoot());
     this.log(formatSummary(log, (p) => relative(process.cwd(), join(this.destinationRoot(), p)) || '.'));
   }
 }

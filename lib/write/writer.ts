@@ -11,11 +11,14 @@ import { modeOf, type OutputFile } from '../render/types.js';
 
 const { S_IFREG } = constants;
 
-export type WriteStatus = 'create' | 'update' | 'identical';
+/** 'kept': the file differed and the user chose to keep their version when asked. */
+export type WriteStatus = 'create' | 'update' | 'identical' | 'kept';
 export interface LogEntry {
   stage: string;
   path: string;
   status: WriteStatus;
+  /** What the stage rendered, to tell after the commit whether it reached the disk. */
+  content?: string;
 }
 
 export interface RunLog {
@@ -54,7 +57,21 @@ export function writeOutputs(generator: WriteTarget, stage: string, files: Outpu
     const mode = modeOf(file);
     // mem-fs compares the whole st_mode with the file on disk: include the regular-file type bits.
     generator.fs.write(abs, file.content, mode === undefined ? undefined : { stat: { mode: S_IFREG | mode } });
-    log.entries.push({ stage, path: file.path, status });
+    log.entries.push({ stage, path: file.path, status, content: file.content });
+  }
+}
+
+/**
+ * After the commit: a file the user declined to overwrite (Yeoman's conflict
+ * prompt) is still their version on disk. Mark it 'kept' so the summary tells
+ * the truth about what was written.
+ */
+export function settleStatuses(log: RunLog, root: string): void {
+  for (const e of log.entries) {
+    if (e.status !== 'update' && e.status !== 'create') continue;
+    const abs = join(root, e.path);
+    const now = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
+    if (now !== e.content) e.status = 'kept';
   }
 }
 
@@ -76,8 +93,9 @@ function nextSteps(log: RunLog): string[] {
  */
 export function formatSummary(log: RunLog, show: (path: string) => string): string {
   const count = (s: WriteStatus, entries = log.entries) => entries.filter((e) => e.status === s).length;
+  const kept = count('kept');
   const lines = [
-    `Summary: ${log.entries.length} file${log.entries.length === 1 ? "" : "s"}, ${count('create')} new, ${count('update')} changed, ${count('identical')} unchanged.`,
+    `Summary: ${log.entries.length} file${log.entries.length === 1 ? '' : 's'}, ${count('create')} new, ${count('update')} changed, ${count('identical')} unchanged${kept ? `, ${kept} kept as you had them` : ''}.`,
   ];
   for (const stage of log.stages) {
     const files = log.entries.filter((x) => x.stage === stage);
@@ -87,8 +105,12 @@ export function formatSummary(log: RunLog, show: (path: string) => string): stri
     }
     const touched = files.filter((e) => e.status !== 'identical');
     const unchanged = count('identical', files);
-    lines.push(`  ${stage.padEnd(11)} ${touched.length ? `${count('create', files)} new, ${count('update', files)} changed` : 'no change'}${unchanged && touched.length ? `, ${unchanged} unchanged` : ''}`);
-    for (const e of touched) lines.push(`      ${e.status === 'create' ? 'new    ' : 'changed'} ${show(e.path)}`);
+    const keptHere = count('kept', files);
+    lines.push(
+      `  ${stage.padEnd(11)} ${touched.length ? `${count('create', files)} new, ${count('update', files)} changed` : 'no change'}${unchanged && touched.length ? `, ${unchanged} unchanged` : ''}${keptHere ? `, ${keptHere} kept` : ''}`,
+    );
+    const label: Record<WriteStatus, string> = { create: 'new    ', update: 'changed', kept: 'kept   ', identical: '' };
+    for (const e of touched) lines.push(`      ${label[e.status]} ${show(e.path)}${e.status === 'kept' ? '  (yours; differs from what the model renders)' : ''}`);
   }
   const next = nextSteps(log);
   if (next.length && count('create') + count('update') > 0) lines.push('Next:', ...next.map((s) => `  ${s}`));

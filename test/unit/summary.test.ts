@@ -36,3 +36,22 @@ describe('run summary', () => {
     assert.equal(text, 'Summary: 1 file, 0 new, 0 changed, 1 unchanged.\n  helm        no change');
   });
 });
+
+describe('settling statuses after the commit', () => {
+  it('reports a file the user declined to overwrite as kept', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { settleStatuses } = await import('../../lib/write/writer.js');
+    const root = mkdtempSync(join(tmpdir(), 'settle-'));
+    writeFileSync(join(root, 'compose.yaml'), 'theirs\n');
+    writeFileSync(join(root, 'Makefile'), 'ours\n');
+    const l = log([
+      { stage: 'compose', path: 'compose.yaml', status: 'update', content: 'ours\n' },
+      { stage: 'dev', path: 'Makefile', status: 'update', content: 'ours\n' },
+    ]);
+    settleStatuses(l, root);
+    assert.deepEqual(l.entries.map((e) => e.status), ['kept', 'update']);
+    assert.match(formatSummary(l, (p) => p), /1 kept as you had them[\s\S]*kept {4}compose\.yaml {2}\(yours/);
+  });
+});
