@@ -2,6 +2,8 @@
  * End to end, issue #4: the generated Compose files run the example for real
  * with podman-compose (1.0.3 from Debian) on the locally made base images.
  *
+ * Both come up through the generated Makefile (`make up`, `make up PROD=1`).
+ *
  * 1. the plain stack (compose.yaml alone): every service with a port answers
  *    over HTTP, and a task created through the public web UI is processed by
  *    the worker and read back through web and stats: data crossing services via Redis;
@@ -28,8 +30,9 @@ const ENV = { ...process.env, BUILDAH_FORMAT: 'docker' };
 describe('Compose stack of the example (podman-compose)', function () {
   let dir = '';
   let project = '';
-  const compose = (args: string[], opts: { prod?: boolean; timeoutMs?: number } = {}): Promise<RunResult> =>
-    run('podman-compose', [...(opts.prod ? ['-f', 'compose.yaml'] : []), '-p', project, ...args], { cwd: dir, env: ENV, timeoutMs: opts.timeoutMs ?? 20 * 60_000 });
+  /** The generated Makefile, the one-command entry point, driving podman-compose under this run's project name. */
+  const make = (target: string, vars: string[] = []): Promise<RunResult> =>
+    run('make', [target, `COMPOSE=podman-compose -p ${project}`, ...vars], { cwd: dir, env: ENV, timeoutMs: 20 * 60_000 });
   const down = () => run('podman-compose', ['-p', project, 'down', '-v', '-t', '2'], { cwd: dir, env: ENV, allowFail: true, timeoutMs: 300_000 });
 
   before(async function () {
@@ -40,19 +43,18 @@ describe('Compose stack of the example (podman-compose)', function () {
     cpSync(EXAMPLE, dir, { recursive: true });
     project = `tbe2e${(await freePort()) % 10000}`;
     await run(process.execPath, [BIN, '--yes'], { cwd: dir });
-    await run('sh', ['secrets/create.sh'], { cwd: dir });
   });
 
   after(async function () {
     if (dir) await down();
   });
 
-  describe('plain stack: compose.yaml', function () {
+  describe('plain stack: compose.yaml (make up PROD=1)', function () {
     before(async function () {
-      await compose(['up', '-d', '--build'], { prod: true });
+      await make('up', ['PROD=1']);
     });
     after(async function () {
-      await down();
+      await make('down', ['PROD=1']);
     });
 
     it('publishes only the public service, on 127.0.0.1', async function () {
@@ -96,12 +98,12 @@ describe('Compose stack of the example (podman-compose)', function () {
     });
   });
 
-  describe('dev layer: compose.override.yaml', function () {
+  describe('dev layer: compose.override.yaml (make up)', function () {
     before(async function () {
-      await compose(['up', '-d', '--build']);
+      await make('up');
     });
     after(async function () {
-      await down();
+      await make('down');
     });
 
     it('comes up from the dev stages with the source mounted', async function () {
