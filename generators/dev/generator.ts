@@ -1,20 +1,5 @@
-/**
- * `yo containerize:dev`: run-loop priorities come from StageGenerator; this
- * stage's files are declared in ./files.ts.
- */
-import { StageGenerator } from '../../lib/generator/stage.js';
-import type { StackModel } from '../../lib/model/types.js';
+/** `yo containerize:dev`: the run loop is StageGenerator's; this stage's files are declared in ./files.ts. */
+import { defineStage } from '../../lib/generator/stage.js';
 import { files } from './files.js';
 
-export default class DevGenerator extends StageGenerator {
-  readonly stage = 'dev';
-
-  constructor(args: string[], options: any) {
-    super(args, options);
-    this.description = 'Write the dev loop: hot reload in containers, devcontainer, make targets.';
-  }
-
-  render(model: StackModel) {
-    return files(model);
-  }
-}
+export default defineStage('dev', 'Write the dev loop: hot reload in containers, devcontainer, make targets.', files);

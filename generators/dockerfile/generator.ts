@@ -1,20 +1,5 @@
-/**
- * `yo containerize:dockerfile`: run-loop priorities come from StageGenerator; this
- * stage's files are declared in ./files.ts.
- */
-import { StageGenerator } from '../../lib/generator/stage.js';
-import type { StackModel } from '../../lib/model/types.js';
+/** `yo containerize:dockerfile`: the run loop is StageGenerator's; this stage's files are declared in ./files.ts. */
+import { defineStage } from '../../lib/generator/stage.js';
 import { files } from './files.js';
 
-export default class DockerfileGenerator extends StageGenerator {
-  readonly stage = 'dockerfile';
-
-  constructor(args: string[], options: any) {
-    super(args, options);
-    this.description = 'Write a Dockerfile and .dockerignore for every service.';
-  }
-
-  render(model: StackModel) {
-    return files(model);
-  }
-}
+export default defineStage('dockerfile', 'Write a Dockerfile and .dockerignore for every service.', files);

@@ -1,20 +1,5 @@
-/**
- * `yo containerize:helm`: run-loop priorities come from StageGenerator; this
- * stage's files are declared in ./files.ts.
- */
-import { StageGenerator } from '../../lib/generator/stage.js';
-import type { StackModel } from '../../lib/model/types.js';
+/** `yo containerize:helm`: the run loop is StageGenerator's; this stage's files are declared in ./files.ts. */
+import { defineStage } from '../../lib/generator/stage.js';
 import { files } from './files.js';
 
-export default class HelmGenerator extends StageGenerator {
-  readonly stage = 'helm';
-
-  constructor(args: string[], options: any) {
-    super(args, options);
-    this.description = 'Write the Helm chart for the whole app.';
-  }
-
-  render(model: StackModel) {
-    return files(model);
-  }
-}
+export default defineStage('helm', 'Write the Helm chart for the whole app.', files);

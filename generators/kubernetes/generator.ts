@@ -1,20 +1,5 @@
-/**
- * `yo containerize:kubernetes`: run-loop priorities come from StageGenerator; this
- * stage's files are declared in ./files.ts.
- */
-import { StageGenerator } from '../../lib/generator/stage.js';
-import type { StackModel } from '../../lib/model/types.js';
+/** `yo containerize:kubernetes`: the run loop is StageGenerator's; this stage's files are declared in ./files.ts. */
+import { defineStage } from '../../lib/generator/stage.js';
 import { files } from './files.js';
 
-export default class KubernetesGenerator extends StageGenerator {
-  readonly stage = 'kubernetes';
-
-  constructor(args: string[], options: any) {
-    super(args, options);
-    this.description = 'Write plain Kubernetes manifests (kustomize base and overlays).';
-  }
-
-  render(model: StackModel) {
-    return files(model);
-  }
-}
+export default defineStage('kubernetes', 'Write plain Kubernetes manifests (kustomize base and overlays).', files);

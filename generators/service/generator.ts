@@ -3,15 +3,13 @@
  * update one, then re-render every stage from the new model (aggregate files
  * such as compose.yaml are re-rendered whole, never appended to).
  */
-import { join } from 'node:path';
-import { ContainerizeGenerator } from '../../lib/generator/base.js';
+import { OrchestratorGenerator } from '../app/orchestrator.js';
 import { detectStack, toModel } from '../../lib/detect/stack.js';
 import { ConfigError } from '../../lib/model/migrate.js';
 import { kinds } from '../../lib/model/kinds.js';
 import { splitCommand, type Layer } from '../../lib/model/merge.js';
-import { STAGES } from '../app/stages.js';
 
-export default class ServiceGenerator extends ContainerizeGenerator {
+export default class ServiceGenerator extends OrchestratorGenerator {
   constructor(args: string[], options: any) {
     super(args, options);
     this.description = 'Add or update one component of the stack, then re-render every stage.';
@@ -61,24 +59,11 @@ export default class ServiceGenerator extends ContainerizeGenerator {
     this.detected = detected;
     this.answered = [stored, ...this.userLayers(), { services: { [name]: flags } }];
 
-    const passthrough = { ...this.options, composed: true };
-    for (const stage of STAGES) await this.composeWith({ Generator: stage.Generator, path: stage.path }, passthrough as any);
-  }
-
-  async prompting() {
-    await this.acquirePrompting();
-  }
-
-  configuring() {
-    this.acquireConfiguring();
-  }
-
-  transform() {
-    this.refuseSilentOverwrites();
+    await this.composeStages();
   }
 
   end() {
-    this.printSummary();
-    this.log(`Service "${this.options.service}" is in the model (${join('.yo-rc.json')}); every stage was re-rendered.`);
+    super.end();
+    this.log(`Service "${this.options.service}" is in the model (.yo-rc.json); every stage was re-rendered.`);
   }
 }

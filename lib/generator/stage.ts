@@ -39,3 +39,22 @@ export abstract class StageGenerator extends ContainerizeGenerator {
     if (this.isRoot) this.printSummary();
   }
 }
+
+/**
+ * A stage generator class from its name, its one-line description and its
+ * pure `files(model)` function: a stage's generator.ts is just this call.
+ */
+export function defineStage(stage: string, description: string, files: (model: StackModel) => OutputFile[]) {
+  return class extends StageGenerator {
+    readonly stage = stage;
+
+    constructor(args: string[], options: any) {
+      super(args, options);
+      this.description = description;
+    }
+
+    render(model: StackModel) {
+      return files(model);
+    }
+  };
+}
