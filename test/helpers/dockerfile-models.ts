@@ -5,25 +5,11 @@
  * lib/detect/languages/*.ts), plus the taskboard example's model.
  */
 import type { ServiceModel, StackModel } from '../../lib/model/types.js';
+import { service as baseService } from './models.js';
 
+/** A service as the Dockerfile tests start from (port 8080, no start command); `overrides` set the rest. */
 export function service(overrides: Partial<ServiceModel> & Pick<ServiceModel, 'language' | 'languageVersion'>): ServiceModel {
-  return {
-    path: 'svc',
-    framework: null,
-    packageManager: null,
-    lockfile: null,
-    port: 8080,
-    start: [],
-    build: null,
-    healthPath: null,
-    public: false,
-    env: {},
-    dependsOn: [],
-    entry: null,
-    outputDir: null,
-    dockerfile: null,
-    ...overrides,
-  };
+  return baseService({ path: 'svc', port: 8080, start: [], ...overrides });
 }
 
 export function stack(services: Record<string, ServiceModel>, name = 'shop'): StackModel {

@@ -4,6 +4,8 @@
  * every language, a worker, every backing kind, public and internal services,
  * StatefulSet-worthy layouts and secrets.
  */
+import { DEFAULT_VERSIONS } from '../../lib/detect/backing.js';
+import { service as baseService } from './models.js';
 import { LANGUAGES, SCHEMA_VERSION, type BackingKind, type EnvVar, type Language, type ServiceModel, type StackModel } from '../../lib/model/types.js';
 
 const env = (value: string | null, secret = false): EnvVar => ({ value, secret });
@@ -21,33 +23,16 @@ export function service(language: Language, over: Partial<ServiceModel> = {}): S
     rust: { languageVersion: '1.83', framework: 'axum', port: 8000, start: ['./api'], healthPath: '/health' },
     static: { languageVersion: '1.27', framework: null, port: 8080, start: [], healthPath: '/' },
   };
-  return {
-    path: language,
-    language,
-    packageManager: null,
-    lockfile: null,
-    build: null,
-    public: false,
-    env: {},
-    dependsOn: [],
-    entry: null,
-    outputDir: null,
-    dockerfile: null,
-    ...defaults[language],
-    ...over,
-  };
+  return baseService({ path: language, language, ...defaults[language], ...over });
 }
 
 function model(name: string, services: Record<string, ServiceModel>, backing: Record<string, BackingKind> = {}): StackModel {
-  const versions: Record<BackingKind, string> = {
-    redis: '7', postgres: '16', mysql: '8.0', mariadb: '11', mongodb: '7', rabbitmq: '3', kafka: '3.7.0', memcached: '1.6', elasticsearch: '8.15.0', nats: '2',
-  };
   return {
     schemaVersion: SCHEMA_VERSION,
     name,
     registry: 'ghcr.io/acme',
     services,
-    backing: Object.fromEntries(Object.entries(backing).map(([host, kind]) => [host, { kind, version: versions[kind] }])),
+    backing: Object.fromEntries(Object.entries(backing).map(([host, kind]) => [host, { kind, version: DEFAULT_VERSIONS[kind] }])),
   };
 }
 

@@ -8,26 +8,22 @@ import { ConfigError, migrate } from '../../lib/model/migrate.js';
 import { checkModel } from '../../lib/model/validate.js';
 import { buildQuestions, applyAnswers } from '../../lib/model/questions.js';
 import type { StackModel } from '../../lib/model/types.js';
+import { service } from '../helpers/models.js';
 
-const svc = (over: Record<string, unknown> = {}) => ({
-  path: 'web',
-  language: 'node',
-  languageVersion: '22',
-  framework: 'express',
-  packageManager: 'npm',
-  lockfile: 'package-lock.json',
-  port: 3000,
-  start: ['node', 'server.js'],
-  build: null,
-  healthPath: '/healthz',
-  public: true,
-  env: {},
-  dependsOn: [],
-  entry: 'server.js',
-  outputDir: null,
-  dockerfile: null,
-  ...over,
-});
+const svc = (over: Record<string, unknown> = {}) =>
+  service({
+    path: 'web',
+    language: 'node',
+    framework: 'express',
+    packageManager: 'npm',
+    lockfile: 'package-lock.json',
+    port: 3000,
+    start: ['node', 'server.js'],
+    healthPath: '/healthz',
+    public: true,
+    entry: 'server.js',
+    ...over,
+  });
 
 function repoWith(...dirs: string[]): string {
   const root = mkdtempSync(join(tmpdir(), 'model-'));
