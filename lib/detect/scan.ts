@@ -8,6 +8,7 @@
  * The language of a file is taken from its extension, so a Node service with
  * TypeScript files or a Python service with a Go helper is scanned correctly.
  */
+import { PROJECT_MANIFESTS } from './languages/common.js';
 import { parseDocument, isScalar, LineCounter } from 'yaml';
 import { joinRel } from './repo.js';
 import type { Fact, RepoView } from './types.js';
@@ -107,21 +108,7 @@ export function codeFiles(files: string[]): string[] {
 }
 
 /** Manifests that make a folder a buildable unit of its own, by language. */
-const MANIFEST_NAMES = [
-  'package.json',
-  'pyproject.toml',
-  'requirements.txt',
-  'Pipfile',
-  'setup.py',
-  'setup.cfg',
-  'go.mod',
-  'pom.xml',
-  'build.gradle',
-  'build.gradle.kts',
-  'Gemfile',
-  'composer.json',
-  'Cargo.toml',
-];
+const MANIFEST_NAMES = [...PROJECT_MANIFESTS, 'setup.cfg'];
 const PROJECT_FILE = /\.(csproj|fsproj|vbproj)$/;
 
 /** Manifest files directly in `dir` (repo-relative), in a fixed order; [] when the folder has none. */

@@ -19,15 +19,8 @@ import { DEPENDENCY_INSTALL, lintDockerfile } from '../../lib/validate/dockerfil
 import { CONTAINER_UID } from '../../lib/model/derive.js';
 import { taskboardModel } from '../helpers/dockerfile-models.js';
 import { REPO_ROOT } from '../helpers/tree.js';
-import { builtImageIds, freePort, http, imageExists, parseBuildSteps, podman, podmanAvailable, Resources, run, waitFor, type BuildStep } from './podman.js';
+import { builtImageIds, freePort, http, imageExists, parseBuildSteps, podman, podmanAvailable, Resources, run, waitFor, type BuildStep, EXAMPLE_BASE_IMAGES as BASE_IMAGES } from './podman.js';
 
-const BASE_IMAGES = [
-  'docker.io/library/node:22-bookworm-slim',
-  'docker.io/library/python:3.11-slim-bookworm',
-  'docker.io/library/golang:1.22-bookworm',
-  'docker.io/library/debian:bookworm-slim',
-  'docker.io/library/redis:7-bookworm',
-];
 
 /** The source file each service gets a one-line change in, and the comment syntax. */
 const TOUCH: Record<string, [file: string, comment: string]> = {

@@ -47,15 +47,8 @@ import { parseManifests } from '../../lib/validate/helm.js';
 import { REPO_ROOT } from '../helpers/tree.js';
 import { runGenerator } from '../helpers/run.js';
 import { adaptForKubePlay, imageIds, type Adapted } from './kube-helpers.js';
-import { builtImageIds, freePort, http, imageExists, podman, podmanAvailable, run, waitFor } from './podman.js';
+import { builtImageIds, freePort, http, imageExists, podman, podmanAvailable, run, waitFor, EXAMPLE_BASE_IMAGES as BASE_IMAGES } from './podman.js';
 
-const BASE_IMAGES = [
-  'docker.io/library/node:22-bookworm-slim',
-  'docker.io/library/python:3.11-slim-bookworm',
-  'docker.io/library/golang:1.22-bookworm',
-  'docker.io/library/debian:bookworm-slim',
-  'docker.io/library/redis:7-bookworm',
-];
 const RUN_ID = `${process.pid}`;
 const NETWORK = `e2e-kube-${RUN_ID}`;
 const TAG = `e2e-${RUN_ID}`;

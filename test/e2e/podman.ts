@@ -7,6 +7,15 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
+/** The stand-in base images (scripts/e2e/base-images.sh) that the example's Dockerfiles build on. */
+export const EXAMPLE_BASE_IMAGES = [
+  'docker.io/library/node:22-bookworm-slim',
+  'docker.io/library/python:3.11-slim-bookworm',
+  'docker.io/library/golang:1.22-bookworm',
+  'docker.io/library/debian:bookworm-slim',
+  'docker.io/library/redis:7-bookworm',
+];
+
 export interface RunResult {
   code: number;
   stdout: string;
