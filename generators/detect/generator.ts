@@ -8,10 +8,12 @@ import { existsSync, statSync } from 'node:fs';
 import Generator from 'yeoman-generator';
 import { detectStack } from '../../lib/detect/stack.js';
 import { formatDetection } from '../../lib/detect/report.js';
+import { hideInstallOptions } from '../../lib/generator/base.js';
 
 export default class DetectGenerator extends Generator<Record<string, any>, Generator['options'] & Record<string, any>> {
   constructor(args: string[], options: any) {
     super(args, options, { customInstallTask: true });
+    hideInstallOptions(this as any);
     this.description = 'Print what detection finds in a repository, with evidence; writes nothing.';
     this.argument('dir', { type: String, required: false, description: 'Repository folder (default: the current folder)' });
     this.option('json', { type: Boolean, description: 'Print the detected model as JSON (with evidence) instead of a table' });

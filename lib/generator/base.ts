@@ -63,6 +63,13 @@ export class ConflictError extends Error {
   }
 }
 
+/** Yeoman's own install options (--skip-install...) mean nothing here: we never install packages. */
+export function hideInstallOptions(generator: { _options: Record<string, { hide?: boolean }> }): void {
+  for (const name of ['skip-cache', 'skip-install', 'force-install']) {
+    if (generator._options[name]) generator._options[name]!.hide = true;
+  }
+}
+
 const toList = (v: unknown): string[] => (v === undefined ? [] : ([] as unknown[]).concat(v).map(String));
 
 export abstract class ContainerizeGenerator extends Generator<Record<string, any>, ContainerizeOptions & Record<string, any> & Generator['options']> {
@@ -79,13 +86,14 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     // customInstallTask: we never install packages; it also silences Yeoman's npm-install notice.
     // Only the root generator sets it (Yeoman wants one per run).
     super(args, options, { inheritTasks: true, ...(options?.composed ? {} : { customInstallTask: true }), ...features });
+    hideInstallOptions(this);
     this.option('yes', { type: Boolean, alias: 'y', description: 'Accept every detected or default value; fail if something required cannot be determined' });
     this.option('answers', { type: String, description: 'YAML or JSON file of answers, shaped like the generator-containerize entry of .yo-rc.json' });
     this.option('set', {
       type: toList as any,
       description: 'Set one model value, repeatable: --set web.port=3000 --set registry=ghcr.io/acme --set backing.redis.version=7',
     });
-    this.option('name', { type: String, description: 'Application name (a DNS-1123 label): chart name, Compose project, image prefix' });
+    this.option('name', { type: String, description: "Application name (lower-case letters, digits and '-', starting with a letter): chart name, Compose project, image prefix" });
     this.option('registry', { type: String, description: 'Image registry and namespace, e.g. ghcr.io/acme (images are <registry>/<name>-<service>)' });
     this.option('force', {
       type: Boolean,
