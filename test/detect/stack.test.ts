@@ -275,3 +275,22 @@ describe('re-detection of a containerized repository', () => {
     for (const svc of Object.values(after.services)) assert.equal(svc.dockerfile, null);
   });
 });
+
+describe('monorepo limits are said, not hidden', () => {
+  it('warns when a service\'s lockfile is outside its folder', async () => {
+    const { mkdtempSync: mk } = await import('node:fs');
+    const { tmpdir: td } = await import('node:os');
+    const { join: j } = await import('node:path');
+    const { writeTree } = await import('../helpers/tree.js');
+    const dir = mk(j(td(), 'ws-'));
+    writeTree(dir, {
+      'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['apps/*'] }),
+      'package-lock.json': JSON.stringify({ name: 'mono', lockfileVersion: 3, packages: {} }),
+      'apps/api/package.json': JSON.stringify({ name: 'api', scripts: { start: 'node server.js' }, dependencies: { express: '^4.21.0' } }),
+      'apps/api/server.js': "require('express')().listen(3000);\n",
+    });
+    const d = detectStack(dir);
+    assert.equal(d.services.api?.lockfile, '../../package-lock.json');
+    assert.ok(d.warnings.some((w) => /api: its lockfile \.\.\/\.\.\/package-lock\.json is outside apps\/api/.test(w)), d.warnings.join('\n'));
+  });
+});
