@@ -492,6 +492,8 @@ function nginxSpaConf(port: number): string {
  * without its own pip, which the runtime image does not need (about 15 MB).
  */
 const VENV_PIP = 'pip --python /opt/venv/bin/python';
+/** poetry, in a virtualenv of its own (it installs into the active one, /opt/venv). */
+const POETRY = '/opt/poetry/bin/poetry';
 
 interface PyPm {
   /** Files copied before the dependency install (into WORKDIR, or to `copyTo`). */
@@ -517,7 +519,7 @@ function pythonPm(svc: ServiceModel): PyPm {
   const pipCache = cache('/root/.cache/pip');
   switch (svc.packageManager) {
     case 'poetry': {
-      const poetry = '/opt/poetry/bin/poetry';
+      const poetry = POETRY;
       return {
         manifests: ['pyproject.toml', ...(lock ? [lock] : [])],
         toolArg: `POETRY_VERSION=${TOOL_SERIES.poetry}`,
@@ -603,6 +605,33 @@ function pythonPm(svc: ServiceModel): PyPm {
   }
 }
 
+/**
+ * The model's `build` of a Python service, as the Dockerfile runs it in the `build` stage
+ * (after `COPY . .`, the dependencies already in /opt/venv): `pip` is the image's pip
+ * aimed at the virtualenv, `poetry` the one in /opt/poetry. The Python detector sets
+ * `build` to the install of the project itself (`pip install --no-deps .`,
+ * `uv sync --frozen --no-dev --no-editable`, `poetry install --only-root`) for a project
+ * that runs only once installed (src/ layout, console scripts). `dev` is the same install
+ * in editable mode for the dev stage, where the bind-mounted /app is what must run; null
+ * for a build that is no project install (the dev stage does not run it).
+ */
+export function pythonBuild(svc: ServiceModel): { run: string; dev: string | null } | null {
+  if (!svc.build) return null;
+  const cmd = svc.build.trim();
+  const pip = /^(?:python3? -m )?pip /;
+  const poetry = svc.packageManager === 'poetry' && /^poetry /.test(cmd);
+  const inImage = (c: string): string => {
+    if (pip.test(c)) return c.replace(pip, `${VENV_PIP} `);
+    if (poetry) return c.replace(/^poetry /, `${POETRY} `) + (/--no-interaction| -n\b/.test(c) ? '' : ' --no-interaction --no-ansi');
+    return c;
+  };
+  let dev: string | null = null;
+  if (/^(?:python3? -m )?pip install /.test(cmd) && / \.$/.test(cmd) && !/ (?:-e|--editable)\b/.test(cmd)) dev = cmd.replace(/ \.$/, ' -e .');
+  else if (/^uv sync\b/.test(cmd)) dev = cmd.replace(/ --no-dev\b| --no-editable\b/g, '');
+  else if (poetry && /^poetry install\b/.test(cmd)) dev = cmd;
+  return { run: inImage(cmd), dev: dev === null ? null : inImage(dev) };
+}
+
 /** The dev CMD of a Python service: the server's own reloader when it has one, else the polling loop. */
 function pythonDevCommand(svc: ServiceModel): string[] {
   const s = svc.start;
@@ -628,6 +657,7 @@ function pythonContext(model: StackModel, name: string) {
     ...c,
     base,
     pm,
+    project: pythonBuild(svc),
     uvImage: pm.uv ? fixedImage('uv') : null,
     venvEnv: envBlock([['VIRTUAL_ENV', '/opt/venv'], ['PATH', '/opt/venv/bin:$PATH'], ...pm.env]),
     runtimeEnv: envBlock(runtimeEnv),

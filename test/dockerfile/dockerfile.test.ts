@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { files, renderDockerfile, renderDockerignore, variantOf } from '../../generators/dockerfile/files.js';
+import { files, pythonBuild, renderDockerfile, renderDockerignore, variantOf } from '../../generators/dockerfile/files.js';
 import { CONTAINER_UID } from '../../lib/model/derive.js';
 import { imagePin } from '../../lib/render/images.js';
 import { checkOutput } from '../../lib/validate/outputs.js';
@@ -146,6 +146,77 @@ describe('dockerfile stage', () => {
       assert.doesNotMatch(render('python-pipenv-django').split('AS dev')[1]!.split('AS runtime')[0]!, /--noreload/);
       assert.match(render('python-pip-requirements-dir'), /COPY requirements\/ \.\/requirements\/\n/, 'the folder keeps its name: -r includes resolve');
       assert.match(render('python-pip-pyproject'), /import tomli as tomllib/, 'python < 3.11 reads pyproject.toml with tomli');
+    });
+
+    it('python: a project without a build runs from /app, not installed (no build stage)', () => {
+      for (const id of ['python-pip-flask-gunicorn', 'python-uv-fastapi', 'python-poetry-fastapi-uvicorn', 'python-pip-pyproject']) {
+        const st = stages(render(id));
+        assert.ok(!st.has('build'), id);
+        assert.deepEqual(st.get('runtime')!.filter((l) => l.startsWith('COPY ')), ['COPY --from=builder /opt/venv /opt/venv', 'COPY . .'], id);
+        assert.ok(!st.get('dev')!.some((l) => l.startsWith('COPY ')), `${id}: the dev stage has no source (it is bind-mounted)`);
+      }
+    });
+
+    describe('python: an installable project (model build) is installed into /opt/venv after the source', () => {
+      const cases: [id: string, depInstall: RegExp, build: string, dev: string][] = [
+        ['python-uv-src-layout', /uv sync --frozen --no-dev --no-install-project$/, 'uv sync --frozen --no-dev --no-editable', 'uv sync --frozen'],
+        [
+          'python-poetry-scripts',
+          /poetry install --only main --no-root --no-interaction --no-ansi$/,
+          '/opt/poetry/bin/poetry install --only-root --no-interaction --no-ansi',
+          '/opt/poetry/bin/poetry install --only-root --no-interaction --no-ansi',
+        ],
+        [
+          'python-pip-pyproject-console-script',
+          /pip --python \/opt\/venv\/bin\/python install -r \/tmp\/requirements\.txt$/,
+          'pip --python /opt/venv/bin/python install --no-deps .',
+          'pip --python /opt/venv/bin/python install --no-deps -e .',
+        ],
+      ];
+      for (const [id, depInstall, build, dev] of cases) {
+        it(id, () => {
+          const st = stages(render(id));
+          const runCmd = (l: string) => l.replace(/^RUN (--mount=\S+\s+)*/, '');
+          // builder: the dependencies from the manifests only, never the source.
+          const builder = st.get('builder')!;
+          assert.ok(builder.some((l) => l.startsWith('RUN ') && depInstall.test(runCmd(l))), `builder installs the dependencies: ${builder.join('\n')}`);
+          assert.ok(!builder.some((l) => /^COPY \. /.test(l)), 'no source in the builder: a source change reuses the dependency layer');
+          // build: FROM builder, the source, then the project install (with the cache mount).
+          const b = st.get('build')!;
+          assert.match(b[0]!, /^FROM builder AS build$/);
+          assert.deepEqual(b.slice(1).map((l) => (l.startsWith('RUN ') ? runCmd(l) : l)), ['COPY . .', build]);
+          assert.match(b[2]!, /--mount=type=cache,target=/);
+          // dev: the same install, editable, after the source (the bind mount replaces it at run time).
+          const d = st.get('dev')!;
+          const at = d.indexOf('COPY . .');
+          assert.ok(at > 0, 'dev copies the source for the editable install');
+          assert.equal(runCmd(d[at + 1]!), dev);
+          // runtime: the virtualenv and /app of the build stage.
+          assert.deepEqual(st.get('runtime')!.filter((l) => l.startsWith('COPY ')), ['COPY --from=build /opt/venv /opt/venv', 'COPY --from=build /app ./']);
+        });
+      }
+
+      it('a build that is no project install runs in the build stage only (not in dev), the command as written', () => {
+        const c = MATRIX.find((x) => x.id === 'python-pip-requirements-dir')!;
+        const svc = { ...c.svc, build: 'python manage.py collectstatic --noinput' };
+        const t = renderDockerfile(stack({ web: svc }), 'web');
+        const st = stages(t);
+        assert.deepEqual(st.get('build')!.slice(1).map((l) => l.replace(/^RUN (--mount=\S+\s+)*/, '')), ['COPY . .', 'python manage.py collectstatic --noinput']);
+        assert.ok(!st.get('dev')!.some((l) => l.startsWith('COPY ')));
+        assert.deepEqual(lintDockerfile(t, { port: svc.port, dependencies: true }), []);
+        assert.deepEqual(pythonBuild(svc), { run: 'python manage.py collectstatic --noinput', dev: null });
+      });
+
+      it('pip is the image pip aimed at the virtualenv; poetry only maps to /opt/poetry for a poetry service', () => {
+        const py = (packageManager: string, build: string) => pythonBuild(service({ language: 'python', languageVersion: '3.12', packageManager, build }));
+        assert.deepEqual(py('pipenv', 'pip install --no-deps .'), {
+          run: 'pip --python /opt/venv/bin/python install --no-deps .',
+          dev: 'pip --python /opt/venv/bin/python install --no-deps -e .',
+        });
+        assert.deepEqual(py('pip', 'python -m pip install .'), { run: 'pip --python /opt/venv/bin/python install .', dev: 'pip --python /opt/venv/bin/python install -e .' });
+        assert.deepEqual(py('poetry', 'poetry install --only-root -n'), { run: '/opt/poetry/bin/poetry install --only-root -n', dev: '/opt/poetry/bin/poetry install --only-root -n' });
+        assert.equal(pythonBuild(service({ language: 'python', languageVersion: '3.12', packageManager: 'pip', build: null })), null);
+      });
     });
 
     it('go: static stripped binary on the Debian runtime, overridable', () => {

@@ -135,6 +135,30 @@ export const MATRIX: Case[] = [
     svc: python({ framework: 'fastapi', packageManager: 'uv', lockfile: 'uv.lock', start: ['uvicorn', 'main:app', '--host', '0.0.0.0', '--port', '8000'], entry: 'main:app' }),
     install: /uv sync --frozen --no-dev --no-install-project/,
   },
+  // Installable projects: the detector's `build` installs the project itself after the source.
+  {
+    id: 'python-uv-src-layout',
+    svc: python({
+      framework: 'fastapi',
+      packageManager: 'uv',
+      lockfile: 'uv.lock',
+      start: ['uvicorn', 'shop.api:app', '--host', '0.0.0.0', '--port', '8000'],
+      entry: 'shop.api:app',
+      build: 'uv sync --frozen --no-dev --no-editable',
+      healthPath: '/healthz',
+    }),
+    install: /uv sync --frozen --no-dev --no-install-project/,
+  },
+  {
+    id: 'python-poetry-scripts',
+    svc: python({ packageManager: 'poetry', lockfile: 'poetry.lock', start: ['shop-worker'], entry: null, build: 'poetry install --only-root', port: null }),
+    install: /poetry install --only main --no-root/,
+  },
+  {
+    id: 'python-pip-pyproject-console-script',
+    svc: python({ packageManager: 'pip', start: ['shop-serve', '--port', '8000'], entry: 'shop.server', build: 'pip install --no-deps .', healthPath: '/health' }),
+    install: /install -r \/tmp\/requirements\.txt/,
+  },
   {
     id: 'python-pipenv-django',
     svc: python({ framework: 'django', packageManager: 'pipenv', lockfile: 'Pipfile.lock', start: ['python', 'manage.py', 'runserver', '0.0.0.0:8000', '--noreload'], entry: 'mysite.wsgi:application' }),

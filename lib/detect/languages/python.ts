@@ -33,7 +33,27 @@
  * - `entry` is 'module:variable' for WSGI/ASGI apps ('app:app',
  *   'mysite.wsgi:application', 'app:create_app()' for a factory), the script
  *   file for scripts, the module for celery. A src/ layout of an installable
- *   project drops the 'src.' prefix.
+ *   project (see `build`) drops the 'src.' prefix: the module is imported from
+ *   the installed project, not from the working directory.
+ * - `build` RULE: null, except for a project that must be installed into the
+ *   virtualenv to run: then the command that installs the project itself,
+ *   without its dependencies (those come from the manifests first), into the
+ *   active virtualenv: 'pip install --no-deps .' (pip, pipenv),
+ *   'uv sync --frozen --no-dev --no-editable' (uv),
+ *   'poetry install --only-root' (poetry). Such a project is
+ *     installable: uv — a [build-system] table or tool.uv.package = true, and
+ *       not tool.uv.package = false (what `uv sync` installs); poetry —
+ *       package-mode not false; pip, pipenv — a pyproject [build-system] or
+ *       [project] name, or a setup.py; and
+ *     in need of it: a src/ layout (Python sources under src/, imported by
+ *       package name) or console scripts of its own ([project.scripts],
+ *       [tool.poetry.scripts], setup.py/setup.cfg console_scripts), which
+ *       exist only once the project is installed.
+ *   A flat-layout app without console scripts runs from the working directory
+ *   and is not installed (installing it would change nothing, and could fail:
+ *   setuptools refuses a flat layout with several top-level packages). The
+ *   source is the console-scripts line, else the line that makes the project
+ *   installable. A library gets none.
  * - `port` is a Fact with source 'default' for server defaults, or the
  *   Procfile/gunicorn.conf.py line; ports in code are the scanners' job.
  * - `dependencies` are normalised distribution names (PEP 503: lowercase,
@@ -334,6 +354,59 @@ function detectPackageManager(repo: RepoView, dir: string, m: Manifests): { pm: 
   return { pm: byDefault('pip'), lock: byDefault(null) };
 }
 
+/** The install of the project itself, by package manager (see `build` in the header). */
+const PROJECT_INSTALL: Record<string, string> = {
+  pip: 'pip install --no-deps .',
+  pipenv: 'pip install --no-deps .',
+  uv: 'uv sync --frozen --no-dev --no-editable',
+  poetry: 'poetry install --only-root',
+};
+
+/**
+ * Where the project shows it is installable by its package manager (a wheel can
+ * be built and the manager would install it), as 'file:line', or null.
+ */
+function packagedAt(repo: RepoView, dir: string, m: Manifests, pm: string | null): string | null {
+  const pyFile = joinRel(dir, 'pyproject.toml');
+  const at = (e: TomlEntry | undefined): string | null => (e ? `${pyFile}:${e.line}` : null);
+  const entry = (section: string, key?: string) => m.pyproject.find((e) => e.section === section && (key === undefined || e.key === key));
+  const buildSystem = entry('build-system', 'build-backend') ?? entry('build-system');
+  const projectName = entry('project', 'name');
+  switch (pm) {
+    case 'uv': {
+      const pkg = entry('tool.uv', 'package');
+      if (pkg) return unquote(pkg.value) === 'true' ? at(pkg) : null;
+      return at(buildSystem);
+    }
+    case 'poetry': {
+      const mode = entry('tool.poetry', 'package-mode');
+      if (mode && unquote(mode.value) === 'false') return null;
+      return at(entry('tool.poetry', 'name') ?? projectName ?? entry('tool.poetry'));
+    }
+    case 'pip':
+    case 'pipenv': {
+      const setupPy = joinRel(dir, 'setup.py');
+      return at(buildSystem ?? projectName) ?? (repo.exists(setupPy) ? setupPy : null);
+    }
+    default:
+      return null;
+  }
+}
+
+/** The first console script the project declares, as 'file:line', or null. */
+function consoleScriptsAt(repo: RepoView, dir: string, m: Manifests): string | null {
+  const pyFile = joinRel(dir, 'pyproject.toml');
+  const e = m.pyproject.find(
+    (x) => x.section === 'project.scripts' || x.section === 'tool.poetry.scripts' || ((x.section === 'project' || x.section === 'tool.poetry') && ((x.key === 'scripts' && /=/.test(x.value)) || x.key.startsWith('scripts.'))),
+  );
+  if (e) return `${pyFile}:${e.line}`;
+  for (const f of ['setup.py', 'setup.cfg'].map((n) => joinRel(dir, n))) {
+    const src = repo.locate(f, /console_scripts/);
+    if (src) return src;
+  }
+  return null;
+}
+
 // ---------------------------------------------------------------- entry / start
 
 interface Ctx {
@@ -542,10 +615,12 @@ export const pythonDetector: LanguageDetector = {
   detect(repo, dir): LanguageFacts {
     const manifests = readManifests(repo, dir);
     const sources = pySources(repo, dir);
-    const installable =
-      repo.exists(joinRel(dir, 'setup.py')) || manifests.pyproject.some((e) => (e.section === 'project' && e.key === 'name') || e.section === 'tool.poetry');
-    const ctx: Ctx = { repo, dir, deps: manifests.deps, sources, installable };
     const { pm, lock } = detectPackageManager(repo, dir, manifests);
+    // A package of some kind (a library when there is nothing to run).
+    const distribution =
+      repo.exists(joinRel(dir, 'setup.py')) || manifests.pyproject.some((e) => (e.section === 'project' && e.key === 'name') || e.section === 'tool.poetry');
+    const packaged = packagedAt(repo, dir, manifests, pm.value);
+    const ctx: Ctx = { repo, dir, deps: manifests.deps, sources, installable: packaged !== null };
     const framework = detectFramework(ctx);
     const fw = framework.value;
 
@@ -639,8 +714,14 @@ export const pythonDetector: LanguageDetector = {
     const procWorker = proc?.kind === 'worker';
     const stdlibWeb = sources.some((f) => STDLIB_HTTP_RE.test(repo.read(f) ?? ''));
     facts.worker = (fw === null && !stdlibWeb && !(proc && proc.kind === 'web')) || procWorker;
-    facts.library = !plan && fw === null && installable;
+    facts.library = !plan && fw === null && distribution;
     if (facts.library) facts.worker = false;
+
+    // The project itself goes into the virtualenv when it runs only once installed.
+    const scripts = consoleScriptsAt(repo, dir, manifests);
+    const srcLayout = sources.some((f) => relToDir(ctx, f).startsWith('src/'));
+    const install = pm.value ? PROJECT_INSTALL[pm.value] : undefined;
+    if (packaged && install && (srcLayout || scripts) && !facts.library) facts.build = fact(install, scripts ?? packaged);
     return facts;
   },
 };

@@ -130,6 +130,114 @@ describe('python detector', () => {
     assert.deepEqual(f.start?.value, ['gunicorn', '-k', 'uvicorn.workers.UvicornWorker', '--bind', '0.0.0.0:9000', 'svc.api:api']);
     assert.deepEqual(f.port, { value: 9000, source: 'gunicorn.conf.py:1' });
     assert.deepEqual(f.packageManager, { value: 'pip', source: 'pyproject.toml' });
+    assert.deepEqual(f.build, { value: 'pip install --no-deps .', source: 'pyproject.toml:2' }, 'svc is imported by package name: installed');
+  });
+
+  describe('build: the install of an installable project that runs only once installed', () => {
+    it('uv, src layout, [build-system]: uv sync installs the project', () => {
+      const f = detect('python-uv-src-layout');
+      assert.deepEqual(f.packageManager, { value: 'uv', source: 'uv.lock' });
+      assert.deepEqual(f.entry, { value: 'shop.api:app', source: 'src/shop/api.py:5' });
+      assert.deepEqual(f.start?.value, ['uvicorn', 'shop.api:app', '--host', '0.0.0.0', '--port', '8000']);
+      assert.deepEqual(f.build, { value: 'uv sync --frozen --no-dev --no-editable', source: 'pyproject.toml:15' });
+      assert.equal(f.library, false);
+      assert.ok(!f.sourceFiles.includes('tests/test_api.py'));
+    });
+
+    it('poetry, packages from src, a console script started by the Procfile', () => {
+      const f = detect('python-poetry-scripts');
+      assert.deepEqual(f.packageManager, { value: 'poetry', source: 'poetry.lock' });
+      assert.deepEqual(f.start, { value: ['shop-worker'], source: 'Procfile:1' });
+      assert.deepEqual(f.build, { value: 'poetry install --only-root', source: 'pyproject.toml:13' });
+      assert.equal(f.worker, true);
+      assert.deepEqual(f.dependencies, ['redis']);
+    });
+
+    it('pip, pyproject with [build-system] and [project.scripts], the console script as start', () => {
+      const f = detect('python-pip-console-script');
+      assert.deepEqual(f.packageManager, { value: 'pip', source: 'pyproject.toml' });
+      assert.deepEqual(f.lockfile, { value: null, source: 'default' });
+      assert.deepEqual(f.start, { value: ['shop-serve', '--port', '8000'], source: 'Procfile:1' });
+      assert.deepEqual(f.build, { value: 'pip install --no-deps .', source: 'pyproject.toml:12' });
+      assert.equal(f.worker, false);
+    });
+
+    it('a flat layout without console scripts runs from the working directory: no build', () => {
+      assert.deepEqual(detect('python-fastapi-uv').build, { value: null, source: 'default' }, 'uv, [build-system], flat app/');
+      assert.deepEqual(detect('python-django-poetry').build, { value: null, source: 'default' });
+      assert.deepEqual(detect('python-flask-gunicorn').build, { value: null, source: 'default' });
+      const pip = pythonDetector.detect(
+        tree({
+          'pyproject.toml': '[build-system]\nrequires = ["setuptools>=61"]\n[project]\nname = "api"\ndependencies = ["flask", "gunicorn"]\n',
+          'api/__init__.py': 'from flask import Flask\napp = Flask(__name__)\n',
+          'jobs/__init__.py': '',
+        }),
+        '.',
+      );
+      assert.deepEqual(pip.start?.value, ['gunicorn', '--bind', '0.0.0.0:8000', 'api:app']);
+      assert.deepEqual(pip.build, { value: null, source: 'default' });
+    });
+
+    it('uv without [build-system] is a virtual project (uv does not install it): no build, src. kept', () => {
+      const f = pythonDetector.detect(
+        tree({
+          'pyproject.toml': '[project]\nname = "svc"\ndependencies = ["fastapi", "uvicorn"]\n',
+          'uv.lock': 'version = 1\n',
+          'src/svc/api.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+        }),
+        '.',
+      );
+      assert.equal(f.entry?.value, 'src.svc.api:app');
+      assert.deepEqual(f.build, { value: null, source: 'default' });
+    });
+
+    it('tool.uv.package = true installs without [build-system]; package-mode = false never installs', () => {
+      const uv = pythonDetector.detect(
+        tree({
+          'pyproject.toml': '[project]\nname = "svc"\ndependencies = ["fastapi", "uvicorn"]\n[tool.uv]\npackage = true\n',
+          'uv.lock': 'version = 1\n',
+          'src/svc/api.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+        }),
+        '.',
+      );
+      assert.equal(uv.entry?.value, 'svc.api:app');
+      assert.deepEqual(uv.build, { value: 'uv sync --frozen --no-dev --no-editable', source: 'pyproject.toml:5' });
+      const poetry = pythonDetector.detect(
+        tree({
+          'pyproject.toml': '[tool.poetry]\nname = "jobs"\npackage-mode = false\n[tool.poetry.dependencies]\npython = "^3.12"\n[tool.poetry.scripts]\nrun-jobs = "jobs:main"\n',
+          'poetry.lock': '',
+          'Procfile': 'worker: run-jobs\n',
+          'jobs.py': 'def main():\n    pass\n',
+        }),
+        '.',
+      );
+      assert.deepEqual(poetry.start?.value, ['run-jobs']);
+      assert.deepEqual(poetry.build, { value: null, source: 'default' });
+    });
+
+    it('setup.py console_scripts and a requirements file: pip installs the project', () => {
+      const f = pythonDetector.detect(
+        tree({
+          'requirements.txt': 'requests\n',
+          'setup.py': 'from setuptools import setup\n\nsetup(\n    name="tool",\n    entry_points={"console_scripts": ["tool-run=tool.main:main"]},\n)\n',
+          'tool/__init__.py': '',
+          'tool/main.py': 'def main():\n    pass\n\nif __name__ == "__main__":\n    main()\n',
+          'Procfile': 'worker: tool-run\n',
+        }),
+        '.',
+      );
+      assert.deepEqual(f.lockfile?.value, 'requirements.txt');
+      assert.deepEqual(f.build, { value: 'pip install --no-deps .', source: 'setup.py:5' });
+    });
+
+    it('a library gets no build', () => {
+      const f = pythonDetector.detect(
+        tree({ 'pyproject.toml': '[project]\nname = "utils"\n[build-system]\nrequires = ["hatchling"]\n', 'src/utils/__init__.py': 'def f():\n    return 1\n' }),
+        '.',
+      );
+      assert.equal(f.library, true);
+      assert.deepEqual(f.build, { value: null, source: 'default' });
+    });
   });
 
   it('celery worker', () => {
