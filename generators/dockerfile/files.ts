@@ -21,7 +21,7 @@
  */
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONTAINER_GID, CONTAINER_UID, serviceNames } from '../../lib/model/derive.js';
+import { buildContext, CONTAINER_GID, CONTAINER_UID, isWorkspaceMember, pathInContext, serviceNames } from '../../lib/model/derive.js';
 import type { ServiceModel, StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import { image, imagePin, tagFor } from '../../lib/render/images.js';
@@ -68,7 +68,9 @@ export function files(model: StackModel): OutputFile[] {
     const svc = model.services[name]!;
     if (svc.dockerfile) continue; // the user's own Dockerfile is kept and used
     out.push({ path: inService(svc, 'Dockerfile'), content: renderDockerfile(model, name) });
-    out.push({ path: inService(svc, '.dockerignore'), content: renderDockerignore(model, name) });
+    // A workspace member is built from the workspace root, which no service owns: its ignore
+    // file is the Dockerfile-specific one (<Dockerfile>.dockerignore, read by BuildKit and podman).
+    out.push({ path: isWorkspaceMember(svc) ? `${buildContext(svc).dockerfile}.dockerignore` : inService(svc, '.dockerignore'), content: renderDockerignore(model, name) });
   }
   return out;
 }
@@ -298,7 +300,8 @@ interface Common {
 }
 
 function header(model: StackModel, name: string, svc: ServiceModel, what: string): string {
-  const ctx = svc.path === '.' ? '.' : svc.path;
+  const { context, dockerfile } = buildContext(svc);
+  const ctx = dockerfile === (context === '.' ? 'Dockerfile' : `${context}/Dockerfile`) ? context : `-f ${dockerfile} ${context}`;
   return [
     '# syntax=docker/dockerfile:1',
     `# ${name}: ${what}.`,
@@ -483,6 +486,110 @@ function nginxSpaConf(port: number): string {
     '}',
   ];
   return `printf '%s\\n' ${lines.map((l) => shellQuote(l)).join(' \\\n      ')} \\\n      > /etc/nginx/conf.d/default.conf`;
+}
+
+// ---- node workspace member
+
+/** Files of a workspace that the dependency install reads, per package manager (kept by the `manifests` stage). */
+const WORKSPACE_MANIFESTS: Record<string, string[]> = {
+  npm: ['package.json', 'package-lock.json', 'npm-shrinkwrap.json'],
+  yarn: ['package.json', 'yarn.lock', '.yarnrc.yml'],
+  pnpm: ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml'],
+};
+
+/** `node_modules/.bin/next` → `next`: a workspace hoists binaries to the root; the image puts both .bin folders on PATH. */
+const binOnPath = (words: string[]): string[] => words.map((w, i) => (i === 0 ? w.replace(/^(\.\/)?node_modules\/\.bin\//, '') : w));
+
+/**
+ * A Node service inside a workspace (its lockfile in a parent folder), built from the
+ * workspace root (buildContext): a `manifests` stage keeps only the package.json files
+ * and lockfiles, so the install layers only change when a manifest does; the install
+ * is filtered to the member and the workspace packages it depends on; the runtime image
+ * gets the production dependencies and the whole workspace source, and runs in
+ * /app/<member>. See docs/dockerfiles.md, "Monorepos".
+ */
+function nodeWorkspaceContext(model: StackModel, name: string) {
+  const svc = model.services[name]!;
+  const base = versioned('node', 'NODE_VERSION', svc.languageVersion);
+  const member = pathInContext(svc);
+  const workdir = `/app/${member}`;
+  const staticSite = isNodeStatic(svc);
+  const nginx = versioned('nginx', 'NGINX_VERSION', imagePin('nginx').tag.replace(/-.*$/, ''));
+  const pmName = svc.packageManager === 'yarn' || svc.packageManager === 'pnpm' ? svc.packageManager : 'npm';
+  const npmrc = 'type=secret,id=npmrc,target=/root/.npmrc';
+  const pkgName = `"$(node -p 'require("./${member}/package.json").name')"`;
+  let install: string;
+  let installProd: string;
+  let mounts: string[];
+  switch (pmName) {
+    case 'yarn':
+      // yarn berry (a .yarnrc.yml) installs one workspace with `workspaces focus`; yarn 1 installs them all.
+      install = `if [ -f .yarnrc.yml ]; then yarn workspaces focus ${pkgName}; else YARN_CACHE_FOLDER=/root/.yarn-cache yarn install --frozen-lockfile; fi`;
+      installProd = `if [ -f .yarnrc.yml ]; then yarn workspaces focus --production ${pkgName}; else YARN_CACHE_FOLDER=/root/.yarn-cache yarn install --frozen-lockfile --production=true; fi`;
+      mounts = [cache('/root/.yarn-cache'), cache('/root/.yarn/berry/cache'), npmrc];
+      break;
+    case 'pnpm':
+      install = `pnpm install --frozen-lockfile --filter '{${member}}...'`;
+      installProd = `pnpm install --frozen-lockfile --prod --filter '{${member}}...'`;
+      mounts = [cache('/root/.local/share/pnpm/store'), npmrc];
+      break;
+    default:
+      install = `npm ci --workspace ${shellQuote(member)} --include-workspace-root --no-audit --no-fund`;
+      installProd = `npm ci --omit=dev --workspace ${shellQuote(member)} --include-workspace-root --no-audit --no-fund`;
+      mounts = [cache('/root/.npm'), npmrc];
+  }
+  const keep = WORKSPACE_MANIFESTS[pmName]!;
+  const strip = [
+    'find . -type d -name node_modules -prune -exec rm -rf {} +',
+    `find . -type f ${keep.map((k) => `! -name ${k}`).join(' ')}${pmName === 'yarn' ? " ! -path './.yarn/releases/*' ! -path './.yarn/plugins/*'" : ''} -delete`,
+    'find . -depth -mindepth 1 -type d -empty -delete',
+  ];
+  const c = common(
+    model,
+    name,
+    staticSite
+      ? `${svc.framework ?? 'static'} build on Node ${svc.languageVersion} (${pmName} workspace member ${member}), served by unprivileged nginx`
+      : `Node ${svc.languageVersion}${svc.framework ? ` (${svc.framework})` : ''}, ${pmName} workspace member ${member}`,
+  );
+  const binPath = `${workdir}/node_modules/.bin:/app/node_modules/.bin:$PATH`;
+  const devEnv: [string, string][] = [
+    ['NODE_ENV', 'development'],
+    ['PATH', binPath],
+  ];
+  if (svc.port !== null) devEnv.push(['PORT', String(svc.port)]);
+  if (svc.framework === 'cra') devEnv.push(['HOST', '0.0.0.0'], ['BROWSER', 'none'], ['WATCHPACK_POLLING', 'true']);
+  if (svc.framework === 'next') devEnv.push(['NEXT_TELEMETRY_DISABLED', '1']);
+  const runtimeEnv: [string, string][] = [
+    ['NODE_ENV', 'production'],
+    ['PATH', binPath],
+  ];
+  if (svc.port !== null) runtimeEnv.push(['PORT', String(svc.port)]);
+  if (svc.framework === 'next') runtimeEnv.push(['NEXT_TELEMETRY_DISABLED', '1']);
+  const outputDir = svc.outputDir ? posix.normalize(svc.outputDir).replace(/\/$/, '') : null;
+  const buildRun = svc.build ?? (staticSite ? `${pmName} run build` : null);
+  const cleanup = staticSite ? [] : [...(svc.framework === 'next' ? ['rm -rf .next/cache'] : []), 'find /app -type d -name node_modules -prune -exec rm -rf {} +'];
+  return {
+    ...c,
+    base,
+    nginx,
+    staticSite,
+    outputDir,
+    member,
+    workdir,
+    corepack: pmName !== 'npm',
+    manifestsRun: runBlock([], strip),
+    installRun: runBlock(mounts, [install]),
+    installProdRun: runBlock(mounts, [installProd]),
+    buildRun: buildRun ? runBlock([], [buildRun, ...cleanup]) : null,
+    devEnv: envBlock(devEnv),
+    runtimeEnv: envBlock(runtimeEnv),
+    labels: labels(model, name, svc, staticSite ? nginx.resolved : base.resolved),
+    nginxConf: staticSite ? nginxSpaConf(svc.port ?? 8080) : null,
+    devTail: tail(svc, { dev: true, cmd: binOnPath(nodeDevCommand(svc)), entrypoint: ['tini', '--'], ownDirs: ['/app/node_modules', `${workdir}/node_modules`] }),
+    runtimeTail: staticSite
+      ? tail(svc, { cmd: ['nginx', '-g', 'daemon off;'], health: 'bash' })
+      : tail(svc, { cmd: binOnPath(svc.start), entrypoint: ['tini', '--'], health: 'node' }),
+  };
 }
 
 // ---- python
@@ -1013,6 +1120,7 @@ export function renderDockerfile(model: StackModel, name: string): string {
   const svc = model.services[name];
   if (!svc) throw new Error(`No service "${name}" in the model`);
   const variant = variantOf(svc);
+  if (isWorkspaceMember(svc)) return tidy(renderFile(join(TEMPLATES, 'node-workspace.Dockerfile.ejs'), nodeWorkspaceContext(model, name)));
   return tidy(renderFile(join(TEMPLATES, `${TEMPLATE_OF[variant]}.Dockerfile.ejs`), CONTEXTS[variant](model, name)));
 }
 
@@ -1152,7 +1260,15 @@ export function dockerignoreEntries(svc: ServiceModel): { common: string[]; lang
 
 export function renderDockerignore(model: StackModel, name: string): string {
   const svc = model.services[name]!;
-  const { common, language } = dockerignoreEntries(svc);
+  let { common, language } = dockerignoreEntries(svc);
+  if (isWorkspaceMember(svc)) {
+    // The context is the workspace root: patterns match at any depth, build outputs in the member's folder.
+    const outputs = new Set(nodeBuildOutputs(svc));
+    const member = pathInContext(svc);
+    const anywhere = (l: string) => (l === '' || /^[#!]/.test(l) || l.startsWith('**/') ? l : outputs.has(l) ? `${member}/${l}` : `**/${l}`);
+    common = common.map(anywhere);
+    language = language.map(anywhere);
+  }
   return tidy(
     renderFile(join(TEMPLATES, 'dockerignore.ejs'), {
       name,

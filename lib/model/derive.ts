@@ -3,6 +3,7 @@
  * artifact reads them from here, so the Dockerfile's USER, the pod's
  * runAsUser, the Compose port and the probe's port can never disagree.
  */
+import { posix } from 'node:path';
 import type { ServiceModel, StackModel } from './types.js';
 
 /** Numeric user and group of every generated image, and of the pods' securityContext. */
@@ -32,4 +33,43 @@ export function httpServices(model: StackModel): [string, ServiceModel][] {
 /** Services that use a given backing service or service, sorted. */
 export function usersOf(model: StackModel, target: string): string[] {
   return serviceNames(model).filter((n) => model.services[n]!.dependsOn.includes(target));
+}
+
+/** Where an image is built from, relative to the repository root (POSIX). */
+export interface BuildContext {
+  /** The build context folder ('.' for the repository root). */
+  context: string;
+  /** The Dockerfile, relative to the repository root. */
+  dockerfile: string;
+}
+
+/**
+ * A Node service inside an npm, yarn or pnpm workspace: its lockfile lies in a
+ * parent folder (the detector reports it as '../../package-lock.json'), so the
+ * image must be built from that folder, the workspace root.
+ */
+export function isWorkspaceMember(svc: ServiceModel): boolean {
+  if (svc.language !== 'node' || svc.lockfile === null || !svc.lockfile.startsWith('../')) return false;
+  // A lockfile above the repository root cannot be in any build context: not handled.
+  const root = posix.normalize(posix.join(svc.path, posix.dirname(svc.lockfile)));
+  return root !== '..' && !root.startsWith('../');
+}
+
+/**
+ * The build context and Dockerfile of a service. A Node workspace member is
+ * built from the folder holding its lockfile (the workspace root), every other
+ * service from its own folder; the Dockerfile is always `<path>/Dockerfile`.
+ * The Dockerfile renderer, compose.yaml, the dev layer and the Dockerfile's
+ * own header all read this, so they cannot disagree.
+ */
+export function buildContext(svc: ServiceModel): BuildContext {
+  const dockerfile = svc.path === '.' ? 'Dockerfile' : posix.join(svc.path, 'Dockerfile');
+  if (isWorkspaceMember(svc)) return { context: posix.normalize(posix.join(svc.path, posix.dirname(svc.lockfile!))).replace(/\/$/, ''), dockerfile };
+  return { context: svc.path, dockerfile };
+}
+
+/** The service folder relative to its build context ('.' when they are the same), POSIX. */
+export function pathInContext(svc: ServiceModel): string {
+  const { context } = buildContext(svc);
+  return posix.relative(context === '.' ? '' : context, svc.path === '.' ? '' : svc.path) || '.';
 }

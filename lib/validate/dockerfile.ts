@@ -15,7 +15,8 @@
  *  - the dependency layer comes before the source: in each stage that copies
  *    the whole source (`COPY . <dest>`), a dependency install (RUN) or a copy
  *    from a stage that ran one comes earlier in the stage or its ancestors;
- *    dependency installs use a BuildKit cache mount;
+ *    dependency installs use a BuildKit cache mount (a stage named `manifests`
+ *    that copies the context only to delete all but the manifests is exempt);
  *  - no ARG or ENV whose name looks like a secret (PASSWORD, SECRET, TOKEN,
  *    KEY, CREDENTIALS...);
  *  - CMD, ENTRYPOINT and HEALTHCHECK CMD are in exec (JSON) form;
@@ -55,7 +56,7 @@ const SETTINGS: ValidatorSettings = {
 
 /** Commands that install dependencies from manifests. */
 export const DEPENDENCY_INSTALL =
-  /\b(npm (ci|install)|yarn install|pnpm install|pip (--python \S+ )?install|poetry install|uv sync|go mod download|dependency:go-offline|gradlew? dependencies|bundle install|composer install|dotnet restore|cargo (fetch|build))\b/;
+  /\b(npm (ci|install)|yarn install|yarn workspaces focus|pnpm install|pip (--python \S+ )?install|poetry install|uv sync|go mod download|dependency:go-offline|gradlew? dependencies|bundle install|composer install|dotnet restore|cargo (fetch|build))\b/;
 
 /** ARG/ENV names that look like they carry a secret. */
 export const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|AUTH|(^|_)KEY($|_))/i;
@@ -221,6 +222,8 @@ export function lintDockerfile(text: string, expect: DockerfileExpectations = {}
     const instrs = all(s);
     const sourceCopy = instrs.findIndex((i) => i.getKeyword() === 'COPY' && !flags(i).has('from') && operands(i).length === 2 && operands(i)[0] === '.');
     if (sourceCopy < 0 || !anyInstall) continue;
+    // A workspace's `manifests` stage copies the context only to delete all but the manifests.
+    if (s.name === 'manifests' && instrs.some((i) => i.getKeyword() === 'RUN' && /\bfind\b[\s\S]*-delete\b/.test(argText(i)))) continue;
     const before = instrs.slice(0, sourceCopy);
     const hasDeps = before.some(
       (i) => isInstall(i) || (i.getKeyword() === 'COPY' && (flags(i).get('from') ?? []).some((f) => installStages.has(f))),
