@@ -31,7 +31,7 @@
  */
 import { posix } from 'node:path';
 import { isSecretName } from '../../lib/detect/scan.js';
-import { backingNames, imageRepository, serviceNames } from '../../lib/model/derive.js';
+import { backingNames, buildContext, imageRepository, serviceNames } from '../../lib/model/derive.js';
 import type { BackingKind, BackingModel, ServiceModel, StackModel } from '../../lib/model/types.js';
 import { image } from '../../lib/render/images.js';
 import { hasUrlPassword } from '../../lib/validate/compose.js';
@@ -91,10 +91,12 @@ export interface DependsOn {
 export interface AppPlan {
   name: string;
   svc: ServiceModel;
-  /** Build context: the service folder, relative to the repository root. */
+  /** Build context, relative to the repository root: the service folder, or a Node workspace member's workspace root (buildContext). */
   context: string;
   /** The user's own Dockerfile, relative to the context; null when the Dockerfile stage generates it. */
   dockerfile: string | null;
+  /** The generated Dockerfile relative to the context when it is not `<context>/Dockerfile` (a workspace member), else null. */
+  generatedDockerfile: string | null;
   image: string;
   devImage: string;
   entries: EnvEntry[];
@@ -581,11 +583,16 @@ export function planStack(model: StackModel): StackPlan {
       .map((d) => ({ name: d, condition: healthchecks.get(d) ? 'service_healthy' : 'service_started' }));
 
     const dockerfile = svc.dockerfile ? posix.relative(svc.path === '.' ? '' : svc.path, posix.normalize(svc.dockerfile)) : null;
+    // The user's own Dockerfile builds from the service folder; a generated one from buildContext.
+    const built = svc.dockerfile ? null : buildContext(svc);
+    const context = built ? built.context : svc.path;
+    const inContext = built ? posix.relative(context === '.' ? '' : context, built.dockerfile) : null;
     return {
       name,
       svc,
-      context: svc.path,
+      context,
       dockerfile,
+      generatedDockerfile: inContext && inContext !== 'Dockerfile' ? inContext : null,
       image: `${imageRepository(model, name)}:${PROD_TAG}`,
       devImage: `${imageRepository(model, name)}:${DEV_TAG}`,
       entries,

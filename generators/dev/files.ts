@@ -55,6 +55,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { isWorkspaceMember, pathInContext } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import type { OutputFile } from '../../lib/render/types.js';
@@ -76,6 +77,8 @@ export interface DevService {
   dev: boolean;
   /** Bind mount source, relative to the repository root (./web, or . for the root). */
   source: string;
+  /** Where the source is mounted: /app, or /app/<member> for a Node workspace member. */
+  target: string;
   /** Anonymous volumes protecting in-image dependency folders. */
   protect: string[];
   environment: EnvLine[];
@@ -98,6 +101,8 @@ export interface DevPlan {
 function protectedDirs(app: AppPlan): string[] {
   const { language, packageManager: pm } = app.svc;
   const dirs = new Set<string>();
+  // A workspace member: the root's and the member's node_modules (a package manager may put either).
+  if (isWorkspaceMember(app.svc)) return ['/app/node_modules', `/app/${pathInContext(app.svc)}/node_modules`];
   // Static sites are served by nginx in their dev stage: no dependency folder there.
   if (language === 'node') dirs.add('/app/node_modules');
   if (pm === 'composer' || language === 'php') dirs.add('/app/vendor');
@@ -188,7 +193,8 @@ export function planDev(model: StackModel): DevPlan {
     return {
       app,
       dev,
-      source: app.context === '.' ? '.' : `./${app.context}`,
+      source: app.svc.path === '.' ? '.' : `./${app.svc.path}`,
+      target: dev && isWorkspaceMember(app.svc) ? `/app/${pathInContext(app.svc)}` : '/app',
       protect: dev ? protectedDirs(app) : [],
       environment: dev ? devEnvironment(app) : [],
       debugPorts,
@@ -247,7 +253,7 @@ function makeTargets(plan: DevPlan) {
   const owner = plan.services.find((s) => s.app.name === plan.seedService);
   const seed = owner
     ? (() => {
-        const script = owner.app.context === '.' ? 'scripts/seed' : `${owner.app.context}/scripts/seed`;
+        const script = owner.app.svc.path === '.' ? 'scripts/seed' : `${owner.app.svc.path}/scripts/seed`;
         const cmd = `if [ -x scripts/seed ]; then exec scripts/seed; else echo "No ${script} (an executable file): nothing to seed; see docs/dev-loop.md"; fi`;
         return { about: `Run ${script}, if you wrote one, in ${owner.app.name}'s container`, recipe: `$(DC) run --rm -T ${owner.app.name} ${recipe(`sh -c ${shq(cmd)}`)}` };
       })()
