@@ -52,8 +52,9 @@ export function detectStack(root: string, opts: DetectOptions = {}): Detection {
   const services: Record<string, DetectedService> = {};
   for (const d of [...drafts].sort((a, b) => byCode(a.name, b.name))) services[d.name] = finish(d);
   for (const [svcName, svc] of Object.entries(services)) {
-    // Images are built from the service folder alone (docs/status.md, "Known limits").
-    if (svc.lockfile?.startsWith('../'))
+    // Node workspace members are built from the workspace root (buildContext in lib/model/derive.ts);
+    // other languages are built from the service folder alone (docs/status.md, "Known limits").
+    if (svc.lockfile?.startsWith('../') && svc.language !== 'node')
       warnings.push(`${svcName}: its lockfile ${svc.lockfile} is outside ${svc.path}; the image is built from ${svc.path} alone, so its install cannot use it (a monorepo build from the repository root is not generated yet)`);
   }
 

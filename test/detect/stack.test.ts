@@ -277,7 +277,7 @@ describe('re-detection of a containerized repository', () => {
 });
 
 describe('monorepo limits are said, not hidden', () => {
-  it('warns when a service\'s lockfile is outside its folder', async () => {
+  it('does not warn for a Node workspace member (built from the workspace root)', async () => {
     const { mkdtempSync: mk } = await import('node:fs');
     const { tmpdir: td } = await import('node:os');
     const { join: j } = await import('node:path');
@@ -291,6 +291,6 @@ describe('monorepo limits are said, not hidden', () => {
     });
     const d = detectStack(dir);
     assert.equal(d.services.api?.lockfile, '../../package-lock.json');
-    assert.ok(d.warnings.some((w) => /api: its lockfile \.\.\/\.\.\/package-lock\.json is outside apps\/api/.test(w)), d.warnings.join('\n'));
+    assert.ok(!d.warnings.some((w) => /its lockfile .* is outside/.test(w)), d.warnings.join('\n'));
   });
 });

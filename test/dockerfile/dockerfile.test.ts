@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { files, pythonBuild, renderDockerfile, renderDockerignore, variantOf } from '../../generators/dockerfile/files.js';
-import { CONTAINER_UID } from '../../lib/model/derive.js';
+import { CONTAINER_UID, isWorkspaceMember } from '../../lib/model/derive.js';
 import { imagePin } from '../../lib/render/images.js';
 import { checkOutput } from '../../lib/validate/outputs.js';
 import { lintDockerfile } from '../../lib/validate/dockerfile.js';
@@ -60,6 +60,8 @@ describe('dockerfile stage', () => {
           const cmd = runtime.filter((l) => l.startsWith('CMD ')).pop()!;
           const words = JSON.parse(cmd.slice(4)) as string[];
           if (c.svc.language === 'static' || variantOf(c.svc) === 'node-static') assert.deepEqual(words, ['nginx', '-g', 'daemon off;']);
+          // A workspace member finds hoisted binaries on PATH (/app/node_modules/.bin and its own).
+          else if (c.svc.start.length && isWorkspaceMember(c.svc)) assert.deepEqual(words, [c.svc.start[0]!.replace(/^node_modules\/\.bin\//, ''), ...c.svc.start.slice(1)]);
           else if (c.svc.start.length) assert.deepEqual(words, c.svc.start);
         });
 
@@ -78,6 +80,14 @@ describe('dockerfile stage', () => {
             const install = lines.findIndex((l) => l.startsWith('RUN ') && c.install!.test(l));
             assert.ok(install >= 0, `an install matching ${c.install}`);
             assert.match(lines[install]!, /--mount=type=cache,target=/);
+            if (isWorkspaceMember(c.svc)) {
+              // The install's stage starts from the manifests stage, which keeps only the manifests.
+              const from = lines.slice(0, install).reverse().find((l) => l.startsWith('FROM '))!;
+              assert.match(from, /^FROM base AS (deps|prod-deps)$/);
+              assert.equal(lines[lines.indexOf(from) + 1], 'COPY --from=manifests /app ./');
+              assert.match(text, /FROM base AS manifests\nCOPY \. \.\nRUN find \. -type d -name node_modules -prune -exec rm -rf \{\} \+/);
+              return;
+            }
             const manifests = lines.slice(0, install).filter((l) => /^COPY (?!--from)/.test(l));
             assert.ok(manifests.length > 0 && manifests.every((l) => !/^COPY \. /.test(l)), 'only manifests before the install');
             if (c.svc.lockfile && !c.svc.lockfile.startsWith('..') && c.svc.packageManager !== 'pip')
@@ -278,7 +288,9 @@ describe('dockerfile stage', () => {
     it('keeps VCS data, env files, credentials and container files out of every context', () => {
       for (const c of MATRIX) {
         const lines = renderDockerignore(stack({ [c.id]: c.svc }), c.id).split('\n');
-        for (const l of ['.git', '**/.env', '**/.env.*', '!**/.env.example', '**/*.pem', '**/.npmrc', 'Dockerfile', '.dockerignore']) assert.ok(lines.includes(l), `${c.id}: ${l}`);
+        for (const l of ['.git', '**/.env', '**/.env.*', '!**/.env.example', '**/*.pem', '**/.npmrc', 'Dockerfile', '.dockerignore'])
+          // A workspace member's context is the workspace root: its patterns match at any depth.
+          assert.ok(lines.includes(l) || (isWorkspaceMember(c.svc) && lines.includes(`**/${l}`)), `${c.id}: ${l}`);
         assert.ok(checkOutput({ path: 'x/.dockerignore', content: lines.join('\n') }).length === 0);
       }
     });

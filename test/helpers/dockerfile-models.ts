@@ -95,6 +95,27 @@ export const MATRIX: Case[] = [
     svc: node({ packageManager: 'pnpm', lockfile: '../../pnpm-lock.yaml', start: ['node', 'src/index.js'], entry: 'src/index.js' }),
     install: /pnpm install/,
   },
+  // Workspace members (lockfile at the workspace root): built from the root, see buildContext.
+  {
+    id: 'node-npm-workspace-express',
+    svc: node({ path: 'apps/api', framework: 'express', packageManager: 'npm', lockfile: '../../package-lock.json', start: ['node', 'server.js'], entry: 'server.js', port: 3000, healthPath: '/healthz' }),
+    install: /npm ci --workspace apps\/api --include-workspace-root/,
+  },
+  {
+    id: 'node-pnpm-workspace-ts',
+    svc: node({ path: 'services/worker', packageManager: 'pnpm', lockfile: '../../pnpm-lock.yaml', build: 'pnpm run build', start: ['node', 'dist/index.js'], entry: 'src/index.ts', port: null }),
+    install: /pnpm install --frozen-lockfile --filter '\{services\/worker\}\.\.\.'/,
+  },
+  {
+    id: 'node-yarn-workspace-next',
+    svc: node({ path: 'apps/web', framework: 'next', packageManager: 'yarn', lockfile: '../../yarn.lock', build: 'yarn run build', start: ['node_modules/.bin/next', 'start'], entry: null, port: 3000, healthPath: '/' }),
+    install: /yarn workspaces focus/,
+  },
+  {
+    id: 'node-npm-workspace-vite-static',
+    svc: node({ path: 'apps/site', framework: 'vite', packageManager: 'npm', lockfile: '../../package-lock.json', start: [], build: 'npm run build', outputDir: 'dist', entry: 'index.html', port: 8080 }),
+    install: /npm ci --workspace apps\/site/,
+  },
   // ---- python
   {
     id: 'python-pip-flask-gunicorn',
