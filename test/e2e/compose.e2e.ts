@@ -46,7 +46,13 @@ describe('Compose stack of the example (podman-compose)', function () {
   });
 
   after(async function () {
-    if (dir) await down();
+    if (!dir) return;
+    await down();
+    // podman-compose 1.0.3 leaves the project's network (and anonymous volumes) behind on
+    // `down`: remove what this run created, so repeated runs do not use up podman's subnets.
+    await podman(['network', 'rm', '-f', `${project}_default`], { allowFail: true });
+    const volumes = (await podman(['volume', 'ls', '-q', '--filter', `label=io.podman.compose.project=${project}`], { allowFail: true })).stdout.split('\n').filter(Boolean);
+    if (volumes.length) await podman(['volume', 'rm', '-f', ...volumes], { allowFail: true });
   });
 
   describe('plain stack: compose.yaml (make up PROD=1)', function () {
