@@ -30,11 +30,11 @@
  *   on them waits for service_started.
  */
 import { posix } from 'node:path';
-import { isSecretName } from '../../lib/detect/scan.js';
 import { backingNames, buildContext, imageRepository, serviceNames } from '../../lib/model/derive.js';
 import type { BackingKind, BackingModel, ServiceModel, StackModel } from '../../lib/model/types.js';
 import { image } from '../../lib/render/images.js';
-import { hasUrlPassword } from '../../lib/validate/compose.js';
+import { BACKING_PROFILES } from '../../lib/render/profiles.js';
+import { hasUrlPassword, isSecretName } from '../../lib/model/secrets.js';
 
 /** Folder of every secret value; ignored by git through its own .gitignore. */
 export const SECRETS_DIR = 'secrets';
@@ -156,8 +156,8 @@ export interface StackPlan {
 
 type AuthMode = 'always' | 'linked' | 'none';
 
+/** What Compose needs of a backing kind beyond the shared profile (lib/render/profiles.ts: port, user ids...). */
 interface KindSpec {
-  port: number;
   auth: AuthMode;
   /** User created for the apps when auth is on. */
   user: string | null;
@@ -170,9 +170,8 @@ interface KindSpec {
 }
 
 const SPECS: Record<BackingKind, KindSpec> = {
-  redis: { port: 6379, auth: 'none', user: null, hints: ['REDIS', 'CACHE'], database: false, dataDir: () => '/data', slow: false },
+  redis: { auth: 'none', user: null, hints: ['REDIS', 'CACHE'], database: false, dataDir: () => '/data', slow: false },
   postgres: {
-    port: 5432,
     auth: 'always',
     user: 'postgres',
     hints: ['POSTGRES', 'POSTGRESQL', 'PG', 'DB', 'DATABASE', 'SQL'],
@@ -181,9 +180,8 @@ const SPECS: Record<BackingKind, KindSpec> = {
     dataDir: (v) => (major(v) >= 18 ? '/var/lib/postgresql' : '/var/lib/postgresql/data'),
     slow: false,
   },
-  mysql: { port: 3306, auth: 'always', user: 'app', hints: ['MYSQL', 'DB', 'DATABASE', 'SQL'], database: true, dataDir: () => '/var/lib/mysql', slow: false },
+  mysql: { auth: 'always', user: 'app', hints: ['MYSQL', 'DB', 'DATABASE', 'SQL'], database: true, dataDir: () => '/var/lib/mysql', slow: false },
   mariadb: {
-    port: 3306,
     auth: 'always',
     user: 'app',
     hints: ['MARIADB', 'MYSQL', 'DB', 'DATABASE', 'SQL'],
@@ -191,12 +189,11 @@ const SPECS: Record<BackingKind, KindSpec> = {
     dataDir: () => '/var/lib/mysql',
     slow: false,
   },
-  mongodb: { port: 27017, auth: 'linked', user: 'root', hints: ['MONGO', 'MONGODB'], database: false, dataDir: () => '/data/db', slow: false },
-  rabbitmq: { port: 5672, auth: 'always', user: 'app', hints: ['RABBITMQ', 'RABBIT', 'AMQP', 'MQ', 'BROKER'], database: false, dataDir: () => '/var/lib/rabbitmq', slow: true },
-  kafka: { port: 9092, auth: 'none', user: null, hints: ['KAFKA', 'BROKER'], database: false, dataDir: () => '/var/lib/kafka/data', slow: true },
-  memcached: { port: 11211, auth: 'none', user: null, hints: ['MEMCACHED', 'MEMCACHE', 'CACHE'], database: false, dataDir: () => null, slow: false },
+  mongodb: { auth: 'linked', user: 'root', hints: ['MONGO', 'MONGODB'], database: false, dataDir: () => '/data/db', slow: false },
+  rabbitmq: { auth: 'always', user: 'app', hints: ['RABBITMQ', 'RABBIT', 'AMQP', 'MQ', 'BROKER'], database: false, dataDir: () => '/var/lib/rabbitmq', slow: true },
+  kafka: { auth: 'none', user: null, hints: ['KAFKA', 'BROKER'], database: false, dataDir: () => '/var/lib/kafka/data', slow: true },
+  memcached: { auth: 'none', user: null, hints: ['MEMCACHED', 'MEMCACHE', 'CACHE'], database: false, dataDir: () => null, slow: false },
   elasticsearch: {
-    port: 9200,
     auth: 'none',
     user: null,
     hints: ['ELASTICSEARCH', 'ELASTIC', 'ES', 'SEARCH'],
@@ -204,7 +201,7 @@ const SPECS: Record<BackingKind, KindSpec> = {
     dataDir: () => '/usr/share/elasticsearch/data',
     slow: true,
   },
-  nats: { port: 4222, auth: 'none', user: null, hints: ['NATS'], database: false, dataDir: () => '/data', slow: false },
+  nats: { auth: 'none', user: null, hints: ['NATS'], database: false, dataDir: () => '/data', slow: false },
 };
 
 /** Kafka KRaft needs a cluster id; a fixed one keeps the output deterministic (it only names the local cluster). */
@@ -329,7 +326,7 @@ function planBacking(model: StackModel, name: string, auth: boolean, database: s
     command,
     volume: dataDir ? { name: `${name}-data`, target: dataDir } : null,
     secret: auth ? passwordSecret(name) : null,
-    port: spec.port,
+    port: BACKING_PROFILES[b.kind].port,
     user,
     database: db,
     healthcheck: test ? { test, ...(spec.slow ? SLOW : FAST) } : null,

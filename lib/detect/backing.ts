@@ -10,6 +10,7 @@
  * (redis://cache:6379 -> 'cache'), else by its kind.
  */
 import type { BackingKind, Language } from '../model/types.js';
+import { isSecretName } from '../model/secrets.js';
 import { joinRel } from './repo.js';
 import {
   byCode,
@@ -17,7 +18,6 @@ import {
   envExampleFiles,
   grep,
   hostsInValue,
-  isSecretName,
   isServiceHost,
   manifestFiles,
   parseEnvFile,

@@ -8,6 +8,7 @@
  * The language of a file is taken from its extension, so a Node service with
  * TypeScript files or a Python service with a Go helper is scanned correctly.
  */
+import { hasUrlPassword, isSecretName } from '../model/secrets.js';
 import { PROJECT_MANIFESTS } from './languages/common.js';
 import { parseDocument, isScalar, LineCounter } from 'yaml';
 import { joinRel } from './repo.js';
@@ -243,35 +244,6 @@ const SPRING_PLACEHOLDER = /\$\{([A-Z][A-Z0-9_]*)(?::([^}]*))?\}/g;
 /** Env names we keep: upper-case by convention (process.env.foo is almost always a typo or a tool's var). */
 const isEnvName = (name: string): boolean => /^[A-Z][A-Z0-9_]*$/.test(name) && !name.startsWith('npm_');
 
-const SECRET_WORDS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'SECRET', 'SECRETS', 'TOKEN', 'CREDENTIALS', 'CREDENTIAL', 'APIKEY', 'PRIVATE', 'SALT']);
-/** A `*_KEY` whose previous word says it is not a secret (a cache key, a public key...). */
-const HARMLESS_KEY_PREFIX = new Set(['CACHE', 'PUBLIC', 'PUBLISHABLE', 'ROUTING', 'PARTITION', 'SORT', 'PRIMARY', 'QUEUE', 'OBJECT', 'BUCKET', 'LOOKUP', 'IDEMPOTENCY']);
-/** Last words that make a name *about* a secret rather than the secret itself (TOKEN_URL, PASSWORD_FILE, ACCESS_KEY_ID). */
-const HARMLESS_LAST = new Set(['URL', 'URI', 'ENDPOINT', 'HOST', 'PORT', 'FILE', 'PATH', 'DIR', 'TTL', 'EXPIRY', 'EXPIRES', 'EXPIRATION', 'TIMEOUT', 'LENGTH', 'ALGORITHM', 'ALG', 'ISSUER', 'AUDIENCE', 'HEADER', 'ENABLED', 'NAME', 'ID', 'TYPE', 'PREFIX']);
-
-/**
- * True when a variable name looks like it holds a password, token or key:
- * DB_PASSWORD, JWT_SECRET, GITHUB_TOKEN, STRIPE_API_KEY, SECRET_KEY_BASE, SESSION_KEY.
- * Not: CACHE_KEY_PREFIX, TOKEN_URL, PASSWORD_FILE, PUBLIC_KEY, PWD (the shell's working directory).
- * When in doubt it says secret: a secret only loses its default value.
- */
-/** True when a value is a URL with a user and password in it. */
-export function hasCredentials(value: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/i.test(value);
-}
-
-export function isSecretName(name: string): boolean {
-  const words = name.toUpperCase().split('_').filter(Boolean);
-  const last = words[words.length - 1] ?? '';
-  if (HARMLESS_LAST.has(last)) return false;
-  if (words.some((w) => SECRET_WORDS.has(w))) return true;
-  if (last === 'KEY' || last === 'KEYS' || last === 'AUTH') {
-    const before = words[words.length - 2];
-    return !(before !== undefined && HARMLESS_KEY_PREFIX.has(before));
-  }
-  return false;
-}
-
 /** Every env read in the given code files (and Spring config), in file order. Secrets never carry a value. */
 export function scanEnvReads(repo: RepoView, files: string[]): EnvRead[] {
   const reads: EnvRead[] = [];
@@ -371,7 +343,7 @@ export function collectEnv(repo: RepoView, dir: string, reads: EnvRead[]): Recor
     const example = examples.get(name);
     const found = withValue ? { value: withValue.value as string, source: withValue.source } : example && example.value !== '' ? example : null;
     // A default that embeds a password (postgres://app:s3cret@db/app) makes the variable a secret too.
-    const secret = isSecretName(name) || (found !== null && hasCredentials(found.value));
+    const secret = isSecretName(name) || (found !== null && hasUrlPassword(found.value));
     if (secret || !found) out[name] = { value: null, secret, source: mine[0]!.source };
     else out[name] = { value: found.value, secret, source: found.source };
   }

@@ -17,7 +17,9 @@ import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { isSecretName } from '../detect/scan.js';
+import { hasUrlPassword, isSecretName } from '../model/secrets.js';
+
+export { hasUrlPassword };
 import type { OutputFile } from '../render/types.js';
 
 export interface ComposeCheckOptions {
@@ -39,10 +41,6 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 // ---- secrets: what counts as a literal secret ---------------------------------
 
-/** `scheme://user:password@host...` with a non-empty password (interpolations removed first). */
-export function hasUrlPassword(value: string): boolean {
-  return /[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]+@/i.test(value);
-}
 
 /** True when an env value is a plain interpolation that carries no default: `${NAME}`, `${NAME:?msg}`, `${NAME?msg}`. */
 const isBareInterpolation = (value: string): boolean => /^\$\{[A-Za-z_][A-Za-z0-9_]*(?:(?::?\?)[^}]*)?\}$/.test(value);

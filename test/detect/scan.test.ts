@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openRepo } from '../../lib/detect/repo.js';
-import { collectEnv, isSecretName, scanEnvReads, scanHealth, scanHosts, scanPort, scanService } from '../../lib/detect/scan.js';
+import { isSecretName } from '../../lib/model/secrets.js';
+import { collectEnv, scanEnvReads, scanHealth, scanHosts, scanPort, scanService } from '../../lib/detect/scan.js';
 import type { RepoView } from '../../lib/detect/types.js';
 
 function tree(files: Record<string, string>): RepoView {
@@ -235,10 +236,10 @@ describe('scan: hostnames', () => {
 
 describe('credentials in defaults', () => {
   it('makes a variable whose default URL carries a password a secret, with no value', async () => {
-    const { hasCredentials } = await import('../../lib/detect/scan.js');
-    assert.equal(hasCredentials('postgres://app:s3cret@db:5432/app'), true);
-    assert.equal(hasCredentials('redis://redis:6379/0'), false);
-    assert.equal(hasCredentials('amqp://guest@rabbit'), false);
+    const { hasUrlPassword } = await import('../../lib/model/secrets.js');
+    assert.equal(hasUrlPassword('postgres://app:s3cret@db:5432/app'), true);
+    assert.equal(hasUrlPassword('redis://redis:6379/0'), false);
+    assert.equal(hasUrlPassword('amqp://guest@rabbit'), false);
     const repo = openRepo(mkdtempSync(join(tmpdir(), 'cred-')));
     const env = collectEnv(repo, '.', [{ name: 'DATABASE_URL', value: 'postgres://app:s3cret@db:5432/app', source: 'db.js:1' } as never]);
     assert.deepEqual(env.DATABASE_URL, { value: null, secret: true, source: 'db.js:1' });
