@@ -38,7 +38,20 @@ export function yamlScalar(value: string | number | boolean | null): string {
 /** A JSON string literal (also valid for Dockerfile exec-form arrays). */
 export const json = (value: unknown): string => JSON.stringify(value);
 
-export const helpers = { yamlScalar, json };
+/**
+ * A mapping as YAML lines indented by `indent` spaces, to place below a key a
+ * template writes itself: `podSecurityContext:` then `<%- yamlBlock(ctx, 2) %>`.
+ */
+export function yamlBlock(value: Record<string, unknown>, indent: number): string {
+  const pad = ' '.repeat(indent);
+  return stringify(value, { lineWidth: 0 })
+    .trimEnd()
+    .split('\n')
+    .map((line) => pad + line)
+    .join('\n');
+}
+
+export const helpers = { yamlScalar, json, yamlBlock };
 
 /** Render the template file at `path` with `data` plus the shared helpers. */
 export function renderFile(path: string, data: Record<string, unknown>): string {
