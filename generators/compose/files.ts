@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
+import { joinParts } from '../../lib/render/wiring.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { checkComposeReferences } from '../../lib/validate/compose.js';
 import { OutputError } from '../../lib/validate/outputs.js';
@@ -46,12 +47,12 @@ function shellValue(s: SecretVar): string {
       return `"${s.name}=$(random)"`;
     case 'empty':
       return shq(`${s.name}=`);
+    case 'placeholder':
+      return shq(`${s.name}=${src.value}`);
     case 'password':
       return `"${s.name}=$(cat ${src.backing}-password)"`;
-    case 'url':
-      return src.backing
-        ? `${shq(`${s.name}=${src.before}`)}"$(cat ${src.backing}-password)"${shq(src.after)}`
-        : shq(`${s.name}=${src.before}CHANGE_ME${src.after}`);
+    case 'connection':
+      return src.parts.map((p, i) => (typeof p === 'string' ? shq(i === 0 ? `${s.name}=${p}` : p) : `${i === 0 ? shq(`${s.name}=`) : ''}"$(cat ${p.password}-password)"`)).join('');
   }
 }
 
@@ -63,12 +64,12 @@ function describe(s: SecretVar): string {
       return 'a random value (replace it when it is a credential issued by someone else)';
     case 'empty':
       return 'empty: a connection URL that fits none or several of the backing services; write it';
+    case 'placeholder':
+      return `\`${src.value}\`: a host outside the stack; put the real password in place of CHANGE_ME`;
     case 'password':
       return `the password of "${src.backing}" (copied from \`secrets/${src.backing}-password\`)`;
-    case 'url':
-      return src.backing
-        ? `\`${src.before}<password of ${src.backing}>${src.after}\` (${src.built ? 'built from the stack: the code gave no URL' : "the URL the code uses, with the stack's user and password"})`
-        : `\`${src.before}CHANGE_ME${src.after}\`: a host outside the stack; put the real password in place of CHANGE_ME`;
+    case 'connection':
+      return `\`${joinParts(src.parts, (b) => `<password of ${b}>`)}\` (wired to "${src.backing}": its host, user and password)`;
   }
 }
 

@@ -102,6 +102,11 @@ const definitions: Record<string, Schema> = {
       env: ref('env'),
       secretEnv: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: envName } },
       existingSecret: str,
+      connections: {
+        type: 'array',
+        description: 'Variables wired to a backing service password: value refers to it as $(CONTAINERIZE_<BACKING>_PASSWORD); no value: the password itself',
+        items: closed({ name: { type: 'string', pattern: envName }, backing: { type: 'string', pattern: dnsLabel }, value: str }, ['name', 'backing']),
+      },
       resources: ref('resources'),
       writableDirs: { type: 'array', uniqueItems: true, items: absolutePath },
       probes: closed(
@@ -151,6 +156,7 @@ const definitions: Record<string, Schema> = {
       'env',
       'secretEnv',
       'existingSecret',
+      'connections',
       'resources',
       'writableDirs',
       'probes',
@@ -168,6 +174,7 @@ const definitions: Record<string, Schema> = {
       image: ref('image'),
       args: { type: 'array', items: str },
       env: ref('env'),
+      healthCommand: { type: 'string', description: 'Run by sh -c for the readiness and startup probes; empty: TCP probes on the port' },
       auth: closed(
         {
           existingSecret: str,
@@ -192,7 +199,7 @@ const definitions: Record<string, Schema> = {
       tolerations: freeArray,
       affinity: freeObject,
     },
-    ['kind', 'mode', 'port', 'image', 'args', 'env', 'auth', 'persistence', 'writableDirs', 'resources', 'podSecurityContext', 'securityContext', 'external'],
+    ['kind', 'mode', 'port', 'image', 'args', 'env', 'healthCommand', 'auth', 'persistence', 'writableDirs', 'resources', 'podSecurityContext', 'securityContext', 'external'],
   ),
 };
 

@@ -24,7 +24,7 @@ import { stringify } from 'yaml';
 import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerSecurityContext, podSecurityContext, selectorLabels, BACKING_PROBES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
+import { containerEnv, containerSecurityContext, podSecurityContext, selectorLabels, BACKING_PROBES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type KubernetesPlan } from './plan.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
@@ -65,6 +65,7 @@ function templateData(plan: KubernetesPlan): Record<string, unknown> {
     labels: (component: string, indent: number) => block(componentLabels(app, component), indent),
     selector: (component: string, indent: number) => block(selectorLabels(app, component), indent),
     block,
+    containerEnv,
     hasConfig,
     podContext: podSecurityContext,
     containerContext: containerSecurityContext,

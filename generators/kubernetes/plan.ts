@@ -179,8 +179,10 @@ function environment(name: EnvironmentName, facts: WorkloadFacts): Environment {
     .map((s) => ({ name: s.objectName, count: production && s.svc.port !== null ? 2 : 1 }));
   const secrets: SecretToCreate[] = [
     ...facts.services.filter((s) => s.existingSecret).map((s) => ({ name: s.existingSecret, keys: s.secretEnv, owner: s.name })),
+    // A backing service's Secret: its StatefulSet reads it, and so does every service whose wired
+    // values carry its password (outside the cluster too: then it holds the managed instance's password).
     ...facts.backing
-      .filter((b) => b.existingSecret && !external.includes(b))
+      .filter((b) => b.existingSecret && (!external.includes(b) || facts.services.some((s) => s.connections.some((c) => c.backing === b.name))))
       .map((b) => ({ name: b.existingSecret, keys: [...new Set(b.secretEnv.map(([, key]) => key))].sort(), owner: b.name })),
   ];
   return {

@@ -10,10 +10,12 @@
  *
  * Pure: the same model gives the same facts, in the same (sorted) order.
  */
+import { CATALOG, PASSWORD, type Resources } from '../catalog/index.js';
 import { backingNames, CONTAINER_GID, CONTAINER_UID, imageRepository, serviceNames } from '../model/derive.js';
 import type { BackingKind, ServiceModel, StackModel } from '../model/types.js';
 import { imagePin, tagFor } from './images.js';
-import { BACKING_PROFILES, runtimeProfile, type BackingProfile, type RuntimeProfile } from './profiles.js';
+import { runtimeProfile, type RuntimeProfile } from './profiles.js';
+import { joinParts, wireStack, type Wiring } from './wiring.js';
 
 /** The default image tag of every service: the chart's appVersion, the manifests' `images:` tag. */
 export const APP_VERSION = '0.1.0';
@@ -97,18 +99,56 @@ export interface ServiceFacts {
   /** The probe handler of a service with a port; null for a worker. */
   probe: ProbeHandler | null;
   probes: ProbeTimings;
-  /** Non-secret variables with a known value, sorted by name: the ConfigMap. */
+  /** Non-secret variables with a known value (wired ones included), sorted by name: the ConfigMap. */
   env: [string, string][];
   /** Non-secret variables without a known value: listed as comments to fill in. */
   unsetEnv: string[];
-  /** Secret variables, sorted: keys of existingSecret. */
+  /** The user's secret variables (API keys...), sorted: keys of existingSecret. */
   secretEnv: string[];
+  /**
+   * Variables wired to a backing service that hold its password, sorted by name: `value` null
+   * is the password itself, else a value that refers to it as `$(<passwordRef>)`.
+   */
+  connections: Connection[];
   /** Name of the Secret the user creates ('' when the service has no secret variable): `<app>-<name>`. */
   existingSecret: string;
   dependsOn: string[];
   /** Routed by an Ingress: public in the model and has a port. */
   public: boolean;
 }
+
+/** One variable wired to a backing service's password (see ServiceFacts.connections). */
+export interface Connection {
+  name: string;
+  backing: string;
+  value: string | null;
+}
+
+/** How a backing service's image runs here: its catalog record, resolved for its version and credentials. */
+export interface BackingProfile {
+  port: number;
+  uid: number;
+  gid: number;
+  /** The data volume's mount, or null when the kind keeps nothing. */
+  dataDir: string | null;
+  size: string;
+  writableDirs: string[];
+  readOnlyRootFilesystem: boolean;
+  /** Container args replacing the image's CMD ([] keeps it); `$(VAR)` refers to the container's env. */
+  args: string[];
+  resources: Resources;
+  externalInProduction: boolean;
+  /** Health command for `sh -c` (readiness and startup probes), or null: probed with a TCP connect. */
+  health: string | null;
+  /** Auth on: the password comes from existingSecret. */
+  auth: boolean;
+  user: string | null;
+  database: string | null;
+  note: string;
+}
+
+/** The variable a pod gets a backing service's password in, for `$(...)` references in its wired values. */
+export const passwordRef = (backing: string) => `CONTAINERIZE_${backing.toUpperCase().replace(/-/g, '_')}_PASSWORD`;
 
 export interface BackingFacts {
   name: string;
@@ -142,10 +182,21 @@ const sortedEntries = (o: Record<string, string>): [string, string][] =>
     .sort()
     .map((k) => [k, o[k]!]);
 
-export function serviceFacts(model: StackModel, name: string): ServiceFacts {
+export function serviceFacts(model: StackModel, name: string, wiring: Wiring = wireStack(model)): ServiceFacts {
   const svc = model.services[name]!;
-  const envNames = Object.keys(svc.env ?? {}).sort();
-  const secretEnv = envNames.filter((k) => svc.env[k]!.secret);
+  const vars = wiring.services[name]!;
+  const literal = (v: (typeof vars)[number]) => (v.value.kind === 'literal' ? v.value.value : null);
+  // PORT is the model's, as the code reads it (it is not wired).
+  const port = svc.env.PORT && !svc.env.PORT.secret && svc.env.PORT.value !== null && svc.port !== null ? [['PORT', svc.env.PORT.value] as [string, string]] : [];
+  const env = [...port, ...vars.filter((v) => literal(v) !== null).map((v) => [v.name, literal(v)!] as [string, string])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const secretEnv = vars.filter((v) => v.value.kind === 'secret').map((v) => v.name);
+  const connections: Connection[] = vars.flatMap((v): Connection[] => {
+    if (v.value.kind === 'password') return [{ name: v.name, backing: v.value.backing, value: null }];
+    // $ in the literal parts is escaped ($$) so Kubernetes does not read it as a reference.
+    if (v.value.kind === 'connection')
+      return [{ name: v.name, backing: v.value.backing, value: joinParts(v.value.parts, (b) => `$(${passwordRef(b)})`, (t) => t.replace(/\$\(/g, '$$$$(')) }];
+    return [];
+  });
   const profile = runtimeProfile(svc);
   const portName = svc.port === null ? null : svc.healthPath ? 'http' : 'tcp';
   return {
@@ -157,43 +208,82 @@ export function serviceFacts(model: StackModel, name: string): ServiceFacts {
     portName,
     probe: portName === null ? null : svc.healthPath ? { httpGet: { path: svc.healthPath, port: 'http' } } : { tcpSocket: { port: 'tcp' } },
     probes: probeTimings(profile.startupFailureThreshold),
-    env: envNames.filter((k) => !svc.env[k]!.secret && svc.env[k]!.value !== null).map((k) => [k, svc.env[k]!.value!]),
-    unsetEnv: envNames.filter((k) => !svc.env[k]!.secret && svc.env[k]!.value === null),
+    env,
+    unsetEnv: vars.filter((v) => v.value.kind === 'unset').map((v) => v.name),
     secretEnv,
+    connections,
     existingSecret: secretEnv.length ? componentName(model.name, name) : '',
     dependsOn: [...new Set(svc.dependsOn ?? [])].sort(),
     public: svc.public && svc.port !== null,
   };
 }
 
-export function backingFacts(model: StackModel, name: string): BackingFacts {
-  const b = model.backing[name]!;
-  const profile = BACKING_PROFILES[b.kind];
-  const pin = imagePin(b.kind);
-  const secretEnv = sortedEntries(profile.secretEnv);
+export function backingFacts(model: StackModel, name: string, wiring: Wiring = wireStack(model)): BackingFacts {
+  const w = wiring.backing[name]!;
+  const r = CATALOG[w.kind];
+  const pin = imagePin(r.pin);
+  const secretEnv: [string, string][] = w.auth && r.passwordVar ? [[r.passwordVar, 'password']] : [];
+  const health = r.health(w.server);
   return {
     name,
-    kind: b.kind,
+    kind: w.kind,
     repository: pin.repository,
-    tag: tagFor(b.kind, b.version),
-    profile,
+    tag: tagFor(r.pin, w.version),
+    profile: {
+      port: r.port,
+      uid: r.uid,
+      gid: r.gid,
+      dataDir: r.dataDir(w.version),
+      size: r.size,
+      writableDirs: r.writableDirs,
+      readOnlyRootFilesystem: r.readOnlyRootFilesystem,
+      args: r.args(w.server),
+      resources: r.resources,
+      externalInProduction: r.externalInProduction,
+      health: health === null ? null : health.split(PASSWORD).join(`$${r.passwordVar}`),
+      auth: w.auth,
+      user: w.user,
+      database: w.database,
+      note: r.note,
+    },
     objectName: componentName(model.name, name),
-    env: sortedEntries(profile.env(name)),
+    env: sortedEntries(r.serverEnv(w.server)),
     secretEnv,
     existingSecret: secretEnv.length ? componentName(model.name, name) : '',
-    usedBy: serviceNames(model).filter((s) => (model.services[s]!.dependsOn ?? []).includes(name)),
+    usedBy: w.usedBy,
   };
 }
 
+/**
+ * The `env:` list of a service's container: the password of each backing service a wired
+ * value refers to (from that backing service's Secret, key `password`), then the wired
+ * variables (sorted), then the user's secrets (from existingSecret). The Helm chart renders
+ * the same list from values (deployment.yaml: connections and secretEnv).
+ */
+export function containerEnv(app: string, s: ServiceFacts): Record<string, unknown>[] {
+  const fromBacking = (backing: string) => ({ secretKeyRef: { name: componentName(app, backing), key: 'password' } });
+  const out: Record<string, unknown>[] = [];
+  const seen = new Set<string>();
+  for (const c of s.connections) {
+    if (c.value === null || seen.has(c.backing)) continue;
+    seen.add(c.backing);
+    out.push({ name: passwordRef(c.backing), valueFrom: fromBacking(c.backing) });
+  }
+  for (const c of s.connections) out.push(c.value === null ? { name: c.name, valueFrom: fromBacking(c.backing) } : { name: c.name, value: c.value });
+  for (const k of s.secretEnv) out.push({ name: k, valueFrom: { secretKeyRef: { name: s.existingSecret, key: k } } });
+  return out;
+}
+
 export function workloadFacts(model: StackModel): WorkloadFacts {
-  const services = serviceNames(model).map((n) => serviceFacts(model, n));
+  const wiring = wireStack(model);
+  const services = serviceNames(model).map((n) => serviceFacts(model, n, wiring));
   return {
     app: model.name,
     uid: CONTAINER_UID,
     gid: CONTAINER_GID,
     appVersion: APP_VERSION,
     services,
-    backing: backingNames(model).map((n) => backingFacts(model, n)),
+    backing: backingNames(model).map((n) => backingFacts(model, n, wiring)),
     publicServices: services.filter((s) => s.public).map((s) => s.name),
   };
 }
@@ -202,5 +292,5 @@ export function workloadFacts(model: StackModel): WorkloadFacts {
 export function dependencyPort(model: StackModel, target: string): number | null {
   if (target in model.services) return model.services[target]!.port;
   const b = model.backing[target];
-  return b ? BACKING_PROFILES[b.kind].port : null;
+  return b ? CATALOG[b.kind].port : null;
 }

@@ -20,6 +20,7 @@ import type { OutputFile } from '../../lib/render/types.js';
 import { checkEnvExample, envEntries, validateCompose } from '../../lib/validate/compose.js';
 import { checkOutput } from '../../lib/validate/outputs.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
+import { taskboardModel } from '../helpers/dockerfile-models.js';
 
 type Obj = Record<string, any>;
 
@@ -304,25 +305,26 @@ describe('secret sources: which backing password each app secret gets', () => {
 
   it('gives connection URLs the stack user and password, keeping the code URL when there is one', () => {
     const api = sources(SAMPLE_MODELS.secretsEnv!, 'api');
-    assert.deepEqual(api.DATABASE_URL, { kind: 'url', backing: 'postgres', before: 'postgres://postgres:', after: '@postgres:5432/vault' });
-    assert.deepEqual(api.REPORTS_URL, { kind: 'url', backing: null, before: 'https://reporter:', after: '@reports.example.com/v1' });
+    assert.deepEqual(api.DATABASE_URL, { kind: 'connection', backing: 'postgres', parts: ['postgres://app:', { password: 'postgres' }, '@postgres:5432/vault'] });
+    assert.deepEqual(api.REPORTS_URL, { kind: 'placeholder', value: 'https://reporter:CHANGE_ME@reports.example.com/v1' });
     const app = sources(SAMPLE_MODELS.everyBacking!, 'app');
-    assert.deepEqual(app.AMQP_URL, { kind: 'url', backing: 'rabbitmq', before: 'amqp://app:', after: '@rabbitmq:5672' });
-    assert.deepEqual(app.MYSQL_URL, { kind: 'url', backing: 'mysql', before: 'mysql://app:', after: '@mysql:3306/orders' });
-    assert.deepEqual(app.MONGO_URL, { kind: 'url', backing: 'mongo', before: 'mongodb://root:', after: '@mongo:27017/sink?authSource=admin' });
+    assert.deepEqual(app.AMQP_URL, { kind: 'connection', backing: 'rabbitmq', parts: ['amqp://app:', { password: 'rabbitmq' }, '@rabbitmq:5672'] });
+    assert.deepEqual(app.MYSQL_URL, { kind: 'connection', backing: 'mysql', parts: ['mysql://app:', { password: 'mysql' }, '@mysql:3306/orders'] });
+    assert.deepEqual(app.MONGO_URL, { kind: 'connection', backing: 'mongo', parts: ['mongodb://root:', { password: 'mongo' }, '@mongo:27017/sink?authSource=admin'] });
   });
 
   it('builds the URL from the stack when detection dropped a default that embedded a password', () => {
     const app = sources(SAMPLE_MODELS.detectedSecrets!, 'app');
-    assert.deepEqual(app.AMQP_URL, { kind: 'url', backing: 'rabbitmq', before: 'amqp://app:', after: '@rabbitmq:5672', built: true });
-    assert.deepEqual(app.MYSQL_DSN, { kind: 'url', backing: 'legacy-db', before: 'mysql://app:', after: '@legacy-db:3306/orders', built: true });
-    assert.deepEqual(app.MONGO_URI, { kind: 'url', backing: 'mongo', before: 'mongodb://root:', after: '@mongo:27017/orders?authSource=admin', built: true });
+    assert.deepEqual(app.AMQP_URL, { kind: 'connection', backing: 'rabbitmq', parts: ['amqp://app:', { password: 'rabbitmq' }, '@rabbitmq:5672'] });
+    assert.deepEqual(app.MYSQL_DSN, { kind: 'connection', backing: 'legacy-db', parts: ['mysql://app:', { password: 'legacy-db' }, '@legacy-db:3306/orders'] });
+    assert.deepEqual(app.MONGO_URI, { kind: 'connection', backing: 'mongo', parts: ['mongodb://root:', { password: 'mongo' }, '@mongo:27017/orders?authSource=admin'] });
     assert.deepEqual(app.DATABASE_URL, { kind: 'empty' }, 'postgres or mysql: left for the user');
     assert.deepEqual(app.DB_URL, { kind: 'empty' });
     assert.deepEqual(app.SECRET_KEY, { kind: 'random' });
+    assert.ok(planStack(SAMPLE_MODELS.detectedSecrets!).notes.some((n) => /DATABASE_URL could be about .*legacy-db.* or .*postgres/.test(n)), 'the ambiguity is reported');
   });
 
-  it('turns MongoDB authentication on only when an app links to it', () => {
+  it('turns MongoDB authentication on only when its clients can carry the password', () => {
     assert.equal(planStack(SAMPLE_MODELS.everyBacking!).backing.find((b) => b.name === 'mongo')!.secret, 'mongo-password');
     const unlinked = structuredClone(SAMPLE_MODELS.everyBacking!);
     delete unlinked.services.app!.env.MONGO_URL;
@@ -331,8 +333,17 @@ describe('secret sources: which backing password each app secret gets', () => {
     assert.deepEqual(mongo.environment, []);
   });
 
-  it('drops a password from a URL to a backing service that runs without one', () => {
-    const app = planStack(SAMPLE_MODELS.everyBacking!).apps[0]!;
-    assert.deepEqual(app.environment.find((e) => e.name === 'CACHE_URL'), { name: 'CACHE_URL', value: '${CACHE_URL:-redis://cache:6379/1}' });
+  it('gives Redis a password when every client can carry one, and none when a client cannot', () => {
+    const plan = planStack(SAMPLE_MODELS.everyBacking!);
+    assert.equal(plan.backing.find((b) => b.name === 'cache')!.secret, 'cache-password');
+    assert.deepEqual(plan.apps[0]!.secrets.find((s) => s.name === 'CACHE_URL')!.source, {
+      kind: 'connection',
+      backing: 'cache',
+      parts: ['redis://:', { password: 'cache' }, '@cache:6379/1'],
+    });
+    // The example's Go services read REDIS_ADDR only: no password for them to send.
+    const taskboard = planStack(taskboardModel());
+    assert.equal(taskboard.backing.find((b) => b.name === 'redis')!.secret, null);
+    assert.deepEqual(taskboard.apps.find((a) => a.name === 'api')!.environment.find((e) => e.name === 'REDIS_URL'), { name: 'REDIS_URL', value: 'redis://redis:6379/0' });
   });
 });

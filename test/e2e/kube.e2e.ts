@@ -40,7 +40,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONTAINER_UID } from '../../lib/model/derive.js';
 import { CONFIG_KEY, type StackModel } from '../../lib/model/types.js';
-import { BACKING_PROFILES } from '../../lib/render/profiles.js';
+import { CATALOG } from '../../lib/catalog/index.js';
 import { checkRules, validateManifests, type K8sObject } from '../../lib/validate/k8s.js';
 import { kubectlAvailable, kubectlPath, KUBECTL_SKIP, kustomize, ruleOptions } from '../kubernetes/kustomize.js';
 import { parseManifests } from '../../lib/validate/helm.js';
@@ -209,7 +209,7 @@ describe('kubernetes manifests, end to end (podman kube play)', function () {
         const spec = pod.spec.containers[i];
         const uid = spec.securityContext.runAsUser as number;
         const own = pod.name in model.services;
-        assert.equal(uid, own ? CONTAINER_UID : BACKING_PROFILES[model.backing[pod.name]!.kind].uid, `${container}: runAsUser`);
+        assert.equal(uid, own ? CONTAINER_UID : CATALOG[model.backing[pod.name]!.kind].uid, `${container}: runAsUser`);
         // Every process, by its host pid (rootful podman, no user namespace: host ids are the container's).
         const top = await podman(['top', container, 'hpid']);
         const pids = top.stdout.trim().split('\n').slice(1).map((l) => l.trim()).filter(Boolean);

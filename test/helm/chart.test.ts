@@ -24,6 +24,7 @@ import { checkRules, validateManifests, type K8sObject, type RuleOptions } from 
 import { validateOutputs } from '../../lib/validate/outputs.js';
 import { K8S_MODELS, SHOP } from '../helpers/k8s-models.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
+import { envProblems } from '../helpers/wiring-checks.js';
 
 const HELM = helmAvailable();
 const SKIP_REASON = `helm binary not found at ${helmPath()}: run \`bash scripts/setup/tools.sh\` (CI installs it)`;
@@ -149,9 +150,8 @@ function chartPromises(model: StackModel, docs: K8sObject[], s: Scenario): strin
     else {
       const c = (workload.spec as any).template.spec.containers[0];
       if (!String(c.image).startsWith(`${imageRepository(model, name)}:`)) add(`service ${name}: image ${c.image} is not ${imageRepository(model, name)}`);
-      const secretNames = Object.keys(svc.env).filter((k) => svc.env[k]!.secret);
-      const fromSecret = (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.name);
-      if (JSON.stringify(fromSecret.sort()) !== JSON.stringify(secretNames.sort())) add(`service ${name}: secret env ${fromSecret} != model ${secretNames}`);
+      const config = (find('ConfigMap', `${release}-${name}`)?.data ?? {}) as Record<string, string>;
+      for (const p of envProblems(model, name, c.env ?? [], config, (b) => `${release}-${b}`)) add(p);
       if (svc.port === null && c.ports) add(`service ${name}: a worker declares ports`);
     }
     const service = find('Service', name);
@@ -316,7 +316,7 @@ describe('helm chart', () => {
     itHelm('an external backing service without a host fails with a clear message', () =>
       fails({ set: ['backing.db.mode=external'] }, /backing\.db\.external\.host is required/));
     itHelm('secret env without existingSecret fails with a clear message', () =>
-      fails({ set: ['services.api.existingSecret='] }, /services\.api\.existingSecret is required/));
+      fails({ set: ['services.web.existingSecret='] }, /services\.web\.existingSecret is required/));
     itHelm('an ingress path to a worker fails', () =>
       fails({ set: ['ingress.enabled=true', 'ingress.hosts[0].host=x.example.com', 'ingress.hosts[0].paths[0].path=/', 'ingress.hosts[0].paths[0].pathType=Prefix', 'ingress.hosts[0].paths[0].service=worker'] }, /not an enabled service with a port/));
     itHelm('persistence on a Deployment fails', () => fails({ set: ['services.api.persistence.enabled=true'] }, /needs kind: StatefulSet/));

@@ -195,15 +195,16 @@ describe('deploy scripts', () => {
       assert.equal(r.status, 1, r.stderr);
       assert.ok(r.calls.includes('kubectl create namespace shop-staging'), r.calls.join('\n'));
       assert.ok(r.calls.includes('kubectl label namespace shop-staging pod-security.kubernetes.io/enforce=restricted'));
-      assert.match(r.stderr, /missing Secret shop-api; create it with:\n {4}.*kubectl --namespace shop-staging create secret generic shop-api --from-literal=DATABASE_PASSWORD=\.\.\./);
-      assert.match(r.stderr, /missing Secret shop-db; .*\n.* --from-literal=password=\.\.\./);
+      // api's DATABASE_PASSWORD is wired to db: it reads db's Secret, so api has none of its own.
+      assert.match(r.stderr, /missing Secret shop-db; create it with:\n {4}.*kubectl --namespace shop-staging create secret generic shop-db --from-literal=password=\.\.\./);
+      assert.match(r.stderr, /missing Secret shop-redis; .*\n.* --from-literal=password=\.\.\./);
       assert.match(r.stderr, /missing Secret shop-web;/);
       assert.match(r.stderr, /error: create the Secrets above in shop-staging first/);
       assert.ok(!r.calls.some((c) => c.includes(' apply ')), 'nothing applied');
     });
 
     it('with the Secrets there: kubectl apply -k the overlay, then wait for every workload', () => {
-      const r = run(root, 'deploy.sh', ['staging'], stubEnv({ STUB_NAMESPACE: '1', STUB_SECRETS: 'shop-api shop-db shop-web' }));
+      const r = run(root, 'deploy.sh', ['staging'], stubEnv({ STUB_NAMESPACE: '1', STUB_SECRETS: 'shop-db shop-redis shop-web' }));
       assert.equal(r.status, 0, r.stderr);
       assert.ok(!r.calls.some((c) => c.includes('create namespace')));
       assert.ok(r.calls.includes(`kubectl apply -k ${join(root, 'deploy', 'kubernetes', 'overlays', 'staging')}`), r.calls.join('\n'));
@@ -212,13 +213,16 @@ describe('deploy scripts', () => {
       assert.match(r.stderr, /==> deploying shop to staging: context stub-context, namespace shop-staging, kustomize/);
     });
 
-    it('production needs no Secret for the external database', () => {
-      const r = run(root, 'deploy.sh', ['production'], stubEnv({ STUB_NAMESPACE: '1', STUB_SECRETS: 'shop-api shop-web' }));
+    it('production: the external database needs its Secret still, for the services wired to it', () => {
+      const missing = run(root, 'deploy.sh', ['production'], stubEnv({ STUB_NAMESPACE: '1', STUB_SECRETS: 'shop-redis shop-web' }));
+      assert.equal(missing.status, 1, missing.stderr);
+      assert.match(missing.stderr, /missing Secret shop-db/);
+      const r = run(root, 'deploy.sh', ['production'], stubEnv({ STUB_NAMESPACE: '1', STUB_SECRETS: 'shop-db shop-redis shop-web' }));
       assert.equal(r.status, 0, r.stderr);
     });
 
     it('--helm: helm upgrade --install with the environment file and the tag', () => {
-      const r = run(root, 'deploy.sh', ['production', '--helm', '--tag', '1.4.2'], stubEnv({ STUB_NAMESPACE: '1', STUB_SECRETS: 'shop-api shop-web' }));
+      const r = run(root, 'deploy.sh', ['production', '--helm', '--tag', '1.4.2'], stubEnv({ STUB_NAMESPACE: '1', STUB_SECRETS: 'shop-db shop-redis shop-web' }));
       assert.equal(r.status, 0, r.stderr);
       const chart = join(root, 'deploy', 'helm', 'shop');
       assert.ok(

@@ -1,0 +1,18 @@
+/** Building blocks the records share. */
+import { PASSWORD, type ClientContext, type Resources } from './types.js';
+
+export const dbResources: Resources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
+export const cacheResources: Resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+
+/** `user:PASSWORD@` when auth is on (`:PASSWORD@` for a kind whose user is implicit), else ''. */
+export function userinfo(c: ClientContext): string {
+  if (!c.auth) return '';
+  return `${c.user ? encodeURIComponent(c.user) : ''}:${PASSWORD}@`;
+}
+
+/** `scheme://[user:PASSWORD@]host:port[/database]`. */
+export function standardUrl(c: ClientContext, scheme: string, database = c.database): string {
+  return `${scheme}://${userinfo(c)}${c.name}:${c.port}${database ? `/${database}` : ''}`;
+}
+
+export const major = (version: string): number => Number.parseInt(version, 10) || 0;

@@ -1,0 +1,49 @@
+import { cacheResources, userinfo } from './common.js';
+import { PASSWORD, type BackingRecord } from './types.js';
+
+export const rabbitmq: BackingRecord = {
+  kind: 'rabbitmq',
+  pin: 'rabbitmq',
+  port: 5672,
+  uid: 999,
+  gid: 999,
+  signals: {
+    libraries: [
+      'amqplib', 'amqp-connection-manager', 'rascal',
+      'pika', 'aio-pika', 'aiormq',
+      'spring-boot-starter-amqp', 'spring-rabbit', 'amqp-client',
+      'bunny', 'sneakers',
+      'php-amqplib/php-amqplib', 'ext-amqp',
+      'rabbitmq.client', 'masstransit.rabbitmq',
+      'lapin', 'amiquip',
+    ],
+    goModules: ['github.com/rabbitmq/amqp091-go', 'github.com/streadway/amqp'],
+    schemes: /^amqps?$/,
+    envNames: /(^|_)(RABBITMQ|RABBIT|AMQP)(_|$)/,
+    hints: ['RABBITMQ', 'RABBIT', 'AMQP', 'MQ', 'BROKER'],
+  },
+  auth: 'always',
+  user: 'app',
+  databases: false,
+  passwordVar: 'RABBITMQ_DEFAULT_PASS',
+  passwordFile: false,
+  launch: { entrypoint: ['docker-entrypoint.sh'], cmd: ['rabbitmq-server'] },
+  serverEnv: (c) => ({ RABBITMQ_DEFAULT_USER: c.user! }),
+  args: () => [],
+  dataDir: () => '/var/lib/rabbitmq',
+  size: '2Gi',
+  writableDirs: ['/tmp'],
+  // The image's entrypoint writes configuration below /etc/rabbitmq.
+  readOnlyRootFilesystem: false,
+  resources: cacheResources,
+  externalInProduction: false,
+  slowStart: true,
+  health: () => 'rabbitmq-diagnostics -q ping',
+  // No path: in an AMQP URI a trailing "/" names the empty vhost, not the default "/".
+  url: (c, scheme) => `${scheme ?? 'amqp'}://${userinfo(c)}${c.name}:${c.port}`,
+  address: (c) => `${c.name}:${c.port}`,
+  framework: {
+    'spring-boot': (c) => ({ SPRING_RABBITMQ_HOST: c.name, SPRING_RABBITMQ_PASSWORD: PASSWORD, SPRING_RABBITMQ_PORT: String(c.port), SPRING_RABBITMQ_USERNAME: c.user! }),
+  },
+  note: 'The user "app" is created on first start with the password from the secret.',
+};
