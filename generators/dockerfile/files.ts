@@ -1138,7 +1138,31 @@ function nodeBuildOutputs(svc: ServiceModel): string[] {
   return [...out].sort();
 }
 
+/**
+ * What the other stages write at the root of the repository, none of it for an image:
+ * secret files (compose: secrets/), the Helm chart, the kustomize tree and the deploy
+ * scripts (helm and kubernetes: deploy/), the dev Makefile and the stack model
+ * (.yo-rc.json). Anchored at the root of the context, where those stages write: a source
+ * folder named secrets/ or deploy/ deeper down is kept, even in a workspace member's
+ * context. A root service's context is the whole repository, so this is where they are.
+ */
+const REPO_PRIVATE = ['secrets', 'deploy', 'Makefile', '.yo-rc.json'];
+
+/**
+ * Files the Dockerfile reads by name (COPY, bind mounts), relative to the context, that
+ * an ignore rule above would drop: they are let back in at the end (`!path`), since a
+ * build cannot read what the context lacks (an nginx config kept in deploy/, say).
+ */
+function neededByDockerfile(svc: ServiceModel): string[] {
+  const prefix = isWorkspaceMember(svc) ? `${pathInContext(svc)}/` : '';
+  const named = [lockInContext(svc), svc.language === 'static' ? svc.entry : null].filter((f): f is string => f !== null).map((f) => posix.normalize(prefix + f));
+  const dropped = new Set([...REPO_PRIVATE, '.devcontainer']);
+  return named.filter((f) => dropped.has(f.split('/')[0]!) && !f.startsWith('secrets/'));
+}
+
 export function dockerignoreEntries(svc: ServiceModel): { common: string[]; language: string[] } {
+  // A build that runs make needs the Makefile (then it is the user's own: the dev stage never overwrites it).
+  const makeBuild = /(^|[\s;&|(])make\b/.test(svc.build ?? '');
   const common = [
     '# Version control',
     '.git',
@@ -1161,8 +1185,16 @@ export function dockerignoreEntries(svc: ServiceModel): { common: string[]; lang
     '.gitlab-ci.yml',
     '.devcontainer',
     '',
-    '# Environment files and credentials: never in an image (pass secrets at run time,',
-    '# or to a build as `--secret id=npmrc,src=.npmrc`)',
+    '# Generated next to the sources: the Helm chart, the kustomize tree and the deploy',
+    '# scripts (deploy/), the dev Makefile and the stack model',
+    'deploy',
+    ...(makeBuild ? [] : ['Makefile']),
+    '.yo-rc.json',
+    '',
+    '# Secrets, environment files and credentials: never in an image (pass secrets at run',
+    '# time, or to a build as `--secret id=npmrc,src=.npmrc`); .env.example documents the',
+    '# variables without their values and stays',
+    'secrets',
     '**/.env',
     '**/.env.*',
     '!**/.env.example',
@@ -1262,19 +1294,24 @@ export function renderDockerignore(model: StackModel, name: string): string {
   const svc = model.services[name]!;
   let { common, language } = dockerignoreEntries(svc);
   if (isWorkspaceMember(svc)) {
-    // The context is the workspace root: patterns match at any depth, build outputs in the member's folder.
+    // The context is the workspace root: patterns match at any depth, build outputs in the member's
+    // folder; what other stages write at the repository root stays anchored there.
     const outputs = new Set(nodeBuildOutputs(svc));
     const member = pathInContext(svc);
-    const anywhere = (l: string) => (l === '' || /^[#!]/.test(l) || l.startsWith('**/') ? l : outputs.has(l) ? `${member}/${l}` : `**/${l}`);
+    const anchored = new Set(REPO_PRIVATE);
+    const anywhere = (l: string) =>
+      l === '' || /^[#!]/.test(l) || l.startsWith('**/') || anchored.has(l) ? l : outputs.has(l) ? `${member}/${l}` : `**/${l}`;
     common = common.map(anywhere);
     language = language.map(anywhere);
   }
+  const needed = neededByDockerfile(svc);
   return tidy(
     renderFile(join(TEMPLATES, 'dockerignore.ejs'), {
       name,
       language: svc.language,
       common,
       extra: language,
+      needed,
     }),
   );
 }
