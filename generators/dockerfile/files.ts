@@ -811,6 +811,40 @@ function goContext(model: StackModel, name: string) {
 
 // ---- java
 
+/**
+ * Where the build writes its runnable jar and a `find` name pattern that matches it
+ * whatever the version: the model's entry ('target/orders-1.0.0.jar', from pom.xml) names
+ * the version of the day, and a bump in pom.xml must not break the image build. Only the
+ * folder and the kind of jar are kept: `*-runner.jar` (Quarkus), `*-all.jar` (Shadow),
+ * `*.war`, else `*.jar`; an entry that is already a glob is kept as written.
+ */
+export function jarPattern(entry: string): { dir: string; name: string } {
+  const dir = posix.dirname(entry);
+  const base = posix.basename(entry);
+  if (base.includes('*')) return { dir, name: base };
+  const kind = /(-runner|-all)?\.(jar|war)$/.exec(base);
+  return { dir, name: kind ? `*${kind[1] ?? ''}.${kind[2]}` : base };
+}
+
+/**
+ * The runnable jars a build left in the entry's folder: the name pattern, without the
+ * companions builds write next to them (Gradle's `-plain.jar`, Maven's `-sources`, `-javadoc`
+ * and `-tests` jars, the Shade plugin's `original-*.jar`; Spring Boot's `.jar.original` does
+ * not end in .jar). Expands to the paths, one per line.
+ */
+function findJars(entry: string): string {
+  const { dir, name } = jarPattern(entry);
+  const skip = ['*-plain.jar', '*-sources.jar', '*-javadoc.jar', '*-tests.jar', 'original-*'].map((n) => `! -name ${shellQuote(n)}`).join(' ');
+  return `find ${shellQuote(dir)} -maxdepth 1 -type f -name ${shellQuote(name)} ${skip}`;
+}
+
+/** Copies the one runnable jar the build wrote to `to`, or fails naming what it found. */
+function copyJar(entry: string, to: string): string {
+  const { dir, name } = jarPattern(entry);
+  const why = `expected one runnable jar (${dir}/${name}) from the build, found:`;
+  return `set -- $(${findJars(entry)}) && if [ "$#" -ne 1 ]; then echo "${why} $*" >&2; exit 1; fi && cp "$1" ${to}`;
+}
+
 function javaContext(model: StackModel, name: string) {
   const svc = model.services[name]!;
   const gradle = svc.packageManager === 'gradle';
@@ -826,9 +860,11 @@ function javaContext(model: StackModel, name: string) {
   const manifestDirs: [string, string][] = gradle ? [['gradl[e]', 'gradle/']] : wrapper ? [['.mvn/', '.mvn/']] : [];
   const cacheDir = gradle ? '/home/gradle/.gradle' : '/root/.m2';
   const resolve = gradle ? `${tool} dependencies --no-daemon > /dev/null` : `${tool} -B -q dependency:go-offline`;
-  // One runnable jar (the detector's convention): skip the plain/sources/javadoc jars a build may also write.
-  const pickJar = `cp "$(ls -1 ${entry} | grep -v -e '-plain\\.jar$' -e '-sources\\.jar$' -e '-javadoc\\.jar$' | head -n 1)" /out/app.jar`;
+  // One runnable jar (the detector's convention), found by its folder and kind, not its versioned name.
+  const pickJar = copyJar(entry, '/out/app.jar');
   const springBoot = svc.framework === 'spring-boot';
+  // The dev loop of a plain Java app: rebuild, then run what the build wrote.
+  const devRun = ['sh', '-c', `exec java -jar "$(${findJars(entry)} | head -n 1)"`];
   const layers = ['dependencies', 'spring-boot-loader', 'snapshot-dependencies', 'application'];
   // Spring Boot >= 3.3 splits the jar into layers (dependencies change rarely, the application often);
   // older versions keep the whole jar in the application layer. Either way /app/app.jar runs.
@@ -845,14 +881,14 @@ function javaContext(model: StackModel, name: string) {
         ? [tool, 'quarkusDev', '--no-daemon', '-Dquarkus.http.host=0.0.0.0']
         : svc.framework === 'micronaut'
           ? [tool, 'run', '--continuous', '--no-daemon']
-          : watchLoop(build, ['sh', '-c', `exec java -jar $(ls -1 ${entry} | head -n 1)`], ['*.java', '*.kt', '*.gradle', '*.gradle.kts', '*.properties', '*.yml', '*.yaml'])
+          : watchLoop(build, devRun, ['*.java', '*.kt', '*.gradle', '*.gradle.kts', '*.properties', '*.yml', '*.yaml'])
     : svc.framework === 'spring-boot'
       ? [tool, '-B', 'spring-boot:run']
       : svc.framework === 'quarkus'
         ? [tool, '-B', 'quarkus:dev', '-Dquarkus.http.host=0.0.0.0']
         : svc.framework === 'micronaut'
           ? [tool, '-B', 'mn:run']
-          : watchLoop(build, ['sh', '-c', `exec java -jar $(ls -1 ${entry} | head -n 1)`], ['*.java', '*.kt', 'pom.xml', '*.properties', '*.yml', '*.yaml']);
+          : watchLoop(build, devRun, ['*.java', '*.kt', 'pom.xml', '*.properties', '*.yml', '*.yaml']);
   const c = common(model, name, `Java ${svc.languageVersion}${svc.framework ? ` (${svc.framework})` : ''}, built with ${gradle ? 'Gradle' : 'Maven'}, run on a JRE`);
   const runtimeEnv: [string, string][] = svc.port !== null ? [['PORT', String(svc.port)]] : [];
   return {
