@@ -23,7 +23,9 @@
  *   that must live there are protected by anonymous volumes (they keep the
  *   image's content): /app/node_modules (node), /app/vendor (composer),
  *   /app/target (maven, cargo), /app/build and /app/.gradle (gradle), /app/bin
- *   and /app/obj (dotnet). Create each one in the dev stage, owned by 10001 (an
+ *   and /app/obj (dotnet); so is the build output a Node dev command writes there
+ *   (tsc's outDir, .next...: lib/render/devloop.ts, read by both stages, since the
+ *   host's folder is not writable by 10001 on Linux). Create each one in the dev stage, owned by 10001 (an
  *   anonymous volume copies the ownership it finds; a missing folder would come
  *   up root-owned and unwritable). Everything else belongs outside /app: every
  *   Python virtualenv (pip, uv, poetry...) in /opt/venv on PATH, gems in
@@ -57,6 +59,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { isWorkspaceMember, pathInContext } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
+import { devOutputDirs } from '../../lib/render/devloop.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { checkComposeReferences, mergeCompose } from '../../lib/validate/compose.js';
@@ -101,8 +104,14 @@ export interface DevPlan {
 function protectedDirs(app: AppPlan): string[] {
   const { language, packageManager: pm } = app.svc;
   const dirs = new Set<string>();
+  // Build output the dev command writes (tsc's outDir, .next...): off the host's folder, see devOutputDirs.
+  const outputs = (root: string) => devOutputDirs(app.svc).map((d) => `${root}/${d}`);
   // A workspace member: the root's and the member's node_modules (a package manager may put either).
-  if (isWorkspaceMember(app.svc)) return ['/app/node_modules', `/app/${pathInContext(app.svc)}/node_modules`];
+  if (isWorkspaceMember(app.svc)) {
+    const member = `/app/${pathInContext(app.svc)}`;
+    return ['/app/node_modules', `${member}/node_modules`, ...outputs(member)];
+  }
+  for (const d of outputs('/app')) dirs.add(d);
   // Static sites are served by nginx in their dev stage: no dependency folder there.
   if (language === 'node') dirs.add('/app/node_modules');
   if (pm === 'composer' || language === 'php') dirs.add('/app/vendor');

@@ -23,6 +23,7 @@ import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildContext, CONTAINER_GID, CONTAINER_UID, isWorkspaceMember, pathInContext, serviceNames } from '../../lib/model/derive.js';
 import type { ServiceModel, StackModel } from '../../lib/model/types.js';
+import { devOutputDirs } from '../../lib/render/devloop.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import { image, imagePin, tagFor } from '../../lib/render/images.js';
 import type { OutputFile } from '../../lib/render/types.js';
@@ -342,7 +343,8 @@ function common(model: StackModel, name: string, what: string): Common {
 /** Node's inspector in the dev stage (the dev layer publishes it on 127.0.0.1). */
 export const NODE_INSPECT_PORT = 9229;
 
-const NODE_DEV: Record<string, (port: number) => string[]> = {
+/** Framework dev servers, the dev CMD instead of the start command (lib/render/devloop.ts knows what each writes). */
+export const NODE_DEV: Record<string, (port: number) => string[]> = {
   next: (p) => ['node_modules/.bin/next', 'dev', '--hostname', '0.0.0.0', '--port', String(p)],
   vite: (p) => ['node_modules/.bin/vite', '--host', '0.0.0.0', '--port', String(p)],
   sveltekit: (p) => ['node_modules/.bin/vite', 'dev', '--host', '0.0.0.0', '--port', String(p)],
@@ -461,7 +463,7 @@ function nodeContext(model: StackModel, name: string) {
     runtimeEnv: envBlock(runtimeEnv),
     labels: labels(model, name, svc, staticSite ? nginx.resolved : base.resolved),
     nginxConf: staticSite ? nginxSpaConf(svc.port ?? 8080) : null,
-    devTail: tail(svc, { dev: true, cmd: nodeDevCommand(svc), entrypoint: ['tini', '--'], ownDirs: ['/app/node_modules'] }),
+    devTail: tail(svc, { dev: true, cmd: nodeDevCommand(svc), entrypoint: ['tini', '--'], ownDirs: ['/app/node_modules', ...devOutputDirs(svc).map((d) => `/app/${d}`)] }),
     runtimeTail: staticSite
       ? tail(svc, { cmd: ['nginx', '-g', 'daemon off;'], health: 'bash' })
       : tail(svc, { cmd: svc.start, entrypoint: ['tini', '--'], health: 'node' }),
@@ -585,7 +587,7 @@ function nodeWorkspaceContext(model: StackModel, name: string) {
     runtimeEnv: envBlock(runtimeEnv),
     labels: labels(model, name, svc, staticSite ? nginx.resolved : base.resolved),
     nginxConf: staticSite ? nginxSpaConf(svc.port ?? 8080) : null,
-    devTail: tail(svc, { dev: true, cmd: binOnPath(nodeDevCommand(svc)), entrypoint: ['tini', '--'], ownDirs: ['/app/node_modules', `${workdir}/node_modules`] }),
+    devTail: tail(svc, { dev: true, cmd: binOnPath(nodeDevCommand(svc)), entrypoint: ['tini', '--'], ownDirs: ['/app/node_modules', `${workdir}/node_modules`, ...devOutputDirs(svc).map((d) => `${workdir}/${d}`)] }),
     runtimeTail: staticSite
       ? tail(svc, { cmd: ['nginx', '-g', 'daemon off;'], health: 'bash' })
       : tail(svc, { cmd: binOnPath(svc.start), entrypoint: ['tini', '--'], health: 'node' }),
