@@ -145,30 +145,48 @@ function devEnvironment(app: AppPlan): EnvLine[] {
     .map((name) => ({ name, value: env[name]! }));
 }
 
-const PYTEST_OR_UNITTEST = `if python -c "import pytest" 2>/dev/null; then exec python -m pytest; else exec python -m unittest discover; fi`;
+/**
+ * What a test command prints (then exits 0) when the service has no tests to run: the
+ * Makefile counts that service as skipped, not failed. A service gets tests later without
+ * a re-run of the generator: the command looks for them each time.
+ */
+export const NO_TESTS = 'containerize: no tests';
+const none = (why: string) => `echo "${NO_TESTS}: ${why}"`;
 
-/** The test command of a service in its dev container, by language then package manager. */
+/** pytest when it is installed, else unittest; both exit 5 when they find no test (unittest since Python 3.12). */
+const PYTEST_OR_UNITTEST = `if python -c "import pytest" 2>/dev/null; then python -m pytest; else python -m unittest discover; fi; s=$?; if [ "$s" = 5 ]; then ${none('none found')}; exit 0; fi; exit "$s"`;
+
+/** A test script in package.json, other than npm init's placeholder (which fails on purpose). */
+const NODE_HAS_TEST = `node -e 'const t = (require("./package.json").scripts || {}).test; process.exit(t && !/no test specified/.test(t) ? 0 : 1)'`;
+
+/**
+ * The test command of a service in its dev container, by language then package manager:
+ * it runs the tests when it finds some, else prints NO_TESTS (null: no toolchain to test with).
+ */
 export function testCommand(app: AppPlan): string | null {
   const { language, packageManager: pm } = app.svc;
   switch (language) {
     case 'node':
-      return pm === 'yarn' || pm === 'pnpm' ? `${pm} test` : 'npm test';
+      return `if ${NODE_HAS_TEST}; then exec ${pm === 'yarn' || pm === 'pnpm' ? pm : 'npm'} test; else ${none('package.json has no test script')}; fi`;
     case 'python':
       // Every package manager's dependencies are in the dev stage's /opt/venv, on PATH.
       return PYTEST_OR_UNITTEST;
     case 'go':
-      return 'go test ./...';
+      return `if [ -n "$(find . -name '*_test.go' -not -path './vendor/*' | head -n 1)" ]; then exec go test ./...; else ${none('no *_test.go file')}; fi`;
     case 'rust':
       return 'cargo test';
-    case 'java':
-      if (pm === 'gradle') return 'if [ -x ./gradlew ]; then exec ./gradlew test; else exec gradle test; fi';
-      return 'if [ -x ./mvnw ]; then exec ./mvnw -B test; else exec mvn -B test; fi';
+    case 'java': {
+      const [wrapper, tool] = pm === 'gradle' ? ['./gradlew', 'gradle'] : ['./mvnw', 'mvn'];
+      const args = pm === 'gradle' ? 'test' : '-B test';
+      return `if [ ! -d src/test ]; then ${none('no src/test folder')}; elif [ -x ${wrapper} ]; then exec ${wrapper} ${args}; else exec ${tool} ${args}; fi`;
+    }
     case 'ruby':
-      return 'if [ -d spec ]; then exec bundle exec rspec; else exec bundle exec rake test; fi';
+      return `if [ -d spec ]; then exec bundle exec rspec; elif [ -d test ]; then exec bundle exec rake test; else ${none('no spec/ or test/ folder')}; fi`;
     case 'php':
-      return 'if [ -x vendor/bin/phpunit ]; then exec vendor/bin/phpunit; else exec composer test; fi';
+      return `if [ -x vendor/bin/phpunit ] && { [ -f phpunit.xml ] || [ -f phpunit.xml.dist ]; }; then exec vendor/bin/phpunit; elif php -r 'exit(isset(json_decode(file_get_contents("composer.json"), true)["scripts"]["test"]) ? 0 : 1);'; then exec composer test; else ${none('no phpunit.xml and no composer test script')}; fi`;
     case 'dotnet':
-      return 'dotnet test';
+      // The dev container mounts the service folder only: a test project beside it is not there.
+      return `if find . -name '*.csproj' -not -path '*/obj/*' -exec grep -l Microsoft.NET.Test.Sdk {} + | grep -q .; then exec dotnet test; else ${none('no test project in this folder')}; fi`;
     case 'static':
       // The dev stage is nginx serving the mounted files: no toolchain to test with.
       return null;
@@ -255,9 +273,17 @@ function makeTargets(plan: DevPlan) {
     const target = `test-${s.app.name}`;
     const lang = s.app.svc.language;
     if (s.test)
-      return { target, about: `Run ${s.app.name}'s tests (${lang}) in its dev container`, recipe: `$(DEV) run --rm -T ${s.app.name} ${recipe(runArgs(s.test))}` };
+      return {
+        target,
+        about: `Run ${s.app.name}'s tests (${lang}) in its dev container, if it has some`,
+        recipe: `@svc=${s.app.name}; tests() { $(DEV) run --rm -T ${s.app.name} ${recipe(runArgs(s.test))}; }; $(RUN_TESTS)`,
+      };
     const why = s.dev ? `no test command is known for ${lang}` : `it is built from its own Dockerfile (no dev stage)`;
-    return { target, about: `${s.app.name}: ${why}`, recipe: recipe(`@echo ${shq(`${s.app.name}: ${why}; run its tests your way`)}`) };
+    return {
+      target,
+      about: `${s.app.name}: skipped, ${why}`,
+      recipe: recipe(`@echo ${shq(`${s.app.name}: skipped (${why}; run its tests your way)`)}; echo ${shq(`${s.app.name} skipped`)}`) + ' >> "$(TEST_RESULTS)"',
+    };
   });
   const owner = plan.services.find((s) => s.app.name === plan.seedService);
   const seed = owner
@@ -270,13 +296,16 @@ function makeTargets(plan: DevPlan) {
   return { tests, seed };
 }
 
+/** Every service of compose.yaml (apps and backing services), sorted. */
+const composeServices = (plan: DevPlan): string[] => [...plan.stack.apps.map((a) => a.name), ...plan.stack.backing.map((b) => b.name)].sort();
+
 export function files(model: StackModel): OutputFile[] {
   const plan = planDev(model);
   const out: OutputFile[] = [
     { path: 'compose.override.yaml', content: render('compose.override.yaml.ejs', { plan }) },
     { path: '.devcontainer/devcontainer.json', content: `${JSON.stringify(devcontainer(plan), null, 2)}\n` },
     { path: '.devcontainer/compose.devcontainer.yaml', content: render('compose.devcontainer.yaml.ejs', { plan }) },
-    { path: 'Makefile', content: render('Makefile.ejs', { plan, ...makeTargets(plan) }) },
+    { path: 'Makefile', content: render('Makefile.ejs', { plan, services: composeServices(plan), noTests: NO_TESTS, ...makeTargets(plan) }) },
   ];
   // The dev layer is checked merged over the compose.yaml it extends (same model, same bytes).
   const base = composeFiles(model);
