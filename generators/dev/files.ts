@@ -289,10 +289,10 @@ function makeTargets(plan: DevPlan) {
   const seed = owner
     ? (() => {
         const script = owner.app.svc.path === '.' ? 'scripts/seed' : `${owner.app.svc.path}/scripts/seed`;
-        const cmd = `if [ -x scripts/seed ]; then exec scripts/seed; else echo "No ${script} (an executable file): nothing to seed; see docs/dev-loop.md"; fi`;
+        const cmd = `if [ -x scripts/seed ]; then exec scripts/seed; else echo "No ${script} (an executable file): nothing to seed. Write one (npm run seed, manage.py loaddata, rails db:seed...) and make seed runs it here, with the connection variables of the app"; fi`;
         return { about: `Run ${script}, if you wrote one, in ${owner.app.name}'s container`, recipe: `$(DC) run --rm -T ${owner.app.name} ${recipe(`sh -c ${shq(cmd)}`)}` };
       })()
-    : { about: 'No service has a dev stage to run a seed script in', recipe: recipe(`@echo ${shq('No service has a dev stage to run a seed script in; see docs/dev-loop.md')}`) };
+    : { about: 'No service has a dev stage to run a seed script in', recipe: recipe(`@echo ${shq('No service has a dev stage to run a seed script in: every service is built from its own Dockerfile')}`) };
   return { tests, seed };
 }
 

@@ -402,7 +402,9 @@ function nodePm(svc: ServiceModel): NodePm {
         corepack: false,
         note:
           note ??
-          (svc.packageManager === 'bun' ? '# bun: installed with npm from package.json (bun.lock is not read); see docs/dockerfiles.md.' : null),
+          (svc.packageManager === 'bun'
+            ? '# bun: no bun image is pinned, so npm installs from package.json; bun.lock is not read\n# (versions resolve from the ranges in package.json).'
+            : null),
       };
     }
   }
