@@ -377,6 +377,11 @@ describe('dockerfile stage', () => {
       }
     });
 
+    it('keeps the Makefile out, unless the build runs make', () => {
+      assert.ok(ignore({ language: 'go', languageVersion: '1.23', start: ['./api'], build: 'go build -o /out/api .' }).includes('Makefile'));
+      assert.ok(!ignore({ language: 'go', languageVersion: '1.23', start: ['./api'], build: 'make build && cp bin/api /out/api' }).includes('Makefile'));
+    });
+
     it('keeps local dependencies and build output out, per language', () => {
       assert.ok(ignore({ language: 'node', languageVersion: '22', build: 'npm run build', start: ['node', 'dist/main.js'] }).includes('dist'));
       assert.ok(ignore({ language: 'node', languageVersion: '22', start: ['node', 'dist/main.js'] }).includes('**/node_modules'));
