@@ -23,7 +23,9 @@
  *   that must live there are protected by anonymous volumes (they keep the
  *   image's content): /app/node_modules (node), /app/vendor (composer),
  *   /app/target (maven, cargo), /app/build and /app/.gradle (gradle), /app/bin
- *   and /app/obj (dotnet). Create each one in the dev stage, owned by 10001 (an
+ *   and /app/obj (dotnet); so is the build output a Node dev command writes there
+ *   (tsc's outDir, .next...: lib/render/devloop.ts, read by both stages, since the
+ *   host's folder is not writable by 10001 on Linux). Create each one in the dev stage, owned by 10001 (an
  *   anonymous volume copies the ownership it finds; a missing folder would come
  *   up root-owned and unwritable). Everything else belongs outside /app: every
  *   Python virtualenv (pip, uv, poetry...) in /opt/venv on PATH, gems in
@@ -57,6 +59,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { isWorkspaceMember, pathInContext } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
+import { devOutputDirs } from '../../lib/render/devloop.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { checkComposeReferences, mergeCompose } from '../../lib/validate/compose.js';
@@ -101,8 +104,14 @@ export interface DevPlan {
 function protectedDirs(app: AppPlan): string[] {
   const { language, packageManager: pm } = app.svc;
   const dirs = new Set<string>();
+  // Build output the dev command writes (tsc's outDir, .next...): off the host's folder, see devOutputDirs.
+  const outputs = (root: string) => devOutputDirs(app.svc).map((d) => `${root}/${d}`);
   // A workspace member: the root's and the member's node_modules (a package manager may put either).
-  if (isWorkspaceMember(app.svc)) return ['/app/node_modules', `/app/${pathInContext(app.svc)}/node_modules`];
+  if (isWorkspaceMember(app.svc)) {
+    const member = `/app/${pathInContext(app.svc)}`;
+    return ['/app/node_modules', `${member}/node_modules`, ...outputs(member)];
+  }
+  for (const d of outputs('/app')) dirs.add(d);
   // Static sites are served by nginx in their dev stage: no dependency folder there.
   if (language === 'node') dirs.add('/app/node_modules');
   if (pm === 'composer' || language === 'php') dirs.add('/app/vendor');
@@ -136,30 +145,48 @@ function devEnvironment(app: AppPlan): EnvLine[] {
     .map((name) => ({ name, value: env[name]! }));
 }
 
-const PYTEST_OR_UNITTEST = `if python -c "import pytest" 2>/dev/null; then exec python -m pytest; else exec python -m unittest discover; fi`;
+/**
+ * What a test command prints (then exits 0) when the service has no tests to run: the
+ * Makefile counts that service as skipped, not failed. A service gets tests later without
+ * a re-run of the generator: the command looks for them each time.
+ */
+export const NO_TESTS = 'containerize: no tests';
+const none = (why: string) => `echo "${NO_TESTS}: ${why}"`;
 
-/** The test command of a service in its dev container, by language then package manager. */
+/** pytest when it is installed, else unittest; both exit 5 when they find no test (unittest since Python 3.12). */
+const PYTEST_OR_UNITTEST = `if python -c "import pytest" 2>/dev/null; then python -m pytest; else python -m unittest discover; fi; s=$?; if [ "$s" = 5 ]; then ${none('none found')}; exit 0; fi; exit "$s"`;
+
+/** A test script in package.json, other than npm init's placeholder (which fails on purpose). */
+const NODE_HAS_TEST = `node -e 'const t = (require("./package.json").scripts || {}).test; process.exit(t && !/no test specified/.test(t) ? 0 : 1)'`;
+
+/**
+ * The test command of a service in its dev container, by language then package manager:
+ * it runs the tests when it finds some, else prints NO_TESTS (null: no toolchain to test with).
+ */
 export function testCommand(app: AppPlan): string | null {
   const { language, packageManager: pm } = app.svc;
   switch (language) {
     case 'node':
-      return pm === 'yarn' || pm === 'pnpm' ? `${pm} test` : 'npm test';
+      return `if ${NODE_HAS_TEST}; then exec ${pm === 'yarn' || pm === 'pnpm' ? pm : 'npm'} test; else ${none('package.json has no test script')}; fi`;
     case 'python':
       // Every package manager's dependencies are in the dev stage's /opt/venv, on PATH.
       return PYTEST_OR_UNITTEST;
     case 'go':
-      return 'go test ./...';
+      return `if [ -n "$(find . -name '*_test.go' -not -path './vendor/*' | head -n 1)" ]; then exec go test ./...; else ${none('no *_test.go file')}; fi`;
     case 'rust':
       return 'cargo test';
-    case 'java':
-      if (pm === 'gradle') return 'if [ -x ./gradlew ]; then exec ./gradlew test; else exec gradle test; fi';
-      return 'if [ -x ./mvnw ]; then exec ./mvnw -B test; else exec mvn -B test; fi';
+    case 'java': {
+      const [wrapper, tool] = pm === 'gradle' ? ['./gradlew', 'gradle'] : ['./mvnw', 'mvn'];
+      const args = pm === 'gradle' ? 'test' : '-B test';
+      return `if [ ! -d src/test ]; then ${none('no src/test folder')}; elif [ -x ${wrapper} ]; then exec ${wrapper} ${args}; else exec ${tool} ${args}; fi`;
+    }
     case 'ruby':
-      return 'if [ -d spec ]; then exec bundle exec rspec; else exec bundle exec rake test; fi';
+      return `if [ -d spec ]; then exec bundle exec rspec; elif [ -d test ]; then exec bundle exec rake test; else ${none('no spec/ or test/ folder')}; fi`;
     case 'php':
-      return 'if [ -x vendor/bin/phpunit ]; then exec vendor/bin/phpunit; else exec composer test; fi';
+      return `if [ -x vendor/bin/phpunit ] && { [ -f phpunit.xml ] || [ -f phpunit.xml.dist ]; }; then exec vendor/bin/phpunit; elif php -r 'exit(isset(json_decode(file_get_contents("composer.json"), true)["scripts"]["test"]) ? 0 : 1);'; then exec composer test; else ${none('no phpunit.xml and no composer test script')}; fi`;
     case 'dotnet':
-      return 'dotnet test';
+      // The dev container mounts the service folder only: a test project beside it is not there.
+      return `if find . -name '*.csproj' -not -path '*/obj/*' -exec grep -l Microsoft.NET.Test.Sdk {} + | grep -q .; then exec dotnet test; else ${none('no test project in this folder')}; fi`;
     case 'static':
       // The dev stage is nginx serving the mounted files: no toolchain to test with.
       return null;
@@ -246,20 +273,31 @@ function makeTargets(plan: DevPlan) {
     const target = `test-${s.app.name}`;
     const lang = s.app.svc.language;
     if (s.test)
-      return { target, about: `Run ${s.app.name}'s tests (${lang}) in its dev container`, recipe: `$(DEV) run --rm -T ${s.app.name} ${recipe(runArgs(s.test))}` };
+      return {
+        target,
+        about: `Run ${s.app.name}'s tests (${lang}) in its dev container, if it has some`,
+        recipe: `@svc=${s.app.name}; tests() { $(DEV) run --rm -T ${s.app.name} ${recipe(runArgs(s.test))}; }; $(RUN_TESTS)`,
+      };
     const why = s.dev ? `no test command is known for ${lang}` : `it is built from its own Dockerfile (no dev stage)`;
-    return { target, about: `${s.app.name}: ${why}`, recipe: recipe(`@echo ${shq(`${s.app.name}: ${why}; run its tests your way`)}`) };
+    return {
+      target,
+      about: `${s.app.name}: skipped, ${why}`,
+      recipe: recipe(`@echo ${shq(`${s.app.name}: skipped (${why}; run its tests your way)`)}; echo ${shq(`${s.app.name} skipped`)}`) + ' >> "$(TEST_RESULTS)"',
+    };
   });
   const owner = plan.services.find((s) => s.app.name === plan.seedService);
   const seed = owner
     ? (() => {
         const script = owner.app.svc.path === '.' ? 'scripts/seed' : `${owner.app.svc.path}/scripts/seed`;
-        const cmd = `if [ -x scripts/seed ]; then exec scripts/seed; else echo "No ${script} (an executable file): nothing to seed; see docs/dev-loop.md"; fi`;
+        const cmd = `if [ -x scripts/seed ]; then exec scripts/seed; else echo "No ${script} (an executable file): nothing to seed. Write one (npm run seed, manage.py loaddata, rails db:seed...) and make seed runs it here, with the connection variables of the app"; fi`;
         return { about: `Run ${script}, if you wrote one, in ${owner.app.name}'s container`, recipe: `$(DC) run --rm -T ${owner.app.name} ${recipe(`sh -c ${shq(cmd)}`)}` };
       })()
-    : { about: 'No service has a dev stage to run a seed script in', recipe: recipe(`@echo ${shq('No service has a dev stage to run a seed script in; see docs/dev-loop.md')}`) };
+    : { about: 'No service has a dev stage to run a seed script in', recipe: recipe(`@echo ${shq('No service has a dev stage to run a seed script in: every service is built from its own Dockerfile')}`) };
   return { tests, seed };
 }
+
+/** Every service of compose.yaml (apps and backing services), sorted. */
+const composeServices = (plan: DevPlan): string[] => [...plan.stack.apps.map((a) => a.name), ...plan.stack.backing.map((b) => b.name)].sort();
 
 export function files(model: StackModel): OutputFile[] {
   const plan = planDev(model);
@@ -267,7 +305,7 @@ export function files(model: StackModel): OutputFile[] {
     { path: 'compose.override.yaml', content: render('compose.override.yaml.ejs', { plan }) },
     { path: '.devcontainer/devcontainer.json', content: `${JSON.stringify(devcontainer(plan), null, 2)}\n` },
     { path: '.devcontainer/compose.devcontainer.yaml', content: render('compose.devcontainer.yaml.ejs', { plan }) },
-    { path: 'Makefile', content: render('Makefile.ejs', { plan, ...makeTargets(plan) }) },
+    { path: 'Makefile', content: render('Makefile.ejs', { plan, services: composeServices(plan), noTests: NO_TESTS, ...makeTargets(plan) }) },
   ];
   // The dev layer is checked merged over the compose.yaml it extends (same model, same bytes).
   const base = composeFiles(model);

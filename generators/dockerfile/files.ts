@@ -23,6 +23,7 @@ import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildContext, CONTAINER_GID, CONTAINER_UID, isWorkspaceMember, pathInContext, serviceNames } from '../../lib/model/derive.js';
 import type { ServiceModel, StackModel } from '../../lib/model/types.js';
+import { devOutputDirs } from '../../lib/render/devloop.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import { image, imagePin, tagFor } from '../../lib/render/images.js';
 import type { OutputFile } from '../../lib/render/types.js';
@@ -342,7 +343,8 @@ function common(model: StackModel, name: string, what: string): Common {
 /** Node's inspector in the dev stage (the dev layer publishes it on 127.0.0.1). */
 export const NODE_INSPECT_PORT = 9229;
 
-const NODE_DEV: Record<string, (port: number) => string[]> = {
+/** Framework dev servers, the dev CMD instead of the start command (lib/render/devloop.ts knows what each writes). */
+export const NODE_DEV: Record<string, (port: number) => string[]> = {
   next: (p) => ['node_modules/.bin/next', 'dev', '--hostname', '0.0.0.0', '--port', String(p)],
   vite: (p) => ['node_modules/.bin/vite', '--host', '0.0.0.0', '--port', String(p)],
   sveltekit: (p) => ['node_modules/.bin/vite', 'dev', '--host', '0.0.0.0', '--port', String(p)],
@@ -400,7 +402,9 @@ function nodePm(svc: ServiceModel): NodePm {
         corepack: false,
         note:
           note ??
-          (svc.packageManager === 'bun' ? '# bun: installed with npm from package.json (bun.lock is not read); see docs/dockerfiles.md.' : null),
+          (svc.packageManager === 'bun'
+            ? '# bun: no bun image is pinned, so npm installs from package.json; bun.lock is not read\n# (versions resolve from the ranges in package.json).'
+            : null),
       };
     }
   }
@@ -461,7 +465,7 @@ function nodeContext(model: StackModel, name: string) {
     runtimeEnv: envBlock(runtimeEnv),
     labels: labels(model, name, svc, staticSite ? nginx.resolved : base.resolved),
     nginxConf: staticSite ? nginxSpaConf(svc.port ?? 8080) : null,
-    devTail: tail(svc, { dev: true, cmd: nodeDevCommand(svc), entrypoint: ['tini', '--'], ownDirs: ['/app/node_modules'] }),
+    devTail: tail(svc, { dev: true, cmd: nodeDevCommand(svc), entrypoint: ['tini', '--'], ownDirs: ['/app/node_modules', ...devOutputDirs(svc).map((d) => `/app/${d}`)] }),
     runtimeTail: staticSite
       ? tail(svc, { cmd: ['nginx', '-g', 'daemon off;'], health: 'bash' })
       : tail(svc, { cmd: svc.start, entrypoint: ['tini', '--'], health: 'node' }),
@@ -585,7 +589,7 @@ function nodeWorkspaceContext(model: StackModel, name: string) {
     runtimeEnv: envBlock(runtimeEnv),
     labels: labels(model, name, svc, staticSite ? nginx.resolved : base.resolved),
     nginxConf: staticSite ? nginxSpaConf(svc.port ?? 8080) : null,
-    devTail: tail(svc, { dev: true, cmd: binOnPath(nodeDevCommand(svc)), entrypoint: ['tini', '--'], ownDirs: ['/app/node_modules', `${workdir}/node_modules`] }),
+    devTail: tail(svc, { dev: true, cmd: binOnPath(nodeDevCommand(svc)), entrypoint: ['tini', '--'], ownDirs: ['/app/node_modules', `${workdir}/node_modules`, ...devOutputDirs(svc).map((d) => `${workdir}/${d}`)] }),
     runtimeTail: staticSite
       ? tail(svc, { cmd: ['nginx', '-g', 'daemon off;'], health: 'bash' })
       : tail(svc, { cmd: binOnPath(svc.start), entrypoint: ['tini', '--'], health: 'node' }),
@@ -811,6 +815,40 @@ function goContext(model: StackModel, name: string) {
 
 // ---- java
 
+/**
+ * Where the build writes its runnable jar and a `find` name pattern that matches it
+ * whatever the version: the model's entry ('target/orders-1.0.0.jar', from pom.xml) names
+ * the version of the day, and a bump in pom.xml must not break the image build. Only the
+ * folder and the kind of jar are kept: `*-runner.jar` (Quarkus), `*-all.jar` (Shadow),
+ * `*.war`, else `*.jar`; an entry that is already a glob is kept as written.
+ */
+export function jarPattern(entry: string): { dir: string; name: string } {
+  const dir = posix.dirname(entry);
+  const base = posix.basename(entry);
+  if (base.includes('*')) return { dir, name: base };
+  const kind = /(-runner|-all)?\.(jar|war)$/.exec(base);
+  return { dir, name: kind ? `*${kind[1] ?? ''}.${kind[2]}` : base };
+}
+
+/**
+ * The runnable jars a build left in the entry's folder: the name pattern, without the
+ * companions builds write next to them (Gradle's `-plain.jar`, Maven's `-sources`, `-javadoc`
+ * and `-tests` jars, the Shade plugin's `original-*.jar`; Spring Boot's `.jar.original` does
+ * not end in .jar). Expands to the paths, one per line.
+ */
+function findJars(entry: string): string {
+  const { dir, name } = jarPattern(entry);
+  const skip = ['*-plain.jar', '*-sources.jar', '*-javadoc.jar', '*-tests.jar', 'original-*'].map((n) => `! -name ${shellQuote(n)}`).join(' ');
+  return `find ${shellQuote(dir)} -maxdepth 1 -type f -name ${shellQuote(name)} ${skip}`;
+}
+
+/** Copies the one runnable jar the build wrote to `to`, or fails naming what it found. */
+function copyJar(entry: string, to: string): string {
+  const { dir, name } = jarPattern(entry);
+  const why = `expected one runnable jar (${dir}/${name}) from the build, found:`;
+  return `set -- $(${findJars(entry)}) && if [ "$#" -ne 1 ]; then echo "${why} $*" >&2; exit 1; fi && cp "$1" ${to}`;
+}
+
 function javaContext(model: StackModel, name: string) {
   const svc = model.services[name]!;
   const gradle = svc.packageManager === 'gradle';
@@ -826,9 +864,11 @@ function javaContext(model: StackModel, name: string) {
   const manifestDirs: [string, string][] = gradle ? [['gradl[e]', 'gradle/']] : wrapper ? [['.mvn/', '.mvn/']] : [];
   const cacheDir = gradle ? '/home/gradle/.gradle' : '/root/.m2';
   const resolve = gradle ? `${tool} dependencies --no-daemon > /dev/null` : `${tool} -B -q dependency:go-offline`;
-  // One runnable jar (the detector's convention): skip the plain/sources/javadoc jars a build may also write.
-  const pickJar = `cp "$(ls -1 ${entry} | grep -v -e '-plain\\.jar$' -e '-sources\\.jar$' -e '-javadoc\\.jar$' | head -n 1)" /out/app.jar`;
+  // One runnable jar (the detector's convention), found by its folder and kind, not its versioned name.
+  const pickJar = copyJar(entry, '/out/app.jar');
   const springBoot = svc.framework === 'spring-boot';
+  // The dev loop of a plain Java app: rebuild, then run what the build wrote.
+  const devRun = ['sh', '-c', `exec java -jar "$(${findJars(entry)} | head -n 1)"`];
   const layers = ['dependencies', 'spring-boot-loader', 'snapshot-dependencies', 'application'];
   // Spring Boot >= 3.3 splits the jar into layers (dependencies change rarely, the application often);
   // older versions keep the whole jar in the application layer. Either way /app/app.jar runs.
@@ -845,14 +885,14 @@ function javaContext(model: StackModel, name: string) {
         ? [tool, 'quarkusDev', '--no-daemon', '-Dquarkus.http.host=0.0.0.0']
         : svc.framework === 'micronaut'
           ? [tool, 'run', '--continuous', '--no-daemon']
-          : watchLoop(build, ['sh', '-c', `exec java -jar $(ls -1 ${entry} | head -n 1)`], ['*.java', '*.kt', '*.gradle', '*.gradle.kts', '*.properties', '*.yml', '*.yaml'])
+          : watchLoop(build, devRun, ['*.java', '*.kt', '*.gradle', '*.gradle.kts', '*.properties', '*.yml', '*.yaml'])
     : svc.framework === 'spring-boot'
       ? [tool, '-B', 'spring-boot:run']
       : svc.framework === 'quarkus'
         ? [tool, '-B', 'quarkus:dev', '-Dquarkus.http.host=0.0.0.0']
         : svc.framework === 'micronaut'
           ? [tool, '-B', 'mn:run']
-          : watchLoop(build, ['sh', '-c', `exec java -jar $(ls -1 ${entry} | head -n 1)`], ['*.java', '*.kt', 'pom.xml', '*.properties', '*.yml', '*.yaml']);
+          : watchLoop(build, devRun, ['*.java', '*.kt', 'pom.xml', '*.properties', '*.yml', '*.yaml']);
   const c = common(model, name, `Java ${svc.languageVersion}${svc.framework ? ` (${svc.framework})` : ''}, built with ${gradle ? 'Gradle' : 'Maven'}, run on a JRE`);
   const runtimeEnv: [string, string][] = svc.port !== null ? [['PORT', String(svc.port)]] : [];
   return {
@@ -1138,7 +1178,31 @@ function nodeBuildOutputs(svc: ServiceModel): string[] {
   return [...out].sort();
 }
 
+/**
+ * What the other stages write at the root of the repository, none of it for an image:
+ * secret files (compose: secrets/), the Helm chart, the kustomize tree and the deploy
+ * scripts (helm and kubernetes: deploy/), the dev Makefile and the stack model
+ * (.yo-rc.json). Anchored at the root of the context, where those stages write: a source
+ * folder named secrets/ or deploy/ deeper down is kept, even in a workspace member's
+ * context. A root service's context is the whole repository, so this is where they are.
+ */
+const REPO_PRIVATE = ['secrets', 'deploy', 'Makefile', '.yo-rc.json'];
+
+/**
+ * Files the Dockerfile reads by name (COPY, bind mounts), relative to the context, that
+ * an ignore rule above would drop: they are let back in at the end (`!path`), since a
+ * build cannot read what the context lacks (an nginx config kept in deploy/, say).
+ */
+function neededByDockerfile(svc: ServiceModel): string[] {
+  const prefix = isWorkspaceMember(svc) ? `${pathInContext(svc)}/` : '';
+  const named = [lockInContext(svc), svc.language === 'static' ? svc.entry : null].filter((f): f is string => f !== null).map((f) => posix.normalize(prefix + f));
+  const dropped = new Set([...REPO_PRIVATE, '.devcontainer']);
+  return named.filter((f) => dropped.has(f.split('/')[0]!) && !f.startsWith('secrets/'));
+}
+
 export function dockerignoreEntries(svc: ServiceModel): { common: string[]; language: string[] } {
+  // A build that runs make needs the Makefile (then it is the user's own: the dev stage never overwrites it).
+  const makeBuild = /(^|[\s;&|(])make\b/.test(svc.build ?? '');
   const common = [
     '# Version control',
     '.git',
@@ -1161,8 +1225,16 @@ export function dockerignoreEntries(svc: ServiceModel): { common: string[]; lang
     '.gitlab-ci.yml',
     '.devcontainer',
     '',
-    '# Environment files and credentials: never in an image (pass secrets at run time,',
-    '# or to a build as `--secret id=npmrc,src=.npmrc`)',
+    '# Generated next to the sources: the Helm chart, the kustomize tree and the deploy',
+    '# scripts (deploy/), the dev Makefile and the stack model',
+    'deploy',
+    ...(makeBuild ? [] : ['Makefile']),
+    '.yo-rc.json',
+    '',
+    '# Secrets, environment files and credentials: never in an image (pass secrets at run',
+    '# time, or to a build as `--secret id=npmrc,src=.npmrc`); .env.example documents the',
+    '# variables without their values and stays',
+    'secrets',
     '**/.env',
     '**/.env.*',
     '!**/.env.example',
@@ -1262,19 +1334,24 @@ export function renderDockerignore(model: StackModel, name: string): string {
   const svc = model.services[name]!;
   let { common, language } = dockerignoreEntries(svc);
   if (isWorkspaceMember(svc)) {
-    // The context is the workspace root: patterns match at any depth, build outputs in the member's folder.
+    // The context is the workspace root: patterns match at any depth, build outputs in the member's
+    // folder; what other stages write at the repository root stays anchored there.
     const outputs = new Set(nodeBuildOutputs(svc));
     const member = pathInContext(svc);
-    const anywhere = (l: string) => (l === '' || /^[#!]/.test(l) || l.startsWith('**/') ? l : outputs.has(l) ? `${member}/${l}` : `**/${l}`);
+    const anchored = new Set(REPO_PRIVATE);
+    const anywhere = (l: string) =>
+      l === '' || /^[#!]/.test(l) || l.startsWith('**/') || anchored.has(l) ? l : outputs.has(l) ? `${member}/${l}` : `**/${l}`;
     common = common.map(anywhere);
     language = language.map(anywhere);
   }
+  const needed = neededByDockerfile(svc);
   return tidy(
     renderFile(join(TEMPLATES, 'dockerignore.ejs'), {
       name,
       language: svc.language,
       common,
       extra: language,
+      needed,
     }),
   );
 }

@@ -6,15 +6,18 @@
  * rule, determinism, and a golden tree for the taskboard example.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { detectStack, toModel } from '../../lib/detect/index.js';
 import { files, pythonBuild, renderDockerfile, renderDockerignore, variantOf } from '../../generators/dockerfile/files.js';
 import { CONTAINER_UID, isWorkspaceMember } from '../../lib/model/derive.js';
 import { imagePin } from '../../lib/render/images.js';
 import { checkOutput } from '../../lib/validate/outputs.js';
 import { lintDockerfile } from '../../lib/validate/dockerfile.js';
 import { MATRIX, service, stack, taskboardModel } from '../helpers/dockerfile-models.js';
-import { REPO_ROOT } from '../helpers/tree.js';
+import { REPO_ROOT, writeTree } from '../helpers/tree.js';
 
 /** Instruction lines of a stage (continuations joined), by stage name. */
 function stages(text: string): Map<string, string[]> {
@@ -254,6 +257,85 @@ describe('dockerfile stage', () => {
       assert.match(render('java-gradle-plain'), /COPY --from=build \/out\/app\.jar \.\/app\.jar/);
     });
 
+    describe('java: the jar is found by what the build wrote, not by the version in pom.xml or build.gradle', () => {
+      const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'languages');
+      /** Detect a copy of a fixture after `edit`, render its Dockerfile. */
+      const detectAndRender = (fixture: string, file: string, edit: (text: string) => string) => {
+        const tmp = mkdtempSync(join(tmpdir(), 'java-jar-'));
+        const dir = join(tmp, fixture); // the same folder name each time: it names the stack
+        try {
+          cpSync(join(FIXTURES, fixture), dir, { recursive: true });
+          writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
+          const model = toModel(detectStack(dir));
+          const [name] = Object.keys(model.services);
+          return { model, name: name!, text: renderDockerfile(model, name!) };
+        } finally {
+          rmSync(tmp, { recursive: true, force: true });
+        }
+      };
+
+      for (const [fixture, file, from, to] of [
+        ['java-spring-maven', 'pom.xml', '<version>0.0.1-SNAPSHOT</version>', '<version>0.2.0</version>'],
+        ['java-gradle-kotlin', 'build.gradle.kts', 'version = "0.0.1-SNAPSHOT"', 'version = "0.2.0"'],
+      ] as const) {
+        it(`${fixture}: a version bump in ${file} changes no byte of the Dockerfile, which names no version`, () => {
+          const before = detectAndRender(fixture, file, (t) => t);
+          const after = detectAndRender(fixture, file, (t) => {
+            assert.ok(t.includes(from), `${file} has ${from}`);
+            return t.replace(from, to);
+          });
+          // The model stored in .yo-rc.json may be older than the build file: render the old one.
+          assert.doesNotMatch(before.text, /0\.0\.1-SNAPSHOT/);
+          assert.equal(after.text, before.text);
+          assert.deepEqual(lintDockerfile(before.text, { port: before.model.services[before.name]!.port, dependencies: true }), []);
+        });
+      }
+
+      it('a model whose entry names a version renders the same Dockerfile for the next version', () => {
+        const c = MATRIX.find((x) => x.id === 'java-maven-spring-boot')!;
+        const at = (entry: string) => renderDockerfile(stack({ orders: { ...c.svc, entry } }), 'orders');
+        assert.doesNotMatch(at('target/orders-1.0.0.jar'), /1\.0\.0/);
+        assert.equal(at('target/orders-1.0.0.jar'), at('target/orders-1.1.0.jar'));
+      });
+
+      /** The build stage's last RUN, after the build tool: run it in a folder where a build left `jars`. */
+      const pick = (id: string, jars: string[]) => {
+        const c = MATRIX.find((x) => x.id === id)!;
+        const text = renderDockerfile(stack({ s: c.svc }), 's');
+        const run = stages(text).get('build')!.filter((l) => l.startsWith('RUN ')).pop()!;
+        // Drop the mounts and the build command itself (the first `&&` term); keep the rest as the shell runs it.
+        const script = run.replace(/^RUN (--mount=\S+\s+)*/, '').split(' && ').slice(1).join(' && ').replace(/\/out\b/g, '"$OUT"').replace(/java -Djarmode=tools -jar app\.jar extract [^|]*\|\| /, '');
+        const dir = mkdtempSync(join(tmpdir(), 'java-pick-'));
+        try {
+          for (const j of jars) writeTree(dir, { [j]: j });
+          const r = spawnSync('sh', ['-c', script], { cwd: dir, env: { ...process.env, OUT: join(dir, 'out') }, encoding: 'utf8' });
+          const out = join(dir, 'out', 'app.jar');
+          return { status: r.status, stderr: r.stderr, jar: existsSync(out) ? readFileSync(out, 'utf8') : null };
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      };
+
+      it('copies the one runnable jar to app.jar, skipping plain, original, sources, javadoc and test jars', () => {
+        assert.equal(
+          pick('java-maven-spring-boot', ['target/orders-1.3.0.jar', 'target/orders-1.3.0.jar.original', 'target/orders-1.3.0-sources.jar', 'target/orders-1.3.0-javadoc.jar', 'target/orders-1.3.0-tests.jar', 'target/classes/x.jar']).jar,
+          'target/orders-1.3.0.jar',
+        );
+        assert.equal(pick('java-gradle-spring-boot', ['build/libs/inventory-2.0.0.jar', 'build/libs/inventory-2.0.0-plain.jar']).jar, 'build/libs/inventory-2.0.0.jar');
+        assert.equal(pick('java-maven-wrapper-quarkus', ['target/shop-1.0.jar', 'target/shop-1.0-runner.jar']).jar, 'target/shop-1.0-runner.jar');
+        assert.equal(pick('java-gradle-plain', ['build/libs/tool-3.jar', 'build/libs/original-tool-3.jar']).jar, 'build/libs/tool-3.jar');
+      });
+
+      it('fails the build, saying why, when it finds no runnable jar or several', () => {
+        const none = pick('java-maven-spring-boot', ['target/orders-1.3.0-plain.jar']);
+        assert.notEqual(none.status, 0);
+        assert.match(none.stderr, /one runnable jar/);
+        const two = pick('java-gradle-plain', ['build/libs/a-1.jar', 'build/libs/b-1.jar']);
+        assert.notEqual(two.status, 0);
+        assert.match(two.stderr, /a-1\.jar.*b-1\.jar|b-1\.jar.*a-1\.jar/);
+      });
+    });
+
     it('ruby, php, dotnet, rust: their toolchains and runtimes', () => {
       assert.match(render('ruby-rails-puma'), /bundle config set frozen true/);
       assert.match(render('ruby-rails-puma'), /PIDFILE=\/tmp\/server\.pid/);
@@ -293,6 +375,11 @@ describe('dockerfile stage', () => {
           assert.ok(lines.includes(l) || (isWorkspaceMember(c.svc) && lines.includes(`**/${l}`)), `${c.id}: ${l}`);
         assert.ok(checkOutput({ path: 'x/.dockerignore', content: lines.join('\n') }).length === 0);
       }
+    });
+
+    it('keeps the Makefile out, unless the build runs make', () => {
+      assert.ok(ignore({ language: 'go', languageVersion: '1.23', start: ['./api'], build: 'go build -o /out/api .' }).includes('Makefile'));
+      assert.ok(!ignore({ language: 'go', languageVersion: '1.23', start: ['./api'], build: 'make build && cp bin/api /out/api' }).includes('Makefile'));
     });
 
     it('keeps local dependencies and build output out, per language', () => {
