@@ -323,6 +323,43 @@ describe('helm chart', () => {
     itHelm('dependsOn naming an unknown component fails', () => fails({ set: ['services.web.dependsOn={api,cache}'] }, /"cache", which is neither a service nor a backing service/));
   });
 
+  describe('services.<name>.port', () => {
+    /** The env a container ends up with: envFrom ConfigMaps first, then env entries, which win. */
+    const effectiveEnv = (c: any, docs: K8sObject[]): Record<string, string> => {
+      const out: Record<string, string> = {};
+      for (const from of c.envFrom ?? []) {
+        const cm = docs.find((d) => d.kind === 'ConfigMap' && d.metadata?.name === from.configMapRef?.name);
+        Object.assign(out, (cm?.data as Record<string, string>) ?? {});
+      }
+      for (const e of c.env ?? []) out[e.name] = e.valueFrom ? `<${Object.keys(e.valueFrom)[0]}>` : e.value;
+      return out;
+    };
+    /** The number a probe or targetPort refers to, resolving a port name against the container. */
+    const portNumber = (c: any, port: number | string) => (typeof port === 'number' ? port : c.ports.find((p: any) => p.name === port)?.containerPort);
+
+    itHelm('--set services.<name>.port=8081 moves the container port, the PORT env, the probes, the Service and its targetPort together', () => {
+      const chart = writeChart(SHOP, 'port-override');
+      // web's model env holds PORT=3000 (its ConfigMap); api's has none (its image's ENV PORT=8000).
+      for (const name of ['web', 'api']) {
+        const r = helmTemplate(chart, { release: 'shop', set: [`services.${name}.port=8081`] });
+        assert.ok(r.ok, r.stderr);
+        const docs = parseManifests(r.stdout) as K8sObject[];
+        const w = docs.find((d) => d.kind === 'Deployment' && d.metadata?.name === `shop-${name}`) as any;
+        const c = w.spec.template.spec.containers[0];
+        assert.deepEqual(c.ports.map((p: any) => p.containerPort), [8081], `${name}: containerPort`);
+        assert.equal(effectiveEnv(c, docs).PORT, '8081', `${name}: the PORT the process reads`);
+        for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+          const probe = c[kind].httpGet ?? c[kind].tcpSocket;
+          assert.equal(portNumber(c, probe.port), 8081, `${name}: ${kind} port`);
+        }
+        const svc = docs.find((d) => d.kind === 'Service' && d.metadata?.name === name) as any;
+        assert.equal(svc.spec.ports[0].port, 8081, `${name}: Service port`);
+        assert.equal(portNumber(c, svc.spec.ports[0].targetPort), 8081, `${name}: Service targetPort`);
+        assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(SHOP))], []);
+      }
+    });
+  });
+
   describe('per-service overrides', () => {
     itHelm('a service securityContext is merged over the top-level one, and checkRules sees a foreign uid', () => {
       const chart = writeChart(SHOP, 'override');

@@ -118,7 +118,10 @@ function promises(model: StackModel, docs: K8sObject[], s: Scenario): string[] {
     const secretNames = Object.keys(svc.env).filter((k) => svc.env[k]!.secret).sort();
     const fromSecret = (c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.name).sort();
     if (JSON.stringify(fromSecret) !== JSON.stringify(secretNames)) add(`service ${name}: secret env ${fromSecret} != model ${secretNames}`);
-    if ((c.env ?? []).some((e: any) => e.value !== undefined)) add(`service ${name}: a literal env value in the Deployment`);
+    // The one literal: PORT, restated next to containerPort so that a patch of the port reaches the process.
+    const literals = (c.env ?? []).filter((e: any) => e.value !== undefined).map((e: any) => `${e.name}=${e.value}`);
+    if (JSON.stringify(literals) !== JSON.stringify(svc.port === null ? [] : [`PORT=${svc.port}`]))
+      add(`service ${name}: literal env values in the Deployment: ${literals.join(', ') || 'none'} (expected PORT=<port> only)`);
     if (svc.port === null && c.ports) add(`service ${name}: a worker declares ports`);
     const service = find('Service', name);
     if (svc.port !== null && !service) add(`service ${name}: no Service named ${name} (the hostname the code uses)`);
