@@ -215,9 +215,16 @@ export function valuesSchema(): Schema {
           {
             enabled: bool,
             dns: { ...freeArray, description: 'NetworkPolicyPeer objects where cluster DNS runs' },
-            ingressFrom: { ...freeArray, description: 'NetworkPolicyPeer objects allowed to reach public services' },
+            ingressController: closed(
+              {
+                namespace: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', maxLength: 63, description: 'Empty: from ingress.className' },
+                podLabels: { ...stringMap, description: 'Empty: from ingress.className' },
+              },
+              ['namespace', 'podLabels'],
+            ),
+            ingressFrom: { ...freeArray, description: 'NetworkPolicyPeer objects allowed to reach public services instead of ingressController' },
           },
-          ['enabled', 'dns', 'ingressFrom'],
+          ['enabled', 'dns', 'ingressController', 'ingressFrom'],
         ),
         ingress: closed(
           {

@@ -23,6 +23,7 @@ import { helmAvailable, helmLint, helmPath, helmTemplate, parseManifests, type V
 import { checkRules, validateManifests, type K8sObject, type RuleOptions } from '../../lib/validate/k8s.js';
 import { validateOutputs } from '../../lib/validate/outputs.js';
 import { K8S_MODELS, SHOP } from '../helpers/k8s-models.js';
+import { admittedFromOutside } from '../helpers/netpol.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
 
 const HELM = helmAvailable();
@@ -357,6 +358,47 @@ describe('helm chart', () => {
         assert.equal(portNumber(c, svc.spec.ports[0].targetPort), 8081, `${name}: Service targetPort`);
         assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(SHOP))], []);
       }
+    });
+  });
+
+  describe('networkPolicy: the ingress controller that may reach public services', () => {
+    const NGINX = 'ns=ingress-nginx pods=app.kubernetes.io/name=ingress-nginx port=3000';
+    const TRAEFIK = 'ns=traefik pods=app.kubernetes.io/name=traefik port=3000';
+    let chart = '';
+    before(() => {
+      chart = writeChart(SHOP, 'ingress-controller');
+    });
+    const admitted = (values: ValuesOptions, component = 'web') => {
+      const r = helmTemplate(chart, { release: 'shop', ...values });
+      assert.ok(r.ok, `${r.command}\n${r.stderr}`);
+      const docs = parseManifests(r.stdout) as K8sObject[];
+      assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(SHOP))], []);
+      return admittedFromOutside(docs, component);
+    };
+
+    itHelm('follows ingress.className: ingress-nginx by default and for nginx, traefik for traefik', () => {
+      assert.deepEqual(admitted({}), [NGINX], 'className "" (the cluster default): ingress-nginx');
+      assert.deepEqual(admitted({ set: ['ingress.className=nginx'] }), [NGINX]);
+      assert.deepEqual(admitted({ valuesFiles: ['values-staging.yaml'] }), [NGINX]);
+      assert.deepEqual(admitted({ set: ['ingress.className=traefik'] }), [TRAEFIK]);
+      assert.deepEqual(admitted({ set: ['ingress.className=traefik'] }, 'api'), [], 'an internal service admits no controller');
+    });
+
+    itHelm('networkPolicy.ingressController.namespace and podLabels change the rule; ingressFrom replaces it', () => {
+      assert.deepEqual(admitted({ set: ['ingress.className=traefik', 'networkPolicy.ingressController.namespace=kube-system'] }), [
+        'ns=kube-system pods=app.kubernetes.io/name=traefik port=3000',
+      ]);
+      assert.deepEqual(admitted({ set: ['networkPolicy.ingressController.podLabels.app\\.kubernetes\\.io/instance=edge'] }), [
+        'ns=ingress-nginx pods=app.kubernetes.io/instance=edge port=3000',
+      ]);
+      assert.deepEqual(admitted({ set: ['ingress.className=haproxy', 'networkPolicy.ingressController.namespace=haproxy'] }), ['ns=haproxy pods=* port=3000']);
+      assert.deepEqual(admitted({ set: ['networkPolicy.ingressFrom[0].ipBlock.cidr=10.0.0.0/8'] }), ['cidr=10.0.0.0/8 port=3000']);
+    });
+
+    itHelm('an ingress class the chart does not know needs networkPolicy.ingressController.namespace', () => {
+      const r = helmTemplate(chart, { release: 'shop', set: ['ingress.className=haproxy'] });
+      assert.equal(r.ok, false);
+      assert.match(r.stderr, /networkPolicy\.ingressController\.namespace is required for ingress\.className "haproxy"/);
     });
   });
 
