@@ -41,8 +41,35 @@ export function probeTimings(startupFailureThreshold: number): ProbeTimings {
 /** Backing services (official images, first start initialises data) get 60 x 5 s to start. */
 export const BACKING_PROBES = probeTimings(60);
 
-/** How a container with a port is probed: HTTP on its health path, else a TCP connect. */
+/** How a container with a port is probed: an HTTP GET of a path, or a TCP connect. */
 export type ProbeHandler = { httpGet: { path: string; port: string } } | { tcpSocket: { port: string } };
+
+/** The three probes of a service with a port. */
+export interface ProbeHandlers {
+  /** A TCP connect: the port is open once the process has started; never gated on a dependency. */
+  startup: ProbeHandler;
+  /** The livenessPath, else a TCP connect: a failure restarts the container, so it checks the process alone. */
+  liveness: ProbeHandler;
+  /** The readinessPath (the health path, which may check the database), else a TCP connect. */
+  readiness: ProbeHandler;
+}
+
+/**
+ * The HTTP paths of a service's readiness and liveness probes. Readiness is
+ * the health path, which may check the database: failing it only takes the pod
+ * out of its Service. Liveness restarts the container, so it must not check a
+ * dependency (a database outage would restart every pod): it gets a path only
+ * when one is known to check the process alone, else the renderers use a TCP
+ * connect. Spring Boot's actuator (2.3 and later) serves both groups below its
+ * health endpoint, enabled by itself on Kubernetes (it sees
+ * KUBERNETES_SERVICE_HOST; elsewhere MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED=true).
+ */
+export function probePaths(svc: ServiceModel): { readiness: string | null; liveness: string | null } {
+  const health = svc.healthPath || null;
+  const actuator = health?.replace(/\/+$/, '');
+  if (actuator && svc.framework === 'spring-boot' && /\/health$/.test(actuator)) return { readiness: `${actuator}/readiness`, liveness: `${actuator}/liveness` };
+  return { readiness: health, liveness: null };
+}
 
 /** Where an ingress controller's pods run: the peer NetworkPolicies let reach public services. */
 export interface IngressController {
@@ -121,10 +148,14 @@ export interface ServiceFacts {
   profile: RuntimeProfile;
   /** `<app>-<name>`: Deployment, ServiceAccount, ConfigMap, NetworkPolicy. */
   objectName: string;
-  /** The container port's name ('http' when probed over HTTP, else 'tcp'); null for a worker. */
+  /** The container port's name ('http' when a probe is an HTTP GET, else 'tcp'); null for a worker. */
   portName: 'http' | 'tcp' | null;
-  /** The probe handler of a service with a port; null for a worker. */
-  probe: ProbeHandler | null;
+  /** HTTP path of the readiness probe (and the chart's test), or null: a TCP connect. */
+  readinessPath: string | null;
+  /** HTTP path of the liveness probe, or null: a TCP connect. */
+  livenessPath: string | null;
+  /** The probes of a service with a port; null for a worker. */
+  handlers: ProbeHandlers | null;
   probes: ProbeTimings;
   /** Non-secret variables with a known value, sorted by name: the ConfigMap. */
   env: [string, string][];
@@ -171,12 +202,18 @@ const sortedEntries = (o: Record<string, string>): [string, string][] =>
     .sort()
     .map((k) => [k, o[k]!]);
 
+function probeHandlers(port: string, paths: { readiness: string | null; liveness: string | null }): ProbeHandlers {
+  const handler = (path: string | null): ProbeHandler => (path ? { httpGet: { path, port } } : { tcpSocket: { port } });
+  return { startup: handler(null), liveness: handler(paths.liveness), readiness: handler(paths.readiness) };
+}
+
 export function serviceFacts(model: StackModel, name: string): ServiceFacts {
   const svc = model.services[name]!;
   const envNames = Object.keys(svc.env ?? {}).sort();
   const secretEnv = envNames.filter((k) => svc.env[k]!.secret);
   const profile = runtimeProfile(svc);
-  const portName = svc.port === null ? null : svc.healthPath ? 'http' : 'tcp';
+  const paths = probePaths(svc);
+  const portName = svc.port === null ? null : paths.readiness || paths.liveness ? 'http' : 'tcp';
   return {
     name,
     svc,
@@ -184,7 +221,9 @@ export function serviceFacts(model: StackModel, name: string): ServiceFacts {
     profile,
     objectName: componentName(model.name, name),
     portName,
-    probe: portName === null ? null : svc.healthPath ? { httpGet: { path: svc.healthPath, port: 'http' } } : { tcpSocket: { port: 'tcp' } },
+    readinessPath: paths.readiness,
+    livenessPath: paths.liveness,
+    handlers: portName === null ? null : probeHandlers(portName, paths),
     probes: probeTimings(profile.startupFailureThreshold),
     env: envNames.filter((k) => !svc.env[k]!.secret && svc.env[k]!.value !== null).map((k) => [k, svc.env[k]!.value!]),
     unsetEnv: envNames.filter((k) => !svc.env[k]!.secret && svc.env[k]!.value === null),

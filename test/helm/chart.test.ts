@@ -22,8 +22,9 @@ import type { StackModel } from '../../lib/model/types.js';
 import { helmAvailable, helmLint, helmPath, helmTemplate, parseManifests, type ValuesOptions } from '../../lib/validate/helm.js';
 import { checkRules, validateManifests, type K8sObject, type RuleOptions } from '../../lib/validate/k8s.js';
 import { validateOutputs } from '../../lib/validate/outputs.js';
-import { K8S_MODELS, SHOP } from '../helpers/k8s-models.js';
+import { K8S_MODELS, POLYGLOT, SHOP } from '../helpers/k8s-models.js';
 import { admittedFromOutside } from '../helpers/netpol.js';
+import { POLYGLOT_PROBES, probesOf } from '../helpers/probes.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
 
 const HELM = helmAvailable();
@@ -399,6 +400,37 @@ describe('helm chart', () => {
       const r = helmTemplate(chart, { release: 'shop', set: ['ingress.className=haproxy'] });
       assert.equal(r.ok, false);
       assert.match(r.stderr, /networkPolicy\.ingressController\.namespace is required for ingress\.className "haproxy"/);
+    });
+  });
+
+  describe('probes: liveness never checks what readiness checks', () => {
+    let chart = '';
+    before(() => {
+      chart = writeChart(POLYGLOT, 'probes');
+    });
+    const render = (values: ValuesOptions = {}) => {
+      const r = helmTemplate(chart, { release: 'polyglot', ...values });
+      assert.ok(r.ok, `${r.command}\n${r.stderr}`);
+      return parseManifests(r.stdout) as K8sObject[];
+    };
+
+    itHelm('readiness on the health path, liveness and startup a TCP connect; Spring Boot\'s liveness and readiness groups', () => {
+      const docs = render();
+      for (const [name, expected] of Object.entries(POLYGLOT_PROBES)) assert.deepEqual(probesOf(docs, `polyglot-${name}`), expected, name);
+    });
+
+    itHelm('services.<name>.livenessPath gives an HTTP liveness probe; healthPath "" makes readiness a TCP connect', () => {
+      const docs = render({ set: ['services.node-svc.livenessPath=/livez', 'services.java-svc.healthPath=', 'services.java-svc.livenessPath='] });
+      assert.deepEqual(probesOf(docs, 'polyglot-node-svc'), { startup: 'TCP http', liveness: 'GET /livez on http', readiness: 'GET /healthz on http' });
+      assert.deepEqual(probesOf(docs, 'polyglot-java-svc'), { startup: 'TCP tcp', liveness: 'TCP tcp', readiness: 'TCP tcp' });
+      assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(POLYGLOT))], []);
+    });
+
+    itHelm('checkRules flags a chart whose liveness is its readiness probe', () => {
+      const docs = render({ set: ['services.node-svc.livenessPath=/healthz'] });
+      assert.deepEqual(checkRules(docs, ruleOptions(POLYGLOT)), [
+        'Deployment/polyglot-node-svc: container node-svc: livenessProbe is the readinessProbe (HTTP GET /healthz on port http): liveness must not check what readiness checks (a database outage would restart every pod)',
+      ]);
     });
   });
 

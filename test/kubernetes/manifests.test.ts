@@ -24,9 +24,10 @@ import { APP_VERSION } from '../../lib/render/workloads.js';
 import { parseManifests } from '../../lib/validate/helm.js';
 import { checkRules, validateManifests, type K8sObject } from '../../lib/validate/k8s.js';
 import { validateOutputs } from '../../lib/validate/outputs.js';
-import { K8S_MODELS, QUIRKS, SHOP } from '../helpers/k8s-models.js';
+import { K8S_MODELS, POLYGLOT, QUIRKS, SHOP } from '../helpers/k8s-models.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
 import { admittedFromOutside } from '../helpers/netpol.js';
+import { POLYGLOT_PROBES, probesOf } from '../helpers/probes.js';
 import { itKubectl, kustomize, ruleOptions, writeFiles } from './kustomize.js';
 
 /** Created in the root suite's before(), removed in its after() (not at load time: a --grep run would leak it). */
@@ -266,6 +267,13 @@ describe('kubernetes manifests', () => {
       assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(model))], []);
       const batch = docs.find((d) => d.kind === 'ConfigMap' && d.metadata?.labels?.['app.kubernetes.io/component'] === 'batch')!;
       assert.equal(batch.data, undefined, 'a service with only unknown values gets an empty ConfigMap, the place to set them');
+    });
+  });
+
+  describe('probes', () => {
+    itKubectl('readiness on the health path, liveness and startup a TCP connect; Spring Boot\'s liveness and readiness groups (as the chart)', () => {
+      const docs = kustomize(join(writeModel(POLYGLOT, 'probes'), 'base'));
+      for (const [name, expected] of Object.entries(POLYGLOT_PROBES)) assert.deepEqual(probesOf(docs, `polyglot-${name}`), expected, name);
     });
   });
 
