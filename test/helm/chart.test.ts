@@ -25,6 +25,7 @@ import { validateOutputs } from '../../lib/validate/outputs.js';
 import { K8S_MODELS, POLYGLOT, SHOP } from '../helpers/k8s-models.js';
 import { admittedFromOutside } from '../helpers/netpol.js';
 import { POLYGLOT_PROBES, probesOf } from '../helpers/probes.js';
+import { danglingDocReferences } from '../helpers/references.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
 
 const HELM = helmAvailable();
@@ -227,6 +228,10 @@ describe('helm chart', () => {
         }
       });
     }
+
+    it('no chart file points at a docs/*.md page (or any .md file) the chart does not contain', () => {
+      for (const model of [...Object.values(K8S_MODELS), ...Object.values(SAMPLE_MODELS)]) assert.deepEqual(danglingDocReferences(files(model)), [], model.name);
+    });
 
     it('the schema rejects misspelt keys and wrong types at every level the chart defines', () => {
       const out = Object.fromEntries(files(SHOP).map((f) => [f.path.split('/').slice(3).join('/'), f.content]));

@@ -28,6 +28,7 @@ import { K8S_MODELS, POLYGLOT, QUIRKS, SHOP } from '../helpers/k8s-models.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
 import { admittedFromOutside } from '../helpers/netpol.js';
 import { POLYGLOT_PROBES, probesOf } from '../helpers/probes.js';
+import { danglingDocReferences } from '../helpers/references.js';
 import { itKubectl, kustomize, ruleOptions, writeFiles } from './kustomize.js';
 
 /** Created in the root suite's before(), removed in its after() (not at load time: a --grep run would leak it). */
@@ -195,6 +196,10 @@ describe('kubernetes manifests', () => {
         assert.doesNotMatch(text, /<%|%>|undefined|\[object Object\]/, 'no template residue');
       });
     }
+
+    it('no generated file points at a docs/*.md page (or any .md file) the stage does not write', () => {
+      for (const model of Object.values(MODELS)) assert.deepEqual(danglingDocReferences(files(model)), [], model.name);
+    });
 
     it('the paths are the documented layout', () => {
       const paths = files(SHOP).map((f) => f.path);
