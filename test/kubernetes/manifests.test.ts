@@ -310,6 +310,16 @@ describe('kubernetes manifests', () => {
       assert.deepEqual(admittedFromOutside(docs, 'web'), ['ns=kube-system pods=app.kubernetes.io/name=traefik port=3000']);
       assert.deepEqual(admittedFromOutside(kustomize(join(dir, 'overlays', 'production')), 'web'), [NGINX], 'the other overlay keeps its own');
     });
+
+    itKubectl('one patch reaches every public service', () => {
+      const dir = writeModel(POLYGLOT, 'ingress-controller-many');
+      const path = join(dir, 'overlays', 'production', 'kustomization.yaml');
+      writeFileSync(path, readFileSync(path, 'utf8').replace('kubernetes.io/metadata.name: ingress-nginx', 'kubernetes.io/metadata.name: edge'));
+      const docs = kustomize(join(dir, 'overlays', 'production'));
+      const publicOnes = Object.entries(POLYGLOT.services).filter(([, s]) => s.public);
+      assert.ok(publicOnes.length > 1);
+      for (const [name, svc] of publicOnes) assert.deepEqual(admittedFromOutside(docs, name), [`ns=edge pods=app.kubernetes.io/name=ingress-nginx port=${svc.port}`], name);
+    });
   });
 
   describe('mistakes are caught', () => {
