@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerSecurityContext, podSecurityContext, probeTimings } from '../../lib/render/workloads.js';
+import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings } from '../../lib/render/workloads.js';
 import { valuesSchema } from './schema.js';
 import { chartData } from './values.js';
 
@@ -51,7 +51,14 @@ export function files(model: StackModel): OutputFile[] {
   const out: OutputFile[] = CHART_TEMPLATES.map((rel) => ({
     path: `${dir}/${rel}`,
     // The workload facts the chart shares with the kustomize manifests (lib/render/workloads.ts).
-    content: renderFile(join(TEMPLATES, `${rel}.ejs`), { ...data, podSecurityContext, containerSecurityContext, probeTimings }),
+    content: renderFile(join(TEMPLATES, `${rel}.ejs`), {
+      ...data,
+      podSecurityContext,
+      containerSecurityContext,
+      probeTimings,
+      ingressControllers: INGRESS_CONTROLLERS,
+      defaultIngressClass: DEFAULT_INGRESS_CLASS,
+    }),
   }));
   out.push({ path: `${dir}/values.schema.json`, content: `${JSON.stringify(valuesSchema(), null, 2)}\n` });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

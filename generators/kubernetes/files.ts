@@ -24,7 +24,7 @@ import { stringify } from 'yaml';
 import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerEnv, containerSecurityContext, podSecurityContext, selectorLabels, BACKING_PROBES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
+import { containerEnv, containerSecurityContext, podSecurityContext, selectorLabels, BACKING_PROBES, INGRESS_CONTROLLERS, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type KubernetesPlan } from './plan.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
@@ -72,6 +72,7 @@ function templateData(plan: KubernetesPlan): Record<string, unknown> {
     backingProbes: BACKING_PROBES,
     externalHost: externalHost(app),
     externalEgress: EXTERNAL_EGRESS,
+    ingressControllers: INGRESS_CONTROLLERS,
     chartDir: `deploy/helm/${app}`,
     kubernetesDir: KUBERNETES_DIR,
   };

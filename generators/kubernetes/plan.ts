@@ -7,7 +7,18 @@
  * the workloads the deploy script waits for. Pure.
  */
 import type { StackModel } from '../../lib/model/types.js';
-import { dependencyPort, selectorLabels, workloadFacts, type BackingFacts, type ServiceFacts, type WorkloadFacts } from '../../lib/render/workloads.js';
+import {
+  DEFAULT_INGRESS_CLASS,
+  dependencyPort,
+  INGRESS_CONTROLLERS,
+  ingressControllerPeer,
+  selectorLabels,
+  workloadFacts,
+  type BackingFacts,
+  type IngressController,
+  type ServiceFacts,
+  type WorkloadFacts,
+} from '../../lib/render/workloads.js';
 
 export const ENVIRONMENTS = ['staging', 'production'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -19,8 +30,10 @@ export const DNS_PEERS = [
     podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
   },
 ];
-/** Who may reach public services: the ingress controller (the chart's networkPolicy.ingressFrom default). */
-export const INGRESS_FROM = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }];
+/** The ingress controller the base lets reach public services (the chart's default, ingress.className empty). */
+export const BASE_INGRESS_CONTROLLER = INGRESS_CONTROLLERS[DEFAULT_INGRESS_CLASS]!;
+/** `<app>-<service>-from-ingress`: the policy letting the ingress controller reach a public service. */
+export const fromIngressPolicyName = (app: string, service: string): string => `${app}-${service}-from-ingress`;
 /** Where an external backing service may be (the chart's external.egressTo default): narrow it to your database. */
 export const EXTERNAL_EGRESS = [{ ipBlock: { cidr: '0.0.0.0/0' } }];
 
@@ -50,6 +63,17 @@ export interface SecretToCreate {
   owner: string;
 }
 
+/** The ingress controller of an environment, restated in its overlay (a patch of the from-ingress policies). */
+export interface EnvironmentIngress {
+  /** The Ingress's ingressClassName. */
+  className: string;
+  controller: IngressController;
+  /** NetworkPolicyPeers of the controller. */
+  peers: Record<string, unknown>[];
+  /** A kustomize patch target name (an anchored regular expression) matching every from-ingress policy. */
+  policyNames: string;
+}
+
 export interface IngressHost {
   service: string;
   host: string;
@@ -68,6 +92,8 @@ export interface Environment {
   /** Services with a PodDisruptionBudget (production: those with a port). */
   disruptionBudgets: ServiceFacts[];
   ingressHosts: IngressHost[];
+  /** The ingress controller, when a service is public; null otherwise. */
+  ingress: EnvironmentIngress | null;
   /** The TLS Secret of the Ingress, or '' for none. */
   tlsSecret: string;
   secrets: SecretToCreate[];
@@ -111,13 +137,8 @@ function policies(model: StackModel, facts: WorkloadFacts): Policy[] {
   for (const s of facts.services) {
     const ingress: Rule[] = [];
     const callers = facts.services.filter((o) => o.dependsOn.includes(s.name)).map((o) => o.name);
-    const peers: Peer[] = callers.map((c) => pods(app, c));
-    const whys = callers.length ? [`${callers.join(', ')} (dependsOn)`] : [];
-    if (s.public) {
-      peers.push(...INGRESS_FROM);
-      whys.push('the ingress controller (public)');
-    }
-    if (s.svc.port !== null && peers.length) ingress.push({ why: `From ${whys.join(' and ')}.`, peers, ports: tcp(s.svc.port) });
+    if (s.svc.port !== null && callers.length)
+      ingress.push({ why: `From ${callers.join(', ')} (dependsOn).`, peers: callers.map((c) => pods(app, c)), ports: tcp(s.svc.port) });
     const egress: Rule[] = [];
     for (const d of s.dependsOn) {
       if (!(d in model.services)) continue; // backing services: the <app>-<backing>-clients policies
@@ -133,6 +154,23 @@ function policies(model: StackModel, facts: WorkloadFacts): Policy[] {
       ingress,
       egress,
     });
+    // Its own policy, so that one patch in an overlay can point every public service at another controller.
+    if (s.public)
+      out.push({
+        name: fromIngressPolicyName(app, s.name),
+        component: s.name,
+        comment: `${s.name} is public: the ingress controller may reach it. The overlays restate the controller in a patch of their kustomization.yaml: change it there.`,
+        podSelector: { matchLabels: selectorLabels(app, s.name) },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            why: `From the ingress controller (namespace ${BASE_INGRESS_CONTROLLER.namespace}, pods ${Object.entries(BASE_INGRESS_CONTROLLER.podLabels).map(([k, v]) => `${k}=${v}`).join(',')}).`,
+            peers: [ingressControllerPeer(BASE_INGRESS_CONTROLLER)],
+            ports: tcp(s.svc.port!),
+          },
+        ],
+        egress: [],
+      });
   }
   for (const b of facts.backing) {
     const port = b.profile.port;
@@ -168,6 +206,12 @@ function policies(model: StackModel, facts: WorkloadFacts): Policy[] {
   return out;
 }
 
+function environmentIngress(app: string, publicServices: string[]): EnvironmentIngress {
+  const controller = INGRESS_CONTROLLERS[DEFAULT_INGRESS_CLASS]!;
+  const names = publicServices.length === 1 ? publicServices[0]! : `(${publicServices.join('|')})`;
+  return { className: DEFAULT_INGRESS_CLASS, controller, peers: [ingressControllerPeer(controller)], policyNames: fromIngressPolicyName(app, names) };
+}
+
 function environment(name: EnvironmentName, facts: WorkloadFacts): Environment {
   const app = facts.app;
   const production = name === 'production';
@@ -195,6 +239,7 @@ function environment(name: EnvironmentName, facts: WorkloadFacts): Environment {
     ingressHosts: facts.services
       .filter((s) => s.public)
       .map((s) => ({ service: s.name, host: production ? `${s.name}.${app}.example.com` : `${s.name}.${name}.${app}.example.com`, port: s.svc.port! })),
+    ingress: facts.publicServices.length ? environmentIngress(app, facts.publicServices) : null,
     tlsSecret: production && facts.publicServices.length ? `${app}-tls` : '',
     secrets,
     rollouts: [

@@ -43,8 +43,64 @@ export function probeTimings(startupFailureThreshold: number): ProbeTimings {
 /** Backing services (official images, first start initialises data) get 60 x 5 s to start. */
 export const BACKING_PROBES = probeTimings(60);
 
-/** How a container with a port is probed: HTTP on its health path, else a TCP connect. */
+/** How a container with a port is probed: an HTTP GET of a path, or a TCP connect. */
 export type ProbeHandler = { httpGet: { path: string; port: string } } | { tcpSocket: { port: string } };
+
+/** The three probes of a service with a port. */
+export interface ProbeHandlers {
+  /** A TCP connect: the port is open once the process has started; never gated on a dependency. */
+  startup: ProbeHandler;
+  /** The livenessPath, else a TCP connect: a failure restarts the container, so it checks the process alone. */
+  liveness: ProbeHandler;
+  /** The readinessPath (the health path, which may check the database), else a TCP connect. */
+  readiness: ProbeHandler;
+}
+
+/**
+ * The HTTP paths of a service's readiness and liveness probes. Readiness is
+ * the health path, which may check the database: failing it only takes the pod
+ * out of its Service. Liveness restarts the container, so it must not check a
+ * dependency (a database outage would restart every pod): it gets a path only
+ * when one is known to check the process alone, else the renderers use a TCP
+ * connect. Spring Boot's actuator (2.3 and later) serves both groups below its
+ * health endpoint, enabled by itself on Kubernetes (it sees
+ * KUBERNETES_SERVICE_HOST; elsewhere MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED=true).
+ */
+export function probePaths(svc: ServiceModel): { readiness: string | null; liveness: string | null } {
+  const health = svc.healthPath || null;
+  const actuator = health?.replace(/\/+$/, '');
+  if (actuator && svc.framework === 'spring-boot' && /\/health$/.test(actuator)) return { readiness: `${actuator}/readiness`, liveness: `${actuator}/liveness` };
+  return { readiness: health, liveness: null };
+}
+
+/** Where an ingress controller's pods run: the peer NetworkPolicies let reach public services. */
+export interface IngressController {
+  namespace: string;
+  podLabels: Record<string, string>;
+}
+
+/**
+ * The ingress controllers we know, by IngressClass name, as their official
+ * charts install them: ingress-nginx in the namespace ingress-nginx; Traefik in
+ * the namespace traefik (k3s installs it in kube-system: set the namespace).
+ * The chart picks one from ingress.className (networkPolicy.ingressController
+ * overrides it); the kustomize overlays restate the default in a patch.
+ */
+export const INGRESS_CONTROLLERS: Record<string, IngressController> = {
+  nginx: { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+  traefik: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } },
+};
+
+/** The IngressClass of the environments' Ingress, and the controller assumed when none is named. */
+export const DEFAULT_INGRESS_CLASS = 'nginx';
+
+/** The NetworkPolicyPeer of an ingress controller: its namespace and, when known, its pods. */
+export function ingressControllerPeer(c: IngressController): Record<string, unknown> {
+  return {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.namespace } },
+    ...(Object.keys(c.podLabels).length ? { podSelector: { matchLabels: c.podLabels } } : {}),
+  };
+}
 
 /** Pod-level securityContext (Pod Security Standard "restricted") for a user and group. */
 export function podSecurityContext(uid: number, gid: number) {
@@ -94,10 +150,14 @@ export interface ServiceFacts {
   profile: RuntimeProfile;
   /** `<app>-<name>`: Deployment, ServiceAccount, ConfigMap, NetworkPolicy. */
   objectName: string;
-  /** The container port's name ('http' when probed over HTTP, else 'tcp'); null for a worker. */
+  /** The container port's name ('http' when a probe is an HTTP GET, else 'tcp'); null for a worker. */
   portName: 'http' | 'tcp' | null;
-  /** The probe handler of a service with a port; null for a worker. */
-  probe: ProbeHandler | null;
+  /** HTTP path of the readiness probe (and the chart's test), or null: a TCP connect. */
+  readinessPath: string | null;
+  /** HTTP path of the liveness probe, or null: a TCP connect. */
+  livenessPath: string | null;
+  /** The probes of a service with a port; null for a worker. */
+  handlers: ProbeHandlers | null;
   probes: ProbeTimings;
   /** Non-secret variables with a known value (wired ones included), sorted by name: the ConfigMap. */
   env: [string, string][];
@@ -182,6 +242,11 @@ const sortedEntries = (o: Record<string, string>): [string, string][] =>
     .sort()
     .map((k) => [k, o[k]!]);
 
+function probeHandlers(port: string, paths: { readiness: string | null; liveness: string | null }): ProbeHandlers {
+  const handler = (path: string | null): ProbeHandler => (path ? { httpGet: { path, port } } : { tcpSocket: { port } });
+  return { startup: handler(null), liveness: handler(paths.liveness), readiness: handler(paths.readiness) };
+}
+
 export function serviceFacts(model: StackModel, name: string, wiring: Wiring = wireStack(model)): ServiceFacts {
   const svc = model.services[name]!;
   const vars = wiring.services[name]!;
@@ -198,7 +263,13 @@ export function serviceFacts(model: StackModel, name: string, wiring: Wiring = w
     return [];
   });
   const profile = runtimeProfile(svc);
-  const portName = svc.port === null ? null : svc.healthPath ? 'http' : 'tcp';
+  const paths = probePaths(svc);
+  // Spring Boot answers its liveness and readiness groups outside a cluster too only when asked.
+  if (paths.liveness?.endsWith('/health/liveness') && !env.some(([k]) => k === 'MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED')) {
+    env.push(['MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED', 'true']);
+    env.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+  const portName = svc.port === null ? null : paths.readiness || paths.liveness ? 'http' : 'tcp';
   return {
     name,
     svc,
@@ -206,7 +277,9 @@ export function serviceFacts(model: StackModel, name: string, wiring: Wiring = w
     profile,
     objectName: componentName(model.name, name),
     portName,
-    probe: portName === null ? null : svc.healthPath ? { httpGet: { path: svc.healthPath, port: 'http' } } : { tcpSocket: { port: 'tcp' } },
+    readinessPath: paths.readiness,
+    livenessPath: paths.liveness,
+    handlers: portName === null ? null : probeHandlers(portName, paths),
     probes: probeTimings(profile.startupFailureThreshold),
     env,
     unsetEnv: vars.filter((v) => v.value.kind === 'unset').map((v) => v.name),
@@ -262,7 +335,8 @@ export function backingFacts(model: StackModel, name: string, wiring: Wiring = w
  */
 export function containerEnv(app: string, s: ServiceFacts): Record<string, unknown>[] {
   const fromBacking = (backing: string) => ({ secretKeyRef: { name: componentName(app, backing), key: 'password' } });
-  const out: Record<string, unknown>[] = [];
+  // PORT follows the model's port (over the image's ENV and the ConfigMap), so a patch of the port reaches the process.
+  const out: Record<string, unknown>[] = s.svc.port === null ? [] : [{ name: 'PORT', value: String(s.svc.port) }];
   const seen = new Set<string>();
   for (const c of s.connections) {
     if (c.value === null || seen.has(c.backing)) continue;

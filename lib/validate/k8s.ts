@@ -231,7 +231,7 @@ interface Container {
   volumeMounts?: { name?: string; mountPath?: string }[];
 }
 interface Probe {
-  httpGet?: { port?: number | string };
+  httpGet?: { path?: string; port?: number | string; host?: string; scheme?: string; httpHeaders?: unknown[] };
   tcpSocket?: { port?: number | string };
   grpc?: { port?: number };
   exec?: unknown;
@@ -412,6 +412,12 @@ function checkSecurity(t: PodTemplate, where: string, opts: RuleOptions, own: bo
   }
 }
 
+/** Two httpGet handlers that send the same request (path, port, host, scheme, headers). */
+function sameHttpGet(a: NonNullable<Probe['httpGet']>, b: NonNullable<Probe['httpGet']>): boolean {
+  const key = (h: NonNullable<Probe['httpGet']>) => JSON.stringify([h.path ?? '/', h.port, h.host ?? '', h.scheme ?? 'HTTP', h.httpHeaders ?? []]);
+  return key(a) === key(b);
+}
+
 function portExists(c: Container, port: number | string | undefined): boolean {
   if (port === undefined) return false;
   return (c.ports ?? []).some((p) => (typeof port === 'string' ? p.name === port : p.containerPort === port));
@@ -423,7 +429,9 @@ function portExists(c: Container, port: number | string | undefined): boolean {
  *
  * - workloads: the selector selects the pod template's labels;
  * - containers: resources with cpu and memory requests and limits; a container
- *   with a port has liveness and readiness probes, whose ports exist;
+ *   with a port has liveness and readiness probes, whose ports exist; the
+ *   liveness probe is not the readiness probe's HTTP GET (a health path may
+ *   check a database: as liveness, an outage would restart every pod);
  * - Pod Security "restricted" at pod and container level, with explicit
  *   pod and container securityContexts; `ownImage` pods run as `uid` with a
  *   read-only root filesystem; volume mounts name existing volumes;
@@ -533,6 +541,11 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
         if (!c.livenessProbe) add(`${at}: has a port but no livenessProbe`);
         if (!c.readinessProbe) add(`${at}: has a port but no readinessProbe`);
       }
+      // A health path may check the database: as the liveness probe it would restart every pod in an outage.
+      const live = c.livenessProbe?.httpGet;
+      const ready = c.readinessProbe?.httpGet;
+      if (live && ready && sameHttpGet(live, ready))
+        add(`${at}: livenessProbe is the readinessProbe (HTTP GET ${ready.path ?? '/'} on port ${ready.port}): liveness must not check what readiness checks (a database outage would restart every pod)`);
       for (const [kind, probe] of Object.entries({ livenessProbe: c.livenessProbe, readinessProbe: c.readinessProbe, startupProbe: c.startupProbe })) {
         const port = probe?.httpGet?.port ?? probe?.tcpSocket?.port ?? probe?.grpc?.port;
         if (probe && port !== undefined && typeof port === 'string' && !portExists(c, port)) add(`${at}: ${kind} uses port "${port}", which the container does not declare`);

@@ -22,7 +22,10 @@ import type { StackModel } from '../../lib/model/types.js';
 import { helmAvailable, helmLint, helmPath, helmTemplate, parseManifests, type ValuesOptions } from '../../lib/validate/helm.js';
 import { checkRules, validateManifests, type K8sObject, type RuleOptions } from '../../lib/validate/k8s.js';
 import { validateOutputs } from '../../lib/validate/outputs.js';
-import { K8S_MODELS, SHOP } from '../helpers/k8s-models.js';
+import { K8S_MODELS, POLYGLOT, SHOP } from '../helpers/k8s-models.js';
+import { admittedFromOutside } from '../helpers/netpol.js';
+import { POLYGLOT_PROBES, probesOf } from '../helpers/probes.js';
+import { danglingDocReferences } from '../helpers/references.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
 import { envProblems } from '../helpers/wiring-checks.js';
 
@@ -226,6 +229,10 @@ describe('helm chart', () => {
       });
     }
 
+    it('no chart file points at a docs/*.md page (or any .md file) the chart does not contain', () => {
+      for (const model of [...Object.values(K8S_MODELS), ...Object.values(SAMPLE_MODELS)]) assert.deepEqual(danglingDocReferences(files(model)), [], model.name);
+    });
+
     it('the schema rejects misspelt keys and wrong types at every level the chart defines', () => {
       const out = Object.fromEntries(files(SHOP).map((f) => [f.path.split('/').slice(3).join('/'), f.content]));
       const validate = new Ajv({ allErrors: true, strict: false }).compile<any>(JSON.parse(out['values.schema.json']!));
@@ -321,6 +328,115 @@ describe('helm chart', () => {
       fails({ set: ['ingress.enabled=true', 'ingress.hosts[0].host=x.example.com', 'ingress.hosts[0].paths[0].path=/', 'ingress.hosts[0].paths[0].pathType=Prefix', 'ingress.hosts[0].paths[0].service=worker'] }, /not an enabled service with a port/));
     itHelm('persistence on a Deployment fails', () => fails({ set: ['services.api.persistence.enabled=true'] }, /needs kind: StatefulSet/));
     itHelm('dependsOn naming an unknown component fails', () => fails({ set: ['services.web.dependsOn={api,cache}'] }, /"cache", which is neither a service nor a backing service/));
+  });
+
+  describe('services.<name>.port', () => {
+    /** The env a container ends up with: envFrom ConfigMaps first, then env entries, which win. */
+    const effectiveEnv = (c: any, docs: K8sObject[]): Record<string, string> => {
+      const out: Record<string, string> = {};
+      for (const from of c.envFrom ?? []) {
+        const cm = docs.find((d) => d.kind === 'ConfigMap' && d.metadata?.name === from.configMapRef?.name);
+        Object.assign(out, (cm?.data as Record<string, string>) ?? {});
+      }
+      for (const e of c.env ?? []) out[e.name] = e.valueFrom ? `<${Object.keys(e.valueFrom)[0]}>` : e.value;
+      return out;
+    };
+    /** The number a probe or targetPort refers to, resolving a port name against the container. */
+    const portNumber = (c: any, port: number | string) => (typeof port === 'number' ? port : c.ports.find((p: any) => p.name === port)?.containerPort);
+
+    itHelm('--set services.<name>.port=8081 moves the container port, the PORT env, the probes, the Service and its targetPort together', () => {
+      const chart = writeChart(SHOP, 'port-override');
+      // web's model env holds PORT=3000 (its ConfigMap); api's has none (its image's ENV PORT=8000).
+      for (const name of ['web', 'api']) {
+        const r = helmTemplate(chart, { release: 'shop', set: [`services.${name}.port=8081`] });
+        assert.ok(r.ok, r.stderr);
+        const docs = parseManifests(r.stdout) as K8sObject[];
+        const w = docs.find((d) => d.kind === 'Deployment' && d.metadata?.name === `shop-${name}`) as any;
+        const c = w.spec.template.spec.containers[0];
+        assert.deepEqual(c.ports.map((p: any) => p.containerPort), [8081], `${name}: containerPort`);
+        assert.equal(effectiveEnv(c, docs).PORT, '8081', `${name}: the PORT the process reads`);
+        for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+          const probe = c[kind].httpGet ?? c[kind].tcpSocket;
+          assert.equal(portNumber(c, probe.port), 8081, `${name}: ${kind} port`);
+        }
+        const svc = docs.find((d) => d.kind === 'Service' && d.metadata?.name === name) as any;
+        assert.equal(svc.spec.ports[0].port, 8081, `${name}: Service port`);
+        assert.equal(portNumber(c, svc.spec.ports[0].targetPort), 8081, `${name}: Service targetPort`);
+        assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(SHOP))], []);
+      }
+    });
+  });
+
+  describe('networkPolicy: the ingress controller that may reach public services', () => {
+    const NGINX = 'ns=ingress-nginx pods=app.kubernetes.io/name=ingress-nginx port=3000';
+    const TRAEFIK = 'ns=traefik pods=app.kubernetes.io/name=traefik port=3000';
+    let chart = '';
+    before(() => {
+      chart = writeChart(SHOP, 'ingress-controller');
+    });
+    const admitted = (values: ValuesOptions, component = 'web') => {
+      const r = helmTemplate(chart, { release: 'shop', ...values });
+      assert.ok(r.ok, `${r.command}\n${r.stderr}`);
+      const docs = parseManifests(r.stdout) as K8sObject[];
+      assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(SHOP))], []);
+      return admittedFromOutside(docs, component);
+    };
+
+    itHelm('follows ingress.className: ingress-nginx by default and for nginx, traefik for traefik', () => {
+      assert.deepEqual(admitted({}), [NGINX], 'className "" (the cluster default): ingress-nginx');
+      assert.deepEqual(admitted({ set: ['ingress.className=nginx'] }), [NGINX]);
+      assert.deepEqual(admitted({ valuesFiles: ['values-staging.yaml'] }), [NGINX]);
+      assert.deepEqual(admitted({ set: ['ingress.className=traefik'] }), [TRAEFIK]);
+      assert.deepEqual(admitted({ set: ['ingress.className=traefik'] }, 'api'), [], 'an internal service admits no controller');
+    });
+
+    itHelm('networkPolicy.ingressController.namespace and podLabels change the rule; ingressFrom replaces it', () => {
+      assert.deepEqual(admitted({ set: ['ingress.className=traefik', 'networkPolicy.ingressController.namespace=kube-system'] }), [
+        'ns=kube-system pods=app.kubernetes.io/name=traefik port=3000',
+      ]);
+      assert.deepEqual(admitted({ set: ['networkPolicy.ingressController.podLabels.app\\.kubernetes\\.io/instance=edge'] }), [
+        'ns=ingress-nginx pods=app.kubernetes.io/instance=edge port=3000',
+      ]);
+      assert.deepEqual(admitted({ set: ['ingress.className=haproxy', 'networkPolicy.ingressController.namespace=haproxy'] }), ['ns=haproxy pods=* port=3000']);
+      assert.deepEqual(admitted({ set: ['networkPolicy.ingressFrom[0].ipBlock.cidr=10.0.0.0/8'] }), ['cidr=10.0.0.0/8 port=3000']);
+    });
+
+    itHelm('an ingress class the chart does not know needs networkPolicy.ingressController.namespace', () => {
+      const r = helmTemplate(chart, { release: 'shop', set: ['ingress.className=haproxy'] });
+      assert.equal(r.ok, false);
+      assert.match(r.stderr, /networkPolicy\.ingressController\.namespace is required for ingress\.className "haproxy"/);
+    });
+  });
+
+  describe('probes: liveness never checks what readiness checks', () => {
+    let chart = '';
+    before(() => {
+      chart = writeChart(POLYGLOT, 'probes');
+    });
+    const render = (values: ValuesOptions = {}) => {
+      const r = helmTemplate(chart, { release: 'polyglot', ...values });
+      assert.ok(r.ok, `${r.command}\n${r.stderr}`);
+      return parseManifests(r.stdout) as K8sObject[];
+    };
+
+    itHelm('readiness on the health path, liveness and startup a TCP connect; Spring Boot\'s liveness and readiness groups', () => {
+      const docs = render();
+      for (const [name, expected] of Object.entries(POLYGLOT_PROBES)) assert.deepEqual(probesOf(docs, `polyglot-${name}`), expected, name);
+    });
+
+    itHelm('services.<name>.livenessPath gives an HTTP liveness probe; healthPath "" makes readiness a TCP connect', () => {
+      const docs = render({ set: ['services.node-svc.livenessPath=/livez', 'services.java-svc.healthPath=', 'services.java-svc.livenessPath='] });
+      assert.deepEqual(probesOf(docs, 'polyglot-node-svc'), { startup: 'TCP http', liveness: 'GET /livez on http', readiness: 'GET /healthz on http' });
+      assert.deepEqual(probesOf(docs, 'polyglot-java-svc'), { startup: 'TCP tcp', liveness: 'TCP tcp', readiness: 'TCP tcp' });
+      assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(POLYGLOT))], []);
+    });
+
+    itHelm('checkRules flags a chart whose liveness is its readiness probe', () => {
+      const docs = render({ set: ['services.node-svc.livenessPath=/healthz'] });
+      assert.deepEqual(checkRules(docs, ruleOptions(POLYGLOT)), [
+        'Deployment/polyglot-node-svc: container node-svc: livenessProbe is the readinessProbe (HTTP GET /healthz on port http): liveness must not check what readiness checks (a database outage would restart every pod)',
+      ]);
+    });
   });
 
   describe('per-service overrides', () => {

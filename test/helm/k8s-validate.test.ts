@@ -31,7 +31,7 @@ function good(): K8sObject[] {
                 ports: [{ name: 'http', containerPort: 3000, protocol: 'TCP' }],
                 envFrom: [{ configMapRef: { name: 'demo-web' } }],
                 env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'demo-web-secrets', key: 'TOKEN' } } }],
-                livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
+                livenessProbe: { tcpSocket: { port: 'http' } },
                 readinessProbe: { httpGet: { path: '/healthz', port: 'http' } },
                 resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
                 securityContext: {
@@ -120,6 +120,18 @@ describe('lib/validate/k8s', () => {
     it('a container with a port needs liveness and readiness probes', () => {
       expectProblem((d) => delete container(d).livenessProbe, 'has a port but no livenessProbe');
       expectProblem((d) => delete container(d).readinessProbe, 'has a port but no readinessProbe');
+    });
+    it('liveness must not be the readiness probe on an HTTP health path (a database outage would restart every pod)', () => {
+      expectProblem(
+        (d) => (container(d).livenessProbe = { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 }),
+        'container web: livenessProbe is the readinessProbe (HTTP GET /healthz on port http)',
+      );
+      const docs = good();
+      container(docs).livenessProbe = { httpGet: { path: '/livez', port: 'http' } };
+      assert.deepEqual(checkRules(docs, opts), [], 'a liveness path of its own is fine');
+      container(docs).livenessProbe = { tcpSocket: { port: 'http' } };
+      container(docs).readinessProbe = { tcpSocket: { port: 'http' } };
+      assert.deepEqual(checkRules(docs, opts), [], 'TCP for both checks no dependency: not flagged');
     });
     it('probes must use a declared port', () =>
       expectProblem((d) => (container(d).readinessProbe.httpGet.port = 'web'), 'readinessProbe uses port "web"'));

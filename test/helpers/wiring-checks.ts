@@ -18,7 +18,10 @@ export function envProblems(model: StackModel, service: string, env: any[], conf
   const backingOf = new Map<string, string>();
   for (const b of Object.keys(model.backing)) backingOf.set(`CONTAINERIZE_${b.toUpperCase().replace(/-/g, '_')}_PASSWORD`, b);
   for (const e of env) {
-    if (e.value !== undefined) {
+    // The one literal: PORT, the model's port, restated next to containerPort so that a patch of the port reaches the process.
+    if (e.name === 'PORT') {
+      if (svc.port === null || e.value !== String(svc.port)) add(`PORT=${e.value} is not the model's port ${svc.port}`);
+    } else if (e.value !== undefined) {
       const refs = [...String(e.value).matchAll(/(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)].map((m) => m[1]!);
       if (!refs.length) add(`${e.name} has a literal value in the Deployment (literal values belong in the ConfigMap)`);
       for (const r of refs) {

@@ -171,14 +171,18 @@ describe('kubernetes manifests and the Helm chart agree', () => {
             assert.deepEqual(view(k, kust), view(d, helm), `${d.kind}/${d.metadata?.name}`);
           }
           assert.deepEqual(connectivity(kust), connectivity(helm), 'the same NetworkPolicy effect');
-          // The facts themselves, spelled out once: runAsUser and probe paths come from the model.
+          // The facts themselves, spelled out once: runAsUser and probe paths come from the model's workload facts.
           for (const s of plan.services) {
             const w = kust.find((x) => x.kind === 'Deployment' && x.metadata?.name === s.objectName) as any;
             const c = w.spec.template.spec.containers[0];
             assert.equal(c.securityContext.runAsUser, 10001);
             assert.equal(w.spec.template.spec.securityContext.runAsUser, 10001);
             if (s.svc.port !== null) assert.deepEqual(c.ports.map((p: any) => p.containerPort), [s.svc.port]);
-            if (s.svc.healthPath) assert.equal(c.livenessProbe.httpGet.path, s.svc.healthPath);
+            if (s.handlers) {
+              assert.deepEqual(c.readinessProbe.httpGet?.path ?? null, s.readinessPath);
+              assert.deepEqual(c.livenessProbe.httpGet?.path ?? null, s.livenessPath);
+              assert.ok(c.startupProbe.tcpSocket);
+            }
           }
         });
     });

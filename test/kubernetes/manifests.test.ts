@@ -24,9 +24,12 @@ import { APP_VERSION } from '../../lib/render/workloads.js';
 import { parseManifests } from '../../lib/validate/helm.js';
 import { checkRules, validateManifests, type K8sObject } from '../../lib/validate/k8s.js';
 import { validateOutputs } from '../../lib/validate/outputs.js';
-import { K8S_MODELS, QUIRKS, SHOP } from '../helpers/k8s-models.js';
+import { K8S_MODELS, POLYGLOT, QUIRKS, SHOP } from '../helpers/k8s-models.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
 import { envProblems } from '../helpers/wiring-checks.js';
+import { admittedFromOutside } from '../helpers/netpol.js';
+import { POLYGLOT_PROBES, probesOf } from '../helpers/probes.js';
+import { danglingDocReferences } from '../helpers/references.js';
 import { itKubectl, kustomize, ruleOptions, writeFiles } from './kustomize.js';
 
 /** Created in the root suite's before(), removed in its after() (not at load time: a --grep run would leak it). */
@@ -188,6 +191,10 @@ describe('kubernetes manifests', () => {
       });
     }
 
+    it('no generated file points at a docs/*.md page (or any .md file) the stage does not write', () => {
+      for (const model of Object.values(MODELS)) assert.deepEqual(danglingDocReferences(files(model)), [], model.name);
+    });
+
     it('the paths are the documented layout', () => {
       const paths = files(SHOP).map((f) => f.path);
       assert.deepEqual(paths, [
@@ -260,6 +267,53 @@ describe('kubernetes manifests', () => {
       assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(model))], []);
       const batch = docs.find((d) => d.kind === 'ConfigMap' && d.metadata?.labels?.['app.kubernetes.io/component'] === 'batch')!;
       assert.equal(batch.data, undefined, 'a service with only unknown values gets an empty ConfigMap, the place to set them');
+    });
+  });
+
+  describe('probes', () => {
+    itKubectl('readiness on the health path, liveness and startup a TCP connect; Spring Boot\'s liveness and readiness groups (as the chart)', () => {
+      const docs = kustomize(join(writeModel(POLYGLOT, 'probes'), 'base'));
+      for (const [name, expected] of Object.entries(POLYGLOT_PROBES)) assert.deepEqual(probesOf(docs, `polyglot-${name}`), expected, name);
+    });
+  });
+
+  describe('the ingress controller that may reach public services', () => {
+    const NGINX = 'ns=ingress-nginx pods=app.kubernetes.io/name=ingress-nginx port=3000';
+    itKubectl('ingress-nginx (namespace and pods) in the base and both overlays, as the chart with ingress.className nginx', () => {
+      const dir = writeModel(SHOP, 'ingress-controller');
+      for (const d of ['base', 'overlays/staging', 'overlays/production']) {
+        const docs = kustomize(join(dir, d));
+        assert.deepEqual(admittedFromOutside(docs, 'web'), [NGINX], d);
+        assert.deepEqual(admittedFromOutside(docs, 'api'), [], `${d}: an internal service admits no controller`);
+        if (d !== 'base') assert.equal((docs.find((x) => x.kind === 'Ingress')!.spec as any).ingressClassName, 'nginx', `${d}: the Ingress's class`);
+      }
+    });
+
+    itKubectl('the overlay\'s ingress-controller patch is the place to change it: traefik, or k3s\'s traefik in kube-system', () => {
+      const dir = writeModel(SHOP, 'ingress-controller-traefik');
+      const path = join(dir, 'overlays', 'staging', 'kustomization.yaml');
+      const text = readFileSync(path, 'utf8');
+      const edit = (namespace: string, name: string) =>
+        text.replace('kubernetes.io/metadata.name: ingress-nginx', `kubernetes.io/metadata.name: ${namespace}`).replace('app.kubernetes.io/name: ingress-nginx', `app.kubernetes.io/name: ${name}`);
+      assert.notEqual(edit('traefik', 'traefik'), text, 'the overlay restates the controller');
+      writeFileSync(path, edit('traefik', 'traefik'));
+      let docs = kustomize(join(dir, 'overlays', 'staging'));
+      assert.deepEqual(admittedFromOutside(docs, 'web'), ['ns=traefik pods=app.kubernetes.io/name=traefik port=3000']);
+      assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(SHOP))], []);
+      writeFileSync(path, edit('kube-system', 'traefik'));
+      docs = kustomize(join(dir, 'overlays', 'staging'));
+      assert.deepEqual(admittedFromOutside(docs, 'web'), ['ns=kube-system pods=app.kubernetes.io/name=traefik port=3000']);
+      assert.deepEqual(admittedFromOutside(kustomize(join(dir, 'overlays', 'production')), 'web'), [NGINX], 'the other overlay keeps its own');
+    });
+
+    itKubectl('one patch reaches every public service', () => {
+      const dir = writeModel(POLYGLOT, 'ingress-controller-many');
+      const path = join(dir, 'overlays', 'production', 'kustomization.yaml');
+      writeFileSync(path, readFileSync(path, 'utf8').replace('kubernetes.io/metadata.name: ingress-nginx', 'kubernetes.io/metadata.name: edge'));
+      const docs = kustomize(join(dir, 'overlays', 'production'));
+      const publicOnes = Object.entries(POLYGLOT.services).filter(([, s]) => s.public);
+      assert.ok(publicOnes.length > 1);
+      for (const [name, svc] of publicOnes) assert.deepEqual(admittedFromOutside(docs, name), [`ns=edge pods=app.kubernetes.io/name=ingress-nginx port=${svc.port}`], name);
     });
   });
 
