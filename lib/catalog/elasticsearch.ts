@@ -16,7 +16,8 @@ export const elasticsearch: BackingRecord = {
       'elastic.clients.elasticsearch', 'nest',
     ],
     goModules: ['github.com/elastic/go-elasticsearch'],
-    schemes: /^$/,
+    // Clients use http(s)://, which names no kind by itself.
+    schemes: /(?!)/,
     envNames: /(^|_)(ELASTICSEARCH|ELASTIC)(_|$)|^ES_(URL|HOST|HOSTS|NODE|NODES)$/,
     hints: ['ELASTICSEARCH', 'ELASTIC', 'ES', 'SEARCH'],
   },

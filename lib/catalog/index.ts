@@ -3,7 +3,8 @@
  * what the generator knows about it. Detection, Compose, kustomize, Helm and
  * the wiring all read it from here.
  */
-import type { BackingKind } from '../model/types.js';
+import { BACKING_KINDS, type BackingKind } from '../model/types.js';
+import { imagePin } from '../render/images.js';
 import { elasticsearch } from './elasticsearch.js';
 import { kafka } from './kafka.js';
 import { mariadb } from './mariadb.js';
@@ -22,4 +23,23 @@ export function record(kind: BackingKind): BackingRecord {
   return CATALOG[kind];
 }
 
+/** The kind a URL scheme names ('postgresql+asyncpg' → postgres, 'jdbc:mysql' → mysql), or null. */
+export function schemeKind(scheme: string | null): BackingKind | null {
+  if (!scheme) return null;
+  const s = scheme.toLowerCase().replace(/^jdbc:/, '');
+  return Object.values(CATALOG).find((r) => r.signals.schemes.test(s))?.kind ?? null;
+}
+
 export { PASSWORD, type BackingRecord, type ClientContext, type ServerContext, type Resources, type Quantities } from './types.js';
+
+/**
+ * The version a backing service gets when nothing in the code pins one: the leading version of
+ * its image pin in templates/images.Dockerfile ('16' of postgres:16-bookworm, '3.7.0' of
+ * apache/kafka:3.7.0), so a Dependabot bump of the pin is a bump of the default.
+ */
+export function defaultVersion(kind: BackingKind): string {
+  const tag = imagePin(CATALOG[kind].pin).tag;
+  return /^\d+(?:\.\d+)*/.exec(tag)?.[0] ?? tag;
+}
+
+export const DEFAULT_VERSIONS = Object.fromEntries(BACKING_KINDS.map((k) => [k, defaultVersion(k)])) as Record<BackingKind, string>;

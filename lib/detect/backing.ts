@@ -9,6 +9,9 @@
  * A backing service is named by the hostname the code uses to reach it
  * (redis://cache:6379 -> 'cache'), else by its kind.
  */
+import { CATALOG, DEFAULT_VERSIONS, schemeKind } from '../catalog/index.js';
+
+export { schemeKind };
 import type { BackingKind, Language } from '../model/types.js';
 import { isSecretName } from '../model/secrets.js';
 import { joinRel } from './repo.js';
@@ -26,130 +29,16 @@ import {
 } from './scan.js';
 import type { RepoView } from './types.js';
 
-/** Image tag used when nothing pins a version. */
-export const DEFAULT_VERSIONS: Record<BackingKind, string> = {
-  redis: '7',
-  postgres: '16',
-  mysql: '8.0',
-  mariadb: '11',
-  mongodb: '7',
-  rabbitmq: '3',
-  kafka: '3.7.0', // apache/kafka publishes full versions only
-  memcached: '1.6',
-  elasticsearch: '8.15.0', // Elastic publishes full versions only
-  nats: '2',
-};
+/** Image tag used when nothing pins a version: derived from the image pins (lib/catalog). */
+export { DEFAULT_VERSIONS };
 
 // ---- client libraries --------------------------------------------------------
 
-/**
- * Client libraries by name, across ecosystems (npm, PyPI, Go, Maven artifactIds,
- * gems, Composer, NuGet, crates). A name means the same kind wherever it appears,
- * so one table serves every language. Names are compared lower-case.
- */
-const LIBRARIES: Record<BackingKind, string[]> = {
-  redis: [
-    // npm
-    'redis', 'ioredis', '@redis/client', 'bull', 'bullmq', 'connect-redis', 'cache-manager-redis-store',
-    // PyPI
-    'aioredis', 'redis-py-cluster', 'django-redis', 'channels-redis', 'rq', 'flask-caching-redis',
-    // Maven
-    'spring-boot-starter-data-redis', 'spring-boot-starter-data-redis-reactive', 'jedis', 'lettuce-core', 'redisson',
-    // gems
-    'sidekiq', 'resque', 'redis-rails', 'redis-client',
-    // Composer
-    'predis/predis', 'ext-redis', 'phpredis/phpredis',
-    // NuGet
-    'stackexchange.redis', 'microsoft.extensions.caching.stackexchangeredis',
-    // crates
-    'deadpool-redis', 'bb8-redis', 'fred',
-  ],
-  postgres: [
-    'pg', 'postgres', 'pg-promise', 'pg-pool', '@neondatabase/serverless',
-    'psycopg2', 'psycopg2-binary', 'psycopg', 'psycopg-binary', 'psycopg-pool', 'asyncpg', 'pg8000',
-    'postgresql', 'r2dbc-postgresql',
-    'ext-pgsql', 'ext-pdo_pgsql',
-    'npgsql', 'npgsql.entityframeworkcore.postgresql',
-    'tokio-postgres', 'deadpool-postgres', 'postgres-types', 'bb8-postgres',
-  ],
-  mysql: [
-    'mysql', 'mysql2',
-    'pymysql', 'mysqlclient', 'aiomysql', 'mysql-connector-python', 'asyncmy',
-    'mysql-connector-j', 'mysql-connector-java',
-    'ext-mysqli', 'ext-pdo_mysql',
-    'mysqlconnector', 'mysql.data', 'pomelo.entityframeworkcore.mysql',
-    'mysql_async',
-  ],
-  mariadb: ['mariadb', 'mariadb-java-client'],
-  mongodb: [
-    'mongodb', 'mongoose',
-    'pymongo', 'motor', 'mongoengine', 'beanie',
-    'spring-boot-starter-data-mongodb', 'spring-boot-starter-data-mongodb-reactive', 'mongodb-driver-sync', 'mongodb-driver-reactivestreams',
-    'mongoid', 'mongo',
-    'mongodb/mongodb', 'ext-mongodb',
-    'mongodb.driver',
-  ],
-  rabbitmq: [
-    'amqplib', 'amqp-connection-manager', 'rascal',
-    'pika', 'aio-pika', 'aiormq',
-    'spring-boot-starter-amqp', 'spring-rabbit', 'amqp-client',
-    'bunny', 'sneakers',
-    'php-amqplib/php-amqplib', 'ext-amqp',
-    'rabbitmq.client', 'masstransit.rabbitmq',
-    'lapin', 'amiquip',
-  ],
-  kafka: [
-    'kafkajs', 'node-rdkafka', '@confluentinc/kafka-javascript',
-    'kafka-python', 'confluent-kafka', 'aiokafka',
-    'spring-kafka', 'kafka-clients',
-    'ruby-kafka', 'rdkafka', 'karafka',
-    'confluent.kafka',
-  ],
-  memcached: [
-    'memjs', 'memcached',
-    'pymemcache', 'python-memcached', 'pylibmc',
-    'dalli',
-    'ext-memcached',
-    'enyimmemcachedcore',
-    'memcache',
-  ],
-  elasticsearch: [
-    '@elastic/elasticsearch', 'elasticsearch',
-    'elasticsearch-dsl',
-    'spring-boot-starter-data-elasticsearch', 'elasticsearch-java',
-    'elasticsearch/elasticsearch', 'searchkick',
-    'elastic.clients.elasticsearch', 'nest',
-  ],
-  nats: ['nats', 'nats-py', 'jnats', 'nats-pure', 'nats.client', 'nats.net', 'async-nats'],
-};
+/** Go modules are matched by prefix: the path may end with /v9, /v5... (from the catalog). */
+const GO_MODULES: [string, BackingKind][] = Object.values(CATALOG).flatMap((r) => r.signals.goModules.map((m) => [m, r.kind] as [string, BackingKind]));
 
-/** Go modules are matched by prefix: the path may end with /v9, /v5... */
-const GO_MODULES: [string, BackingKind][] = [
-  ['github.com/redis/go-redis', 'redis'],
-  ['github.com/go-redis/redis', 'redis'],
-  ['github.com/gomodule/redigo', 'redis'],
-  ['github.com/redis/rueidis', 'redis'],
-  ['github.com/jackc/pgx', 'postgres'],
-  ['github.com/lib/pq', 'postgres'],
-  ['gorm.io/driver/postgres', 'postgres'],
-  ['github.com/go-sql-driver/mysql', 'mysql'],
-  ['gorm.io/driver/mysql', 'mysql'],
-  ['go.mongodb.org/mongo-driver', 'mongodb'],
-  ['github.com/rabbitmq/amqp091-go', 'rabbitmq'],
-  ['github.com/streadway/amqp', 'rabbitmq'],
-  ['github.com/segmentio/kafka-go', 'kafka'],
-  ['github.com/confluentinc/confluent-kafka-go', 'kafka'],
-  ['github.com/ibm/sarama', 'kafka'],
-  ['github.com/shopify/sarama', 'kafka'],
-  ['github.com/twmb/franz-go', 'kafka'],
-  ['github.com/bradfitz/gomemcache', 'memcached'],
-  ['github.com/elastic/go-elasticsearch', 'elasticsearch'],
-  ['github.com/nats-io/nats.go', 'nats'],
-];
-
-const LIBRARY_KIND = new Map<string, BackingKind>(
-  (Object.entries(LIBRARIES) as [BackingKind, string[]][]).flatMap(([kind, names]) => names.map((n) => [n, kind] as const)),
-);
+/** Client libraries by name, across ecosystems: a name means the same kind wherever it appears (the catalog's signals). */
+const LIBRARY_KIND = new Map<string, BackingKind>(Object.values(CATALOG).flatMap((r) => r.signals.libraries.map((n) => [n, r.kind] as const)));
 
 /** `psycopg[binary]>=3` -> `psycopg`, `org.postgresql:postgresql` -> `postgresql`, `Npgsql` -> `npgsql`. */
 function normalizeDependency(dep: string, language: Language): string {
@@ -232,40 +121,11 @@ function crateBlock(text: string, crates: string[]): string {
 
 // ---- connection variables and URLs -------------------------------------------
 
-/** URL schemes of backing services (SQLAlchemy's postgresql+psycopg:// and JDBC's jdbc:mysql:// included). */
-const SCHEME_KIND: [RegExp, BackingKind][] = [
-  [/^rediss?$/, 'redis'],
-  [/^postgres(ql)?(\+\w+)?$/, 'postgres'],
-  [/^mysql(\+\w+)?$/, 'mysql'],
-  [/^mariadb(\+\w+)?$/, 'mariadb'],
-  [/^mongodb(\+srv)?$/, 'mongodb'],
-  [/^amqps?$/, 'rabbitmq'],
-  [/^kafka$/, 'kafka'],
-  [/^memcached?$/, 'memcached'],
-  [/^nats$/, 'nats'],
-];
-
-export const schemeKind = (scheme: string | null): BackingKind | null =>
-  scheme === null ? null : (SCHEME_KIND.find(([re]) => re.test(scheme.replace(/^jdbc:/, '')))?.[1] ?? null);
-
-/** Words in a variable name that tie it to one kind: REDIS_URL, PGHOST, MONGODB_URI, AMQP_URL, KAFKA_BROKERS... */
-const VAR_WORDS: [RegExp, BackingKind][] = [
-  [/(^|_)REDIS(_|$)/, 'redis'],
-  [/(^|_)(POSTGRES|POSTGRESQL|PG)(_|$)|^PG(HOST|PORT|USER|PASSWORD|DATABASE|SSLMODE)$/, 'postgres'],
-  [/(^|_)MYSQL(_|$)/, 'mysql'],
-  [/(^|_)MARIADB(_|$)/, 'mariadb'],
-  [/(^|_)(MONGO|MONGODB)(_|$)/, 'mongodb'],
-  [/(^|_)(RABBITMQ|RABBIT|AMQP)(_|$)/, 'rabbitmq'],
-  [/(^|_)KAFKA(_|$)/, 'kafka'],
-  [/(^|_)(MEMCACHED|MEMCACHE|MEMCACHIER)(_|$)/, 'memcached'],
-  [/(^|_)(ELASTICSEARCH|ELASTIC)(_|$)|^ES_(URL|HOST|HOSTS|NODE|NODES)$/, 'elasticsearch'],
-  [/(^|_)NATS(_|$)/, 'nats'],
-];
-
 /** Generic database locations whose kind comes from their URL scheme (or the one SQL client declared). */
 const GENERIC_DB_VAR = /^(DATABASE|DB)_(URL|URI|HOST|DSN|ADDR)$|^(SQLALCHEMY_DATABASE_URI|CELERY_BROKER_URL|BROKER_URL|CELERY_RESULT_BACKEND)$/;
 
-export const varKind = (name: string): BackingKind | null => VAR_WORDS.find(([re]) => re.test(name))?.[1] ?? null;
+/** The kind a variable's name ties it to: REDIS_URL, PGHOST, MONGODB_URI, AMQP_URL, KAFKA_BROKERS... (the catalog's signals). */
+export const varKind = (name: string): BackingKind | null => Object.values(CATALOG).find((r) => r.signals.envNames.test(name))?.kind ?? null;
 
 // ---- result ------------------------------------------------------------------
 

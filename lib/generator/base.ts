@@ -25,6 +25,7 @@ import { CONFIG_KEY, type StackModel } from '../model/types.js';
 import { buildQuestions, applyAnswers } from '../model/questions.js';
 import { validateOutputs } from '../validate/outputs.js';
 import type { OutputFile } from '../render/types.js';
+import { wireStack } from '../render/wiring.js';
 import { runLog, writeOutputs, formatSummary, settleStatuses } from '../write/writer.js';
 import { formatDetection } from '../detect/report.js';
 
@@ -217,6 +218,9 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   protected printSummary(): void {
     const log = runLog(this.env);
     settleStatuses(log, this.destinationRoot());
-    this.log(formatSummary(log, (p) => relative(process.cwd(), join(this.destinationRoot(), p)) || '.'));
+    // The wiring is shown when a stage that wires (compose, kubernetes, helm) wrote this run.
+    const wires = log.entries.some((e) => e.path === 'compose.yaml' || e.path.startsWith('deploy/'));
+    const wiring = wires && this.model ? wireStack(this.model) : undefined;
+    this.log(formatSummary(log, (p) => relative(process.cwd(), join(this.destinationRoot(), p)) || '.', wiring));
   }
 }

@@ -26,7 +26,7 @@
  * - A value holding a password is a connection (parts around the password),
  *   never a literal: each output puts the password in from its secret.
  */
-import { CATALOG, PASSWORD, type BackingRecord, type ClientContext, type ServerContext } from '../catalog/index.js';
+import { CATALOG, PASSWORD, schemeKind, type BackingRecord, type ClientContext, type ServerContext } from '../catalog/index.js';
 import { backingNames, serviceNames } from '../model/derive.js';
 import { hasUrlPassword, isSecretName } from '../model/secrets.js';
 import type { BackingKind, ServiceModel, StackModel } from '../model/types.js';
@@ -128,14 +128,6 @@ function parseValue(value: string | null): ParsedValue | null {
   if (url) return { scheme: url[1]!.toLowerCase(), host: url[2]!.toLowerCase(), path: (url[3] ?? '').replace(/^\//, ''), search: url[4] ?? '' };
   const hostPort = /^([A-Za-z0-9_.-]+|\[[^\]]+\])(?::\d+)?$/.exec(value.trim());
   if (hostPort) return { scheme: null, host: hostPort[1]!.toLowerCase(), path: '', search: '' };
-  return null;
-}
-
-/** The kind a URL scheme names ('postgresql+asyncpg' → postgres), via the catalog. */
-export function schemeKind(scheme: string | null): BackingKind | null {
-  if (!scheme) return null;
-  const s = scheme.toLowerCase().replace(/^jdbc:/, '');
-  for (const r of Object.values(CATALOG)) if (r.signals.schemes.test(s)) return r.kind;
   return null;
 }
 

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:fs';
 import { modeOf, type OutputFile } from '../render/types.js';
+import type { Wiring } from '../render/wiring.js';
 
 const { S_IFREG } = constants;
 
@@ -91,7 +92,27 @@ function nextSteps(log: RunLog): string[] {
  * are counted, not listed, so a re-run says "nothing changed" in one line),
  * then what to do next.
  */
-export function formatSummary(log: RunLog, show: (path: string) => string): string {
+/** What the wiring did, for the summary: each variable that now reaches a backing service, and what could not be wired. */
+export function formatWiring(wiring: Wiring): string[] {
+  const rows: [string, string, string][] = [];
+  for (const [service, vars] of Object.entries(wiring.services).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const v of vars) {
+      if (!v.backing) continue;
+      const why = v.convention ? `${v.convention} convention` : v.replaced === null || v.replaced === undefined ? 'the code gave no default' : `was ${v.replaced}`;
+      rows.push([service, v.name, `→ ${v.backing} (${why})`]);
+    }
+  }
+  const lines: string[] = [];
+  if (rows.length) {
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    lines.push('Wired to backing services (passwords from their secrets):', ...rows.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`));
+  }
+  if (wiring.notes.length) lines.push('Not wired:', ...wiring.notes.map((n) => `  ${n}`));
+  return lines;
+}
+
+export function formatSummary(log: RunLog, show: (path: string) => string, wiring?: Wiring): string {
   const count = (s: WriteStatus, entries = log.entries) => entries.filter((e) => e.status === s).length;
   const kept = count('kept');
   const lines = [
@@ -112,6 +133,7 @@ export function formatSummary(log: RunLog, show: (path: string) => string): stri
     const label: Record<WriteStatus, string> = { create: 'new    ', update: 'changed', kept: 'kept   ', identical: '' };
     for (const e of touched) lines.push(`      ${label[e.status]} ${show(e.path)}${e.status === 'kept' ? '  (yours; differs from what the model renders)' : ''}`);
   }
+  if (wiring) lines.push(...formatWiring(wiring));
   const next = nextSteps(log);
   if (next.length && count('create') + count('update') > 0) lines.push('Next:', ...next.map((s) => `  ${s}`));
   return lines.join('\n');
