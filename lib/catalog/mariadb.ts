@@ -21,8 +21,9 @@ export const mariadb: BackingRecord = {
   passwordVar: 'MARIADB_PASSWORD',
   passwordFile: true,
   serverEnv: (c) => ({ MARIADB_DATABASE: c.database!, MARIADB_RANDOM_ROOT_PASSWORD: '1', MARIADB_USER: c.user! }),
-  // A sub-folder: the volume's root may hold lost+found, which mariadb-install-db refuses.
-  args: () => ['mariadbd', '--datadir=/var/lib/mysql/data'],
+  // The default data folder: the entrypoint initialises when mysql/ is missing, whatever else
+  // the volume holds (lost+found), and healthcheck.sh finds its .my-healthcheck.cnf there.
+  args: () => [],
   dataDir: () => '/var/lib/mysql',
   size: '8Gi',
   writableDirs: ['/run/mysqld', '/tmp'],

@@ -38,7 +38,8 @@ export const rabbitmq: BackingRecord = {
   resources: cacheResources,
   externalInProduction: false,
   slowStart: true,
-  health: () => 'rabbitmq-diagnostics -q ping',
+  // ping answers before the AMQP listener is up: ready is when the listeners accept connections.
+  health: () => 'rabbitmq-diagnostics -q check_port_connectivity',
   // No path: in an AMQP URI a trailing "/" names the empty vhost, not the default "/".
   url: (c, scheme) => `${scheme ?? 'amqp'}://${userinfo(c)}${c.name}:${c.port}`,
   address: (c) => `${c.name}:${c.port}`,

@@ -163,6 +163,11 @@ function targetOf(model: StackModel, svc: ServiceModel, name: string, value: str
   const hints = (d: string) => new Set([...words(d), ...CATALOG[model.backing[d]!.kind].signals.hints]);
   const named = pool.filter((d) => [...w].some((x) => hints(d).has(x)));
   if (named.length === 1) return named[0]!;
+  // ASP.NET Core's ConnectionStrings__<Name>: the one backing service a .NET client has a connection string for.
+  if (!named.length && name.startsWith('ConnectionStrings__')) {
+    const ado = pool.filter((d) => CATALOG[model.backing[d]!.kind].adoNet);
+    return ado.length === 1 ? ado[0]! : null;
+  }
   if (named.length > 1) {
     const specific = named.filter((d) => [...w].some((x) => hints(d).has(x) && !GENERIC_HINTS.has(x)));
     if (specific.length === 1) return specific[0]!;
@@ -348,7 +353,9 @@ export function wireStack(model: StackModel): Wiring {
           `${service}: ${name} names a ${linkedKind === 'sql' ? 'database' : linkedKind} but ${service} depends on no such backing service, so it is not wired; add one: --set backing.${linkedKind === 'sql' ? 'postgres' : linkedKind}.kind=${linkedKind === 'sql' ? 'postgres' : linkedKind} --set ${service}.dependsOn=${[...svc.dependsOn, linkedKind === 'sql' ? 'postgres' : linkedKind].join(',')}`,
         );
       }
-      vars.push({ name, value: plainValue(name, env.value, env.secret) });
+      // A connection URL to a database that could not be wired will hold a password: a secret to fill in, never a ConfigMap value.
+      const unwiredUrl = role === 'url' && env.value === null && linkedKind !== null;
+      vars.push({ name, value: unwiredUrl ? { kind: 'secret', generate: 'empty' } : plainValue(name, env.value, env.secret) });
     }
     for (const { backing: bn, framework } of conventions(model, svc)) {
       const b = backing[bn]!;
