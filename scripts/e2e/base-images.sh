@@ -25,6 +25,7 @@ redis_tag=docker.io/library/redis:7-bookworm
 nginx_tag=docker.io/nginxinc/nginx-unprivileged:1.27-bookworm
 # Backing services the wired fixture (test/fixtures/e2e/wired) talks to.
 postgres_tag=docker.io/library/postgres:16-bookworm
+mariadb_tag=docker.io/library/mariadb:11
 node_majors=(22 20)
 
 log() { printf '[base-images] %s\n' "$*"; }
@@ -139,6 +140,7 @@ main() {
   timed "$redis_tag" build "$redis_tag" redis.Containerfile
   timed "$nginx_tag" build "$nginx_tag" nginx-unprivileged.Containerfile
   timed "$postgres_tag" build "$postgres_tag" postgres.Containerfile
+  timed "$mariadb_tag" build "$mariadb_tag" mariadb.Containerfile
 
   log "summary:"
   printf '  %s\n' "${summary[@]}"
