@@ -26,6 +26,7 @@ nginx_tag=docker.io/nginxinc/nginx-unprivileged:1.27-bookworm
 # Backing services the wired fixture (test/fixtures/e2e/wired) talks to.
 postgres_tag=docker.io/library/postgres:16-bookworm
 mariadb_tag=docker.io/library/mariadb:11
+rabbitmq_tag=docker.io/library/rabbitmq:3-management
 node_majors=(22 20)
 
 log() { printf '[base-images] %s\n' "$*"; }
@@ -141,6 +142,7 @@ main() {
   timed "$nginx_tag" build "$nginx_tag" nginx-unprivileged.Containerfile
   timed "$postgres_tag" build "$postgres_tag" postgres.Containerfile
   timed "$mariadb_tag" build "$mariadb_tag" mariadb.Containerfile
+  timed "$rabbitmq_tag" build "$rabbitmq_tag" rabbitmq.Containerfile
 
   log "summary:"
   printf '  %s\n' "${summary[@]}"
