@@ -23,6 +23,10 @@ python_tag=docker.io/library/python:3.11-slim-bookworm
 golang_tag=docker.io/library/golang:1.22-bookworm
 redis_tag=docker.io/library/redis:7-bookworm
 nginx_tag=docker.io/nginxinc/nginx-unprivileged:1.27-bookworm
+# Backing services the wired fixture (test/fixtures/e2e/wired) talks to.
+postgres_tag=docker.io/library/postgres:16-bookworm
+mariadb_tag=docker.io/library/mariadb:11
+rabbitmq_tag=docker.io/library/rabbitmq:3-management
 node_majors=(22 20)
 
 log() { printf '[base-images] %s\n' "$*"; }
@@ -136,6 +140,9 @@ main() {
   timed "$golang_tag" build "$golang_tag" golang.Containerfile
   timed "$redis_tag" build "$redis_tag" redis.Containerfile
   timed "$nginx_tag" build "$nginx_tag" nginx-unprivileged.Containerfile
+  timed "$postgres_tag" build "$postgres_tag" postgres.Containerfile
+  timed "$mariadb_tag" build "$mariadb_tag" mariadb.Containerfile
+  timed "$rabbitmq_tag" build "$rabbitmq_tag" rabbitmq.Containerfile
 
   log "summary:"
   printf '  %s\n' "${summary[@]}"

@@ -16,6 +16,19 @@ export const EXAMPLE_BASE_IMAGES = [
   'docker.io/library/redis:7-bookworm',
 ];
 
+/**
+ * The stand-ins the wired fixture (test/fixtures/e2e/wired) needs: its Node services'
+ * base image and the backing services the generator picks for pg, ioredis, mysql2 and
+ * amqplib (scripts/e2e/base-images.sh builds them all).
+ */
+export const WIRED_BASE_IMAGES = [
+  'docker.io/library/node:22-bookworm-slim',
+  'docker.io/library/postgres:16-bookworm',
+  'docker.io/library/redis:7-bookworm',
+  'docker.io/library/mariadb:11',
+  'docker.io/library/rabbitmq:3-management',
+];
+
 export interface RunResult {
   code: number;
   stdout: string;
