@@ -1,5 +1,5 @@
 /**
- * End to end, DRAFT: the services of test/fixtures/e2e/wired (a "shop": notes with
+ * End to end: the services of test/fixtures/e2e/wired (a "shop": notes with
  * pg + ioredis, orders with mysql2 + amqplib) reach their backing services through the
  * Compose stack the generator writes, with podman-compose on the local stand-in images.
  *
@@ -21,11 +21,6 @@
  * containers start. It does not prove the Kubernetes or Helm wiring (kube.e2e.ts plays
  * the example's manifests), the dev layer, or the backing services' data surviving a
  * restart.
- *
- * EXPECTED TO FAIL until the generator's wiring fix lands (another branch): today
- * DATABASE_URL is left empty (notes exits: "DATABASE_URL is required"), REDIS_URL and
- * AMQP_URL keep their localhost defaults, and DB_USER, DB_NAME and DB_PASSWORD are not
- * given the backing service's values.
  *
  * The stand-ins (scripts/e2e/base-images.sh, WIRED_BASE_IMAGES) must exist. podman-compose
  * 1.0.3 does not wait for `service_healthy`, so the test polls. Only 127.0.0.1 ports are
@@ -103,7 +98,7 @@ const allOk = (a: HttpAnswer, names: string[]): boolean => {
   }
 };
 
-describe('wired shop: each service reaches its backing services through the generated Compose stack (podman-compose) [DRAFT: fails until the wiring fix lands]', function () {
+describe('wired shop: each service reaches its backing services through the generated Compose stack (podman-compose)', function () {
   let work = '';
   let dir = '';
   let project = '';
@@ -205,7 +200,8 @@ describe('wired shop: each service reaches its backing services through the gene
       // command runs inside with that container's own user, database and secret file.
       const checks: [string, string, RegExp][] = [
         ['postgres', 'psql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -Atc "select count(*) from notes"', /^[1-9]\d*$/],
-        ['redis', 'redis-cli get notes:last', /\S/],
+        // Redis has a password here (every client can carry it): the secret is mounted for the wrapper.
+        ['redis', 'REDISCLI_AUTH="$(cat /run/secrets/*-password)" redis-cli get notes:last', /\S/],
         ['mariadb', 'MYSQL_PWD="$(cat "$MARIADB_PASSWORD_FILE")" mariadb -u"$MARIADB_USER" "$MARIADB_DATABASE" -Nse "select count(*) from orders"', /^[1-9]\d*$/],
         ['rabbitmq', 'rabbitmqctl -q list_queues name', /^orders\.created$/m],
       ];
