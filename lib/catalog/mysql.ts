@@ -41,7 +41,7 @@ export const mysql: BackingRecord = {
   args: () => ['mysqld', '--datadir=/var/lib/mysql/data'],
   dataDir: () => '/var/lib/mysql',
   size: '8Gi',
-  writableDirs: ['/tmp', '/var/lib/mysql-files', '/var/run/mysqld'],
+  writableDirs: ['/tmp', '/var/lib/mysql-files', '/run/mysqld'],
   readOnlyRootFilesystem: true,
   resources: dbResources,
   externalInProduction: true,

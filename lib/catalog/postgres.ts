@@ -36,7 +36,8 @@ export const postgres: BackingRecord = {
   args: () => [],
   dataDir: (v) => (major(v) >= 18 ? '/var/lib/postgresql' : '/var/lib/postgresql/data'),
   size: '8Gi',
-  writableDirs: ['/tmp', '/var/run/postgresql'],
+  // /run, not its /var/run symlink: a mount follows no symlink on some runtimes (podman 4.3).
+  writableDirs: ['/tmp', '/run/postgresql'],
   readOnlyRootFilesystem: true,
   resources: dbResources,
   externalInProduction: true,

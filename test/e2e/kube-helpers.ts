@@ -83,7 +83,22 @@ const WHY_DROPPED: Record<string, string> = {
  * port on 127.0.0.1 for each containerPort. Throws on what it cannot adapt
  * honestly (a Secret reference: kube play would need podman secrets).
  */
-export async function adaptForKubePlay(docs: K8sObject[], hostPort: () => Promise<number>, volumePrefix: string): Promise<Adapted> {
+/**
+ * Kubernetes' expansion of `$(NAME)` in an env value: a name defined earlier in the list is
+ * replaced by its value, `$$` is a literal `$`, anything else is left as written.
+ */
+export function expandEnvValue(value: string, defined: Map<string, string>): string {
+  return value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name?: string) => (m === '$$' ? '$' : defined.has(name!) ? defined.get(name!)! : m));
+}
+
+/**
+ * Adapt rendered manifests for `podman kube play`; `hostPort()` gives a free
+ * port on 127.0.0.1 for each containerPort. A Secret reference is given the
+ * value `secrets[name][key]` the test made (kube play would need podman
+ * secrets), and `$(NAME)` references in env values are expanded as the kubelet
+ * does; both are reported in `changes`. Throws on a Secret the test did not make.
+ */
+export async function adaptForKubePlay(docs: K8sObject[], hostPort: () => Promise<number>, volumePrefix: string, secrets: Record<string, Record<string, string>> = {}): Promise<Adapted> {
   const out: object[] = [];
   const pods: PlayedPod[] = [];
   const changes: string[] = [];
@@ -119,8 +134,28 @@ export async function adaptForKubePlay(docs: K8sObject[], hostPort: () => Promis
     const ports: PlayedPort[] = [];
     for (const c of pod.containers as any[]) {
       for (const m of c.volumeMounts ?? []) if (renamed.has(m.name)) m.name = renamed.get(m.name);
-      for (const e of c.env ?? [])
-        if (e.valueFrom?.secretKeyRef) throw new Error(`${id}: env ${e.name} reads a Secret; this adaptation does not provide Secrets`);
+      const defined = new Map<string, string>();
+      const given: string[] = [];
+      const expanded: string[] = [];
+      for (const e of c.env ?? []) {
+        const ref = e.valueFrom?.secretKeyRef;
+        if (ref) {
+          const value = secrets[ref.name]?.[ref.key];
+          if (value === undefined) throw new Error(`${id}: env ${e.name} reads Secret ${ref.name} key ${ref.key}, which the test did not make`);
+          e.value = value;
+          delete e.valueFrom;
+          given.push(`${e.name} (Secret ${ref.name}/${ref.key})`);
+        } else if (typeof e.value === 'string' && e.value.includes('$')) {
+          const v = expandEnvValue(e.value, defined);
+          if (v !== e.value) expanded.push(e.name);
+          e.value = v;
+        }
+        if (typeof e.value === 'string') defined.set(e.name, e.value);
+      }
+      // Args expand the container's variables the same way (redis-server --requirepass $(REDIS_PASSWORD)).
+      if (Array.isArray(c.args)) c.args = c.args.map((a: string) => expandEnvValue(String(a), defined));
+      if (given.length) changes.push(`${id}: ${c.name}: Secret values the test made, given as literal env: ${given.join(', ')}`);
+      if (expanded.length) changes.push(`${id}: ${c.name}: $(NAME) references expanded as the kubelet does: ${expanded.join(', ')}`);
       c.imagePullPolicy = 'Never';
       for (const p of c.ports ?? []) {
         p.hostIP = '127.0.0.1';

@@ -253,6 +253,19 @@ describe('kubernetes manifests, end to end (podman kube play)', function () {
         for (const kind of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
           const probe = c[kind];
           if (!probe) continue;
+          if (probe.exec) {
+            // An exec probe (a backing service's own health command): run in its container until it succeeds.
+            const container = `${pod.name}-${c.name}`;
+            const deadline = Date.now() + 120_000;
+            let r = await podman(['exec', container, ...probe.exec.command], { allowFail: true });
+            while (r.code !== 0 && Date.now() < deadline) {
+              await new Promise((res) => setTimeout(res, 2000));
+              r = await podman(['exec', container, ...probe.exec.command], { allowFail: true });
+            }
+            assert.equal(r.code, 0, `${pod.name}: ${kind} ${probe.exec.command.join(' ')}: ${r.stderr}`);
+            checked.push(`${pod.name} ${kind} exec ${probe.exec.command.at(-1)}`);
+            continue;
+          }
           const ref = probe.httpGet?.port ?? probe.tcpSocket?.port;
           const port = pod.ports.find((p) => p.container === c.name && (p.name === ref || p.containerPort === ref));
           assert.ok(port, `${pod.name}: ${kind} port ${ref} is not published`);

@@ -32,33 +32,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../helpers/tree.js';
-import { freePort, http, imageExists, podman, podmanAvailable, run, waitFor, WIRED_BASE_IMAGES, type HttpAnswer, type RunResult } from './podman.js';
+import { ROUNDTRIPS, USER_CHOICES, allOk } from './wired-fixture.js';
+import { freePort, http, imageExists, podman, podmanAvailable, run, waitFor, WIRED_BASE_IMAGES, type RunResult } from './podman.js';
 
 const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'e2e', 'wired');
 const BIN = join(REPO_ROOT, 'dist', 'bin', 'containerize.js');
 /** Builds keep HEALTHCHECK (OCI images drop it) and reach npm through the proxy like any build here. */
 const ENV = { ...process.env, BUILDAH_FORMAT: 'docker' };
-
-/**
- * What a user who knows the shop tells the generator, because detection cannot know it
- * (`--set`, docs/detection.md). Everything else comes from detection and `--yes`.
- */
-const USER_CHOICES = [
-  // Users reach both services; detection marks neither public (no front end, no web/gateway name).
-  'notes.public=true',
-  'orders.public=true',
-  // orders talks to MariaDB, but mysql2 speaks to MySQL and MariaDB alike: detection
-  // names the backing service "mysql" with mysql:8.0, which has no stand-in here (Debian
-  // has no MySQL). The user says which server it is; the service keeps the name "mysql".
-  'backing.mysql.kind=mariadb',
-  'backing.mysql.version=11',
-];
-
-/** Each service's round trip: the backing services its answer must report "ok". */
-const ROUNDTRIPS: Record<string, string[]> = {
-  notes: ['postgres', 'redis'],
-  orders: ['mariadb', 'rabbitmq'],
-};
 
 interface ComposeService {
   image?: string;
@@ -87,16 +67,6 @@ function qualified(image: string): string {
   const host = parts[0]!;
   return host.includes('.') || host.includes(':') || host === 'localhost' ? image : `docker.io/${image}`;
 }
-
-const allOk = (a: HttpAnswer, names: string[]): boolean => {
-  if (a.status !== 200) return false;
-  try {
-    const body = JSON.parse(a.body) as Record<string, unknown>;
-    return names.every((n) => body[n] === 'ok');
-  } catch {
-    return false;
-  }
-};
 
 describe('wired shop: each service reaches its backing services through the generated Compose stack (podman-compose)', function () {
   let work = '';
