@@ -19,7 +19,7 @@ import { image } from '../../lib/render/images.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { checkEnvExample, envEntries, validateCompose } from '../../lib/validate/compose.js';
 import { checkOutput } from '../../lib/validate/outputs.js';
-import { SAMPLE_MODELS } from '../helpers/models.js';
+import { SAMPLE_MODELS, plain, service, stack } from '../helpers/models.js';
 import { taskboardModel } from '../helpers/dockerfile-models.js';
 
 type Obj = Record<string, any>;
@@ -346,5 +346,25 @@ describe('secret sources: which backing password each app secret gets', () => {
     const taskboard = planStack(taskboardModel());
     assert.equal(taskboard.backing.find((b) => b.name === 'redis')!.secret, null);
     assert.deepEqual(taskboard.apps.find((a) => a.name === 'api')!.environment.find((e) => e.name === 'REDIS_URL'), { name: 'REDIS_URL', value: 'redis://redis:6379/0' });
+  });
+});
+
+describe("the developer's shell never leaks into a service's environment", () => {
+  // zsh sets HOST to the laptop's name, every shell sets USER and HOME: `HOST: ${HOST:-0.0.0.0}`
+  // would make the app bind to the laptop's name, and `USER:` would pass the login name through.
+  const model = stack('shop', {
+    api: service({ path: 'api', language: 'python', port: 8000, env: { HOST: plain('0.0.0.0'), USER: plain(null), GREETING: plain('hi'), LOG_LEVEL: plain(null) } }),
+  });
+
+  it('a default for a name the shell sets is keyed by the service, never by the bare name', () => {
+    const env = Object.fromEntries(planStack(model).apps[0]!.environment.map((e) => [e.name, e.value]));
+    assert.equal(env.HOST, '${API__HOST:-0.0.0.0}');
+    assert.equal(env.GREETING, '${GREETING:-hi}', 'other names keep the shared key');
+  });
+
+  it('an unknown value for a name the shell sets is not passed through; other unknown values are', () => {
+    const names = planStack(model).apps[0]!.environment.map((e) => e.name);
+    assert.ok(!names.includes('USER'), 'USER would be the login name of whoever runs compose');
+    assert.ok(names.includes('LOG_LEVEL'));
   });
 });
