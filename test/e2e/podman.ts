@@ -6,6 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 /** The stand-in base images (scripts/e2e/base-images.sh) that the example's Dockerfiles build on. */
 export const EXAMPLE_BASE_IMAGES = [
@@ -57,11 +59,24 @@ export class CommandError extends Error {
 
 const tail = (text: string, lines = 40): string => text.split('\n').slice(-lines).join('\n');
 
+/**
+ * The folder to run a command in when none is given: this process's, unless an earlier test
+ * removed it (yeoman-test's cd into a temp folder that is then deleted), where a child such as
+ * podman would fail with "getwd: no such file or directory".
+ */
+function liveCwd(): string | undefined {
+  try {
+    return existsSync(process.cwd()) ? undefined : tmpdir();
+  } catch {
+    return tmpdir();
+  }
+}
+
 /** Run a command without a shell, capturing stdout and stderr. */
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? liveCwd(), env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
