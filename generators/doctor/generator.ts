@@ -35,7 +35,14 @@ export default class DoctorGenerator extends Generator<Record<string, any>, Gene
   async default() {
     const root = this.destinationRoot();
     const file = join(root, '.yo-rc.json');
-    const entry = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)[CONFIG_KEY] : undefined;
+    let entry: unknown;
+    if (existsSync(file)) {
+      try {
+        entry = (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null)?.[CONFIG_KEY];
+      } catch (error) {
+        throw new ConfigError(`${file} is not valid JSON (${(error as Error).message}).`);
+      }
+    }
     if (entry === undefined) throw new ConfigError(`No stack model in ${file}: run \`containerize\` (or \`yo containerize\`) in this repository first.`);
     const model = canonical(migrate(entry, file));
     const machine: Machine = (this.options.machine as Machine | undefined) ?? realMachine;

@@ -167,6 +167,13 @@ describe('doctor', () => {
       );
     });
 
+    it('says clearly when .yo-rc.json is not JSON', async () => {
+      await assert.rejects(
+        runGenerator('doctor').inTmpDir((dir) => writeFileSync(join(dir, '.yo-rc.json'), '{ "generator-containerize": ')).withOptions({ machine: fakeMachine(GOOD), stdout: sink }),
+        /parse JSON in file: .*\.yo-rc\.json|\.yo-rc\.json is not valid JSON/, // Yeoman reads it first, for this.config
+      );
+    });
+
     it('says to run the generator first when there is no model', async () => {
       await assert.rejects(runGenerator('doctor').inTmpDir(() => {}).withOptions({ machine: fakeMachine(GOOD), stdout: sink }), /No stack model in .*\.yo-rc\.json/);
     });
