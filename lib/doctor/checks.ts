@@ -64,7 +64,7 @@ export async function runDoctor(model: StackModel, root: string, machine: Machin
     const s = await probe(machine, tool);
     const check = `${tool.label} >= ${tool.minimum}`;
     if (s.state === 'ok') rows.push({ check, status: 'pass', found: s.version, fix: '' });
-    else rows.push({ check, status: optional ? 'warn' : 'fail', found: describe(s), fix: `${fixFor(tool, s)}${optional ? ` (${tool.why})` : ''}` });
+    else rows.push({ check, status: optional ? 'warn' : 'fail', found: describe(s), fix: `${fixFor(tool, s)}${optional ? `; ${tool.why}` : ''}` });
   }
   const dev = planDev(model);
   const ports = [
