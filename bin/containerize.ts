@@ -10,7 +10,7 @@ import { createEnv } from 'yeoman-environment';
 
 const self = fileURLToPath(import.meta.url);
 const root = join(dirname(self), '..');
-const GENERATORS = ['app', 'detect', 'service', 'dockerfile', 'compose', 'dev', 'ci', 'cd', 'kubernetes', 'helm', 'docs'];
+const GENERATORS = ['app', 'detect', 'service', 'dockerfile', 'compose', 'dev', 'ci', 'cd', 'kubernetes', 'helm', 'docs', 'doctor'];
 
 function overview(version: string): string {
   return `containerize ${version}: take an existing repository from "code on laptops" to "running on Kubernetes".
@@ -28,7 +28,8 @@ Generators (default: app):
   ci, cd       GitHub Actions image builds, tests and deployments
   kubernetes   plain manifests (kustomize)
   helm         the Helm chart
-  docs         onboarding docs
+  docs         onboarding guide, architecture diagram and operations page (docs/)
+  doctor       check this machine for what the stack needs; exit status 1 when a check fails
 
 Common flags:
   --yes, -y          accept detected and default values; fail clearly when something required is unknown

@@ -80,6 +80,8 @@ export function settleStatuses(log: RunLog, root: string): void {
 function nextSteps(log: RunLog): string[] {
   const wrote = new Set(log.entries.map((e) => e.path));
   const steps: string[] = [];
+  const guide = [...wrote].find((p) => /^docs\/(containerize\/)?onboarding\.md$/.test(p));
+  if (guide && wrote.has('Makefile')) steps.push(`make doctor          check this machine has what the stack needs (${guide}: the whole onboarding)`);
   if (wrote.has('Makefile')) steps.push('make up              start the whole app in containers with hot reload (make help: every target)');
   else if (wrote.has('compose.yaml')) steps.push('docker compose up --build    start the whole app in containers');
   const chart = [...wrote].find((p) => /^deploy\/helm\/[^/]+\/Chart\.yaml$/.test(p));

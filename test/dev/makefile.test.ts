@@ -155,3 +155,41 @@ describe('Makefile: up and test report failures whatever Compose is used', funct
     }
   });
 });
+
+describe('Makefile: make doctor runs containerize doctor, with its exit status', function () {
+  let dir: string;
+  const BIN = join(HERE, '..', '..', 'dist', 'bin', 'containerize.js');
+  before(function () {
+    if (!HAVE_MAKE) this.skip();
+    dir = mkdtempSync(join(tmpdir(), 'makefile-doctor-'));
+    writeTree(dir, Object.fromEntries([...composeFiles(model), ...devFiles(model)].map((f) => [f.path, f.content])));
+    // `make doctor` reads the model from .yo-rc.json, as in a containerized repository.
+    writeFileSync(join(dir, '.yo-rc.json'), JSON.stringify({ 'generator-containerize': model }));
+    mkdirSync(join(dir, 'bin'));
+  });
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  const PATH = () => `${join(dir, 'bin')}:${process.env.PATH}`;
+  const make = (args: string[]) => spawnSync('make', ['--no-print-directory', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: PATH() } });
+
+  it('runs `containerize` from PATH when it is there, else the package through npx --no-install (never a download)', () => {
+    const without = make(['-n', 'doctor']);
+    assert.match(without.stdout, /^npx --no-install generator-containerize doctor$/m);
+    writeFileSync(join(dir, 'bin', 'containerize'), '#!/bin/sh\necho "fake containerize $*"\n');
+    chmodSync(join(dir, 'bin', 'containerize'), 0o755);
+    const withBin = make(['-n', 'doctor']);
+    assert.match(withBin.stdout, /^containerize doctor$/m);
+    rmSync(join(dir, 'bin', 'containerize'));
+  });
+
+  it('creates the secret files first, then fails with doctor when a check fails (CONTAINERIZE names the bin)', () => {
+    // A fake `git` too old for the stack: doctor's table says so and make fails.
+    writeFileSync(join(dir, 'bin', 'git'), '#!/bin/sh\necho "git version 2.1.0"\n');
+    chmodSync(join(dir, 'bin', 'git'), 0o755);
+    const r = make(['doctor', `CONTAINERIZE=${process.execPath} ${BIN}`]);
+    rmSync(join(dir, 'bin', 'git'));
+    assert.notEqual(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /git >= 2\.25\s+FAIL\s+2\.1\.0 \(too old\)/);
+    assert.match(r.stderr, /containerize: .*check.* failed/);
+  });
+});

@@ -8,6 +8,7 @@
 import helpers from 'yeoman-test';
 import AppGenerator from '../../generators/app/generator.js';
 import DetectGenerator from '../../generators/detect/generator.js';
+import DoctorGenerator from '../../generators/doctor/generator.js';
 import ServiceGenerator from '../../generators/service/generator.js';
 import { STAGES } from '../../generators/app/stages.js';
 import { generatorPath } from './tree.js';
@@ -17,6 +18,7 @@ const CLASSES: Record<string, any> = {
   detect: DetectGenerator,
   service: ServiceGenerator,
   ...Object.fromEntries(STAGES.map((s) => [s.name, s.Generator])),
+  doctor: DoctorGenerator,
 };
 
 export const GENERATOR_NAMES = Object.keys(CLASSES);

@@ -31,6 +31,17 @@ describe('run summary', () => {
     );
   });
 
+  it('points at make doctor and the onboarding guide when the docs and dev stages wrote them', () => {
+    const text = formatSummary(
+      log([
+        { stage: 'dev', path: 'Makefile', status: 'create' },
+        { stage: 'docs', path: 'docs/containerize/onboarding.md', status: 'create' },
+      ]),
+      (p) => p,
+    );
+    assert.match(text, /Next:\n {2}make doctor {10}check this machine has what the stack needs \(docs\/containerize\/onboarding\.md: the whole onboarding\)\n {2}make up /);
+  });
+
   it('says "no change" in one line per stage on a re-run, with no next steps', () => {
     const text = formatSummary(log([{ stage: 'helm', path: 'deploy/helm/x/Chart.yaml', status: 'identical' }]), (p) => p);
     assert.equal(text, 'Summary: 1 file, 0 new, 0 changed, 1 unchanged.\n  helm        no change');

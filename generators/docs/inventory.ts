@@ -1,0 +1,63 @@
+/**
+ * What each generated file is for, one line each, for the operations page's file table.
+ * Matched on the path; a file no rule knows gets its stage's line (a test checks the
+ * sample models leave none to that fallback).
+ */
+import type { StackModel } from '../../lib/model/types.js';
+
+type Rule = [RegExp, (m: RegExpExecArray, model: StackModel) => string];
+
+const svcOf = (dir: string | undefined) => (dir ? dir.replace(/\/$/, '') : 'the root service');
+
+const RULES: Rule[] = [
+  [/^(?:(.*)\/)?Dockerfile$/, (m) => `the image of the service in \`${m[1] ?? '.'}\`: a \`dev\` stage (toolchain, hot reload) and, last, the production image (non-root user 10001)`],
+  [/^(?:(.*)\/)?\.dockerignore$/, (m) => `what stays out of the build context of ${svcOf(m[1])} (secrets, .git, dependency folders)`],
+  [/^compose\.yaml$/, () => 'the whole stack for Docker Compose / podman-compose: every service and backing service, production images (`make up PROD=1`)'],
+  [/^compose\.override\.yaml$/, () => 'the dev layer Compose loads by itself: dev images, source mounts, hot reload, debugger ports'],
+  [/^\.env\.example$/, () => 'every non-secret setting with its default; `make env` copies it to `.env` (not committed) to change one'],
+  [/^secrets\/create\.sh$/, () => 'creates the missing secret files of the Compose stack with random values (`make secrets`; never overwrites)'],
+  [/^secrets\/README\.md$/, () => 'what each secret file holds and how to use your own values'],
+  [/^secrets\/\.gitignore$/, () => 'keeps every secret value in `secrets/` out of git'],
+  [/^Makefile$/, () => 'the one-command entry points: `make doctor`, `up`, `down`, `logs`, `test`, `shell`, `seed`, `reset` (`make` lists them)'],
+  [/^\.devcontainer\/devcontainer\.json$/, () => 'the same stack in VS Code Dev Containers or Codespaces'],
+  [/^\.devcontainer\/compose\.devcontainer\.yaml$/, () => 'mounts the whole repository into the service VS Code opens'],
+  [/^deploy\/kubernetes\/README\.md$/, () => 'the kustomize layout, the namespaces and the Secrets to create before the first deploy'],
+  [/^deploy\/kubernetes\/base\/kustomization\.yaml$/, () => 'the base: every resource, and a ConfigMap per service from `env/<service>.env`'],
+  [/^deploy\/kubernetes\/base\/deployment\.yaml$/, () => 'a Deployment per service (probes, securityContext, resources)'],
+  [/^deploy\/kubernetes\/base\/service\.yaml$/, () => 'a Service per service with a port, named as the hostname the code uses'],
+  [/^deploy\/kubernetes\/base\/serviceaccount\.yaml$/, () => 'a ServiceAccount per service, without an API token'],
+  [/^deploy\/kubernetes\/base\/backing\.yaml$/, () => 'a StatefulSet and a headless Service per backing service'],
+  [/^deploy\/kubernetes\/base\/networkpolicy\.yaml$/, () => 'default deny, then the traffic `dependsOn` implies'],
+  [/^deploy\/kubernetes\/base\/env\/(.+)\.env$/, (m) => `non-secret environment of ${m[1]} (NAME=value), for its ConfigMap`],
+  [/^deploy\/kubernetes\/components\/external-(.+)\/kustomization\.yaml$/, (m) => `optional component: ${m[1]} on an instance outside the cluster`],
+  [/^deploy\/kubernetes\/components\/external-(.+)\/patches\.yaml$/, (m) => `the patches of the external-${m[1]} component (ExternalName Service)`],
+  [/^deploy\/kubernetes\/overlays\/(\w+)\/kustomization\.yaml$/, (m) => `the ${m[1]} overlay: namespace, image tags, ingress controller`],
+  [/^deploy\/kubernetes\/overlays\/(\w+)\/ingress\.yaml$/, (m) => `the Ingress of ${m[1]} (public services; the hosts are examples)`],
+  [/^deploy\/kubernetes\/overlays\/(\w+)\/resources\.yaml$/, (m) => `replicas and resources in ${m[1]}`],
+  [/^deploy\/kubernetes\/overlays\/(\w+)\/hpa\.yaml$/, (m) => `HorizontalPodAutoscalers in ${m[1]}`],
+  [/^deploy\/kubernetes\/overlays\/(\w+)\/pdb\.yaml$/, (m) => `PodDisruptionBudgets in ${m[1]}`],
+  [/^deploy\/scripts\/deploy\.sh$/, () => 'deploys an environment with kustomize (default) or Helm, checks its Secrets, waits for the rollouts'],
+  [/^deploy\/scripts\/undeploy\.sh$/, () => 'removes an environment\'s workloads (keeps the namespace, Secrets and volumes)'],
+  [/^deploy\/helm\/[^/]+\/Chart\.yaml$/, () => 'the Helm chart: name, version, appVersion'],
+  [/^deploy\/helm\/[^/]+\/\.helmignore$/, () => 'files helm package leaves out'],
+  [/^deploy\/helm\/[^/]+\/values\.yaml$/, () => 'the chart\'s defaults, commented'],
+  [/^deploy\/helm\/[^/]+\/values\.schema\.json$/, () => 'the JSON schema helm checks values against'],
+  [/^deploy\/helm\/[^/]+\/values-(\w+)\.yaml$/, (m) => `the values of ${m[1]}`],
+  [/^deploy\/helm\/[^/]+\/templates\/NOTES\.txt$/, () => 'what helm prints after an install'],
+  [/^deploy\/helm\/[^/]+\/templates\/_helpers\.tpl$/, () => 'names and labels shared by the chart\'s templates'],
+  [/^deploy\/helm\/[^/]+\/templates\/_networkpolicy\.tpl$/, () => 'the NetworkPolicy rules shared by the chart\'s templates'],
+  [/^deploy\/helm\/[^/]+\/templates\/tests\/(.+)\.yaml$/, () => '`helm test`: checks the services answer'],
+  [/^deploy\/helm\/[^/]+\/templates\/(.+)\.yaml$/, (m) => `chart template: ${m[1]}`],
+  [/^onboarding\.md$/, () => 'this onboarding guide: install, run, test, ship, extend'],
+  [/^architecture\.md$/, () => 'the services, backing services and environments, as Mermaid diagrams'],
+  [/^operations\.md$/, () => 'secrets, deploys, rollbacks, logs, and this table'],
+  [/^\.github\/workflows\/(.+)$/, (m) => `GitHub Actions workflow ${m[1]}`],
+];
+
+export function purpose(path: string, stage: string, model: StackModel): string {
+  for (const [re, say] of RULES) {
+    const m = re.exec(path);
+    if (m) return say(m, model);
+  }
+  return `written by the ${stage} stage`;
+}
