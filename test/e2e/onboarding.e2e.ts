@@ -100,7 +100,14 @@ describe('onboarding walk-through of the example (the generated guide, followed 
     assert.ok(internal.length >= 2, section);
     for (const [svc, url] of internal) {
       const health = svc === 'api' ? '/health' : '/healthz';
-      const r = await podman(['exec', `${project}_web_1`, 'node', '-e', `fetch('${url}${health}').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))`], { allowFail: true });
+      // The dev stage of a compiled service builds at start (go run, cargo watch...): wait for it.
+      const probe = () => podman(['exec', `${project}_web_1`, 'node', '-e', `fetch('${url}${health}').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))`], { allowFail: true });
+      const deadline = Date.now() + 180_000;
+      let r = await probe();
+      while (r.code !== 0 && Date.now() < deadline) {
+        await new Promise((res) => setTimeout(res, 2000));
+        r = await probe();
+      }
       assert.equal(r.code, 0, `${svc} at ${url}${health}: ${r.stdout}${r.stderr}`);
     }
   });
