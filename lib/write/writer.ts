@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { constants } from 'node:fs';
 import { modeOf, type OutputFile } from '../render/types.js';
 import type { Wiring } from '../render/wiring.js';
+import { isGenerated } from '../render/marker.js';
 
 const { S_IFREG } = constants;
 
@@ -29,6 +30,8 @@ export interface RunLog {
   entries: LogEntry[];
   /** The model each stage rendered from (JSON), in stage order: proves the hand-off. */
   models: string[];
+  /** Things the summary must say (a file written beside the user's own...). */
+  notes: string[];
 }
 
 const logs = new WeakMap<object, RunLog>();
@@ -36,7 +39,7 @@ const logs = new WeakMap<object, RunLog>();
 /** The log of one run (one Yeoman environment). */
 export function runLog(env: object): RunLog {
   let log = logs.get(env);
-  if (!log) logs.set(env, (log = { stages: [], entries: [], models: [] }));
+  if (!log) logs.set(env, (log = { stages: [], entries: [], models: [], notes: [] }));
   return log;
 }
 
@@ -51,7 +54,15 @@ export function writeOutputs(generator: WriteTarget, stage: string, files: Outpu
   const log = runLog(generator.env);
   log.stages.push(stage);
   log.models.push(JSON.stringify(model ?? null));
-  for (const file of files) {
+  for (const original of files) {
+    let file = original;
+    if (file.beside) {
+      const theirs = join(generator.destinationRoot(), file.path);
+      if (existsSync(theirs) && !isGenerated(readFileSync(theirs, 'utf8'))) {
+        log.notes.push(`${file.path} is yours: ours is written beside it as ${file.beside}; merge what you want from it (only ${file.path} is read by GitHub).`);
+        file = { ...file, path: file.beside };
+      }
+    }
     const abs = join(generator.destinationRoot(), file.path);
     const before = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
     const status: WriteStatus = before === undefined ? 'create' : before === file.content ? 'identical' : 'update';
@@ -133,6 +144,7 @@ export function formatSummary(log: RunLog, show: (path: string) => string, wirin
     const label: Record<WriteStatus, string> = { create: 'new    ', update: 'changed', kept: 'kept   ', identical: '' };
     for (const e of touched) lines.push(`      ${label[e.status]} ${show(e.path)}${e.status === 'kept' ? '  (yours; differs from what the model renders)' : ''}`);
   }
+  if (log.notes?.length) lines.push('Note:', ...log.notes.map((n) => `  ${n}`));
   if (wiring) lines.push(...formatWiring(wiring));
   const next = nextSteps(log);
   if (next.length && count('create') + count('update') > 0) lines.push('Next:', ...next.map((s) => `  ${s}`));
