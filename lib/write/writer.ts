@@ -31,7 +31,7 @@ export interface RunLog {
   /** The model each stage rendered from (JSON), in stage order: proves the hand-off. */
   models: string[];
   /** Things the summary must say (a file written beside the user's own...). */
-  notes: string[];
+  notes?: string[];
 }
 
 const logs = new WeakMap<object, RunLog>();
@@ -59,7 +59,7 @@ export function writeOutputs(generator: WriteTarget, stage: string, files: Outpu
     if (file.beside) {
       const theirs = join(generator.destinationRoot(), file.path);
       if (existsSync(theirs) && !isGenerated(readFileSync(theirs, 'utf8'))) {
-        log.notes.push(`${file.path} is yours: ours is written beside it as ${file.beside}; merge what you want from it (only ${file.path} is read by GitHub).`);
+        (log.notes ??= []).push(`${file.path} is yours: ours is written beside it as ${file.beside}; merge what you want from it (only ${file.path} is read by GitHub).`);
         file = { ...file, path: file.beside };
       }
     }
