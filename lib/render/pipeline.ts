@@ -115,7 +115,10 @@ export function registryLogin(kind: RegistryKind, registry: string): RegistryLog
         username: '${{ vars.REGISTRY_USERNAME }}',
         password: '${{ secrets.REGISTRY_PASSWORD }}',
         packagesPermission: false,
-        settings: [repoVar('REGISTRY_USERNAME', `the user that pushes to ${host}`), repoSecret('REGISTRY_PASSWORD', 'its password or token')],
+        settings: [
+          repoVar('REGISTRY_USERNAME', host === 'localhost' ? 'the user that pushes to your registry; first give the generator a registry GitHub can reach (containerize --registry ghcr.io/<owner>): localhost is not one' : `the user that pushes to ${host}`),
+          repoSecret('REGISTRY_PASSWORD', 'its password or token'),
+        ],
       };
   }
 }
