@@ -95,6 +95,12 @@ function nextSteps(log: RunLog): string[] {
   else if (wrote.has('compose.yaml')) steps.push('docker compose up --build    start the whole app in containers');
   const chart = [...wrote].find((p) => /^deploy\/helm\/[^/]+\/Chart\.yaml$/.test(p));
   if (chart) steps.push(`helm lint ${chart.replace(/\/Chart\.yaml$/, '')}    check the chart; deploy/scripts/deploy.sh staging --dry-run to render a deployment`);
+  // The GitHub secrets and variables the written workflows read (GITHUB_TOKEN is GitHub's own).
+  const settings = new Set<string>();
+  for (const e of log.entries)
+    if (e.path.startsWith('.github/workflows/') && e.content)
+      for (const m of e.content.matchAll(/\$\{\{ (secrets|vars)\.([A-Z0-9_]+) \}\}/g)) if (m[2] !== 'GITHUB_TOKEN') settings.add(`${m[1] === 'secrets' ? 'secret' : 'variable'} ${m[2]}`);
+  if (settings.size) steps.push(`in GitHub, set ${[...settings].sort().join(', ')}: docs/ci-cd.md says where (repository or environment) and what each holds`);
   return steps;
 }
 
