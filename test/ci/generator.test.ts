@@ -12,7 +12,10 @@ import { result } from 'yeoman-test';
 import { runLog } from '../../lib/write/writer.js';
 import { formatSummary } from '../../lib/write/writer.js';
 import { runGenerator } from '../helpers/run.js';
-import { TWO_SERVICES, snapshotTree, writeTree } from '../helpers/tree.js';
+import { REPO_ROOT, TWO_SERVICES, snapshotTree, writeTree } from '../helpers/tree.js';
+import { cpSync, readdirSync } from 'node:fs';
+import { runLint } from '../helpers/actionlint.js';
+import { workflowParserErrors } from '../helpers/workflow-parser.js';
 
 const strict = { throwOnMissingAnswer: true } as const;
 const readRc = (dir: string) => JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-containerize'];
@@ -111,5 +114,20 @@ describe('ci and cd stages (generator)', function () {
     assert.ok(got.includes('docker-compose /'));
     for (const svc of Object.values(rc.services) as any[]) assert.ok(got.includes(`docker /${svc.path}`), svc.path);
     assert.ok(got.includes('npm /web') && got.includes('pip /api'), got.join(', '));
+  });
+
+  it('the bundled example (examples/taskboard, detected): every workflow passes actionlint and GitHub\'s parser', async () => {
+    await runGenerator('app')
+      .inTmpDir((d) => cpSync(join(REPO_ROOT, 'examples', 'taskboard'), d, { recursive: true }))
+      .withOptions({ yes: true, registry: 'ghcr.io/acme', previews: true })
+      .withAnswers({}, strict);
+    const dir = join(result.cwd, '.github', 'workflows');
+    const names = readdirSync(dir).sort();
+    assert.deepEqual(names, ['cd.yml', 'ci.yml', 'preview.yml']);
+    for (const name of names) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      assert.deepEqual((await runLint(text, `.github/workflows/${name}`)).map((p) => `${p.line}:${p.column} ${p.message}`), [], name);
+      assert.deepEqual(workflowParserErrors(name, text), [], name);
+    }
   });
 });
