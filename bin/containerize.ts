@@ -36,6 +36,8 @@ Common flags:
   --answers FILE     answers as YAML/JSON, shaped like the generator-containerize entry of .yo-rc.json
   --set PATH=VALUE   set one model value (repeatable), e.g. --set web.port=3000
   --name, --registry application name and image registry
+  --registry-kind, --deploy-tool, --previews
+                     how CI logs in to the registry, what CD deploys with, previews per pull request
   --ask-answered     ask again what .yo-rc.json already answers
   --help             this text; \`containerize <generator> --help\` for a generator's options
 

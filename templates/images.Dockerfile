@@ -36,5 +36,9 @@ FROM memcached:1.6-bookworm AS memcached
 FROM docker.elastic.co/elasticsearch/elasticsearch:8.15.0 AS elasticsearch
 FROM nats:2 AS nats
 
+# Linters the generated CI runs (ci/lint.sh): Dockerfiles and the rendered Kubernetes objects.
+FROM hadolint/hadolint:v2.12.0-debian AS hadolint
+FROM ghcr.io/yannh/kubeconform:v0.6.7 AS kubeconform
+
 # Small utility images (the Helm chart's test hook: wget and nc).
 FROM busybox:1.37 AS busybox

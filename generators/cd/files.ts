@@ -1,11 +1,51 @@
 /**
- * The files the cd stage owns, as a pure function of the stack model.
- * Not generated yet: planned in a later issue. Rendering nothing keeps composition
- * and the model hand-off real while the stage is built.
+ * The files the cd stage owns, as a pure function of the stack model:
+ *
+ *   .github/workflows/cd.yml        staging after CI on the default branch; production on a release
+ *   .github/workflows/preview.yml   a namespace pr-<number> per pull request (delivery.previews)
+ *   ci/deploy.sh                    digests → manifests (Helm or kustomize) → rollout → smoke → rollback
+ *
+ * Every deploy names its images by digest: the ones CI's build job recorded, the others
+ * resolved from the commit's sha-<commit> tag (ci/tag.sh). docs/ci-cd.md.
  */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { StackModel } from '../../lib/model/types.js';
+import { uses } from '../../lib/render/actions.js';
+import { renderFile } from '../../lib/render/ejs.js';
+import { CI_DIR, CI_WORKFLOW, planPipeline } from '../../lib/render/pipeline.js';
 import type { OutputFile } from '../../lib/render/types.js';
+import { shq } from '../compose/files.js';
+import { chartDir } from '../helm/files.js';
+import { KUBERNETES_DIR } from '../kubernetes/files.js';
+import { planKubernetes } from '../kubernetes/plan.js';
 
-export function files(_model: StackModel): OutputFile[] {
-  return [];
+const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
+
+export function files(model: StackModel): OutputFile[] {
+  const p = planPipeline(model);
+  const k = planKubernetes(model);
+  const staging = k.environments.staging;
+  const objects = new Map(k.services.map((s) => [s.name, s.objectName]));
+  const data = {
+    p,
+    uses,
+    shq,
+    ciDir: CI_DIR,
+    ciWorkflow: CI_WORKFLOW,
+    chartDir: chartDir(model),
+    kubernetesDir: KUBERNETES_DIR,
+    namespaces: { staging: staging.namespace, production: k.environments.production.namespace },
+    services: p.images.map((i) => ({ ...i, objectName: objects.get(i.service)!, path: i.healthPath ?? '' })),
+    // Staging's Secrets (the in-cluster backing services' and the app's own): a preview has the same.
+    secrets: staging.secrets,
+    rollouts: staging.rollouts,
+    previewService: p.images.find((i) => i.public)?.service ?? null,
+  };
+  const render = (template: string) => renderFile(join(TEMPLATES, template), data);
+  return [
+    { path: '.github/workflows/cd.yml', content: render('github/cd.yml.ejs') },
+    ...(p.previews ? [{ path: '.github/workflows/preview.yml', content: render('github/preview.yml.ejs') }] : []),
+    { path: `${CI_DIR}/deploy.sh`, content: render('ci/deploy.sh.ejs') },
+  ];
 }

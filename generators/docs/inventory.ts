@@ -51,7 +51,16 @@ const RULES: Rule[] = [
   [/^onboarding\.md$/, () => 'this onboarding guide: install, run, test, ship, extend'],
   [/^architecture\.md$/, () => 'the services, backing services and environments, as Mermaid diagrams'],
   [/^operations\.md$/, () => 'secrets, deploys, rollbacks, logs, and this table'],
+  [/^\.github\/workflows\/ci\.yml$/, () => 'GitHub Actions CI: builds each changed image once, lints, tests it in its dev stage, smoke-tests the Compose stack'],
+  [/^\.github\/workflows\/cd\.yml$/, () => 'GitHub Actions CD: deploys the digests CI built to staging, then production behind its environment'],
+  [/^\.github\/workflows\/preview\.yml$/, () => 'GitHub Actions previews: a namespace per pull request, removed when it closes'],
   [/^\.github\/workflows\/(.+)$/, (m) => `GitHub Actions workflow ${m[1]}`],
+  [/^\.github\/dependabot(\.containerize)?\.yml$/, () => 'Dependabot: keeps the actions, base images and packages current'],
+  [/^ci\/changes\.sh$/, () => 'CI: which images a push or pull request must rebuild'],
+  [/^ci\/lint\.sh$/, () => 'CI: lints the Dockerfiles, Compose file, chart and manifests'],
+  [/^ci\/smoke\.sh$/, () => 'CI: starts the Compose stack from the built images and checks every health route'],
+  [/^ci\/tag\.sh$/, () => 'CI: tags the digests built on the default branch'],
+  [/^ci\/deploy\.sh$/, () => 'CD: deploys by digest with kustomize or Helm, waits, smoke-tests, rolls back on failure'],
 ];
 
 export function purpose(path: string, stage: string, model: StackModel): string {

@@ -41,6 +41,7 @@ const definitions: Record<string, Schema> = {
     {
       repository: { type: 'string', minLength: 1 },
       tag: { type: 'string', description: 'Empty: the chart appVersion' },
+      digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$', description: 'Set by CD: deploy this exact image (repository@digest), the tag is then ignored' },
       pullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'] },
     },
     ['repository', 'tag', 'pullPolicy'],

@@ -96,6 +96,9 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     });
     this.option('name', { type: String, description: "Application name (lower-case letters, digits and '-', starting with a letter): chart name, Compose project, image prefix" });
     this.option('registry', { type: String, description: 'Image registry and namespace, e.g. ghcr.io/acme (images are <registry>/<name>-<service>)' });
+    this.option('registry-kind', { type: String, description: 'How CI logs in to the registry: ghcr, dockerhub, ecr, gar, acr or generic (default: from the registry host; docs/ci-cd.md)' });
+    this.option('deploy-tool', { type: String, description: 'What the CD workflows deploy with: kustomize (default) or helm' });
+    this.option('previews', { type: Boolean, description: 'A preview namespace pr-<number> per pull request, torn down when it closes (default: off; --no-previews turns it off again)' });
     this.option('force', {
       type: Boolean,
       description: 'Overwrite files that differ from what this run renders (without it: asked per file in a terminal; an error with --yes or no terminal)',
@@ -148,6 +151,12 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     const flagLayer: Layer = {};
     if (this.options.name !== undefined) flagLayer.name = this.options.name;
     if (this.options.registry !== undefined) flagLayer.registry = this.options.registry;
+    const opt = (name: string) => this.options[name] ?? this.options[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+    const deliveryFlags: Layer = {};
+    if (opt('registry-kind') !== undefined) deliveryFlags.registryKind = opt('registry-kind');
+    if (opt('deploy-tool') !== undefined) deliveryFlags.deployTool = opt('deploy-tool');
+    if (opt('previews') !== undefined) deliveryFlags.previews = opt('previews');
+    if (Object.keys(deliveryFlags).length > 0) flagLayer.delivery = deliveryFlags;
     const answersLayer = this.options.answers ? readAnswersFile(join(this.env.cwd ?? this.destinationRoot(), this.options.answers)) : {};
     return [answersLayer, setsToLayer(toList(this.options.set)), flagLayer];
   }

@@ -4,7 +4,7 @@
  * runAsUser, the Compose port and the probe's port can never disagree.
  */
 import { posix } from 'node:path';
-import type { ServiceModel, StackModel } from './types.js';
+import type { DeployTool, RegistryKind, ServiceModel, StackModel } from './types.js';
 
 /** Numeric user and group of every generated image, and of the pods' securityContext. */
 export const CONTAINER_UID = 10001;
@@ -72,4 +72,31 @@ export function buildContext(svc: ServiceModel): BuildContext {
 export function pathInContext(svc: ServiceModel): string {
   const { context } = buildContext(svc);
   return posix.relative(context === '.' ? '' : context, svc.path === '.' ? '' : svc.path) || '.';
+}
+
+/** The registry kind a registry prefix implies: how CI logs in to it. */
+export function registryKindOf(registry: string): RegistryKind {
+  const host = registry.split('/')[0]!;
+  if (host === 'ghcr.io') return 'ghcr';
+  if (host === 'docker.io' || host === 'index.docker.io' || host === 'registry-1.docker.io') return 'dockerhub';
+  if (/\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$/.test(host)) return 'ecr';
+  if (/-docker\.pkg\.dev$/.test(host)) return 'gar';
+  if (/\.azurecr\.io$/.test(host)) return 'acr';
+  return 'generic';
+}
+
+export interface Delivery {
+  registryKind: RegistryKind;
+  deployTool: DeployTool;
+  previews: boolean;
+}
+
+/** The delivery choices with their defaults filled in (never stored). */
+export function delivery(model: StackModel): Delivery {
+  const d = model.delivery ?? {};
+  return {
+    registryKind: d.registryKind ?? registryKindOf(model.registry),
+    deployTool: d.deployTool ?? 'kustomize',
+    previews: d.previews ?? false,
+  };
 }

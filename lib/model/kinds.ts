@@ -67,7 +67,11 @@ export const kinds = {
     if (value.split('/').includes('..')) return `"${value}" must stay inside the repository (no '..')`;
     return null;
   },
-} satisfies Record<string, Check>;
+  /** One of a fixed list, or absent (the default is derived). */
+  oneOf(choices: readonly string[]): Check {
+    return (value) => (value === undefined || choices.includes(value as string) ? null : `${JSON.stringify(value)} is not one of ${choices.join(', ')}`);
+  },
+} satisfies Record<string, Check | ((choices: readonly string[]) => Check)>;
 
 export type Kind = keyof typeof kinds;
 

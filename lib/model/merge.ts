@@ -51,6 +51,7 @@ function coerce(field: string, text: string): unknown {
     }
     case 'public':
     case 'secret':
+    case 'previews':
       if (text === 'true' || text === 'false') return text === 'true';
       return text;
     case 'start':
@@ -65,7 +66,7 @@ function coerce(field: string, text: string): unknown {
   }
 }
 
-const TOP_LEVEL = new Set(['name', 'registry', 'schemaVersion']);
+const TOP_LEVEL = new Set(['name', 'registry', 'schemaVersion', 'delivery']);
 
 /**
  * `--set` assignments as a layer. `web.port=3000` addresses services.web.port;
@@ -166,5 +167,6 @@ export function canonical(model: StackModel): StackModel {
     registry: model.registry,
     services,
     backing: sortKeys(model.backing),
+    ...(model.delivery && Object.keys(model.delivery).length > 0 ? { delivery: sortKeys(model.delivery as Record<string, unknown>) } : {}),
   };
 }

@@ -8,6 +8,7 @@
  */
 import type { Detection } from '../detect/types.js';
 import { kinds } from './kinds.js';
+import { DEPLOY_TOOLS, REGISTRY_KINDS } from './types.js';
 import { splitCommand, type Layer } from './merge.js';
 
 export interface Question {
@@ -67,6 +68,36 @@ export function buildQuestions(ctx: Context): Question[] {
       default: merged.registry,
       validate: asValidate(kinds.imagePrefix),
     });
+
+  // Delivery choices have working defaults derived from the model: asked with --ask-answered.
+  if (askAnswered) {
+    const d = (merged.delivery ?? {}) as Record<string, unknown>;
+    q.push(
+      {
+        type: 'input',
+        name: 'delivery/registryKind',
+        field: 'delivery.registryKind',
+        message: 'How CI logs in to the registry (ghcr, dockerhub, ecr, gar, acr, generic; empty: from the registry host):',
+        default: (d.registryKind as string | undefined) ?? '',
+        validate: asValidate((v) => kinds.oneOf(REGISTRY_KINDS)(String(v ?? '').trim() || undefined)),
+      },
+      {
+        type: 'input',
+        name: 'delivery/deployTool',
+        field: 'delivery.deployTool',
+        message: 'What CD deploys with (kustomize or helm):',
+        default: (d.deployTool as string | undefined) ?? 'kustomize',
+        validate: asValidate((v) => kinds.oneOf(DEPLOY_TOOLS)(String(v ?? '').trim() || undefined)),
+      },
+      {
+        type: 'confirm',
+        name: 'delivery/previews',
+        field: 'delivery.previews',
+        message: 'A preview namespace pr-<number> per pull request?',
+        default: d.previews === true,
+      },
+    );
+  }
 
   const all = services(merged);
   const names = Object.keys(all).sort();
@@ -132,6 +163,12 @@ export function applyAnswers(answers: Record<string, unknown>, merged: Layer): L
   const touch = (name: string) => (svcLayer[name] ??= {});
   for (const [key, value] of Object.entries(answers)) {
     if (key === 'name' || key === 'registry') layer[key] = String(value).trim();
+    else if (key.startsWith('delivery/')) {
+      const field = key.slice('delivery/'.length);
+      const d = (layer.delivery ??= {}) as Record<string, unknown>;
+      if (field === 'previews') d.previews = Boolean(value);
+      else if (String(value ?? '').trim()) d[field] = String(value).trim();
+    }
     else if (key === 'public') {
       const chosen = new Set(value as string[]);
       for (const [name, svc] of Object.entries(services(merged))) {

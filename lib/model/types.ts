@@ -27,6 +27,28 @@ export const BACKING_KINDS = [
 ] as const;
 export type BackingKind = (typeof BACKING_KINDS)[number];
 
+/** Where images are pushed; decides how CI logs in (docs/ci-cd.md#registries). */
+export const REGISTRY_KINDS = ['ghcr', 'dockerhub', 'ecr', 'gar', 'acr', 'generic'] as const;
+export type RegistryKind = (typeof REGISTRY_KINDS)[number];
+
+/** What the CD workflows deploy with. */
+export const DEPLOY_TOOLS = ['kustomize', 'helm'] as const;
+export type DeployTool = (typeof DEPLOY_TOOLS)[number];
+
+/**
+ * How images are shipped and deployed (the ci and cd stages). Every field is optional:
+ * an absent one is derived (lib/model/derive.ts `delivery`), and only what the user
+ * chose is stored.
+ */
+export interface DeliveryModel {
+  /** Default: from the registry host (ghcr.io, docker.io, *.dkr.ecr.*.amazonaws.com, *-docker.pkg.dev, *.azurecr.io), else generic. */
+  registryKind?: RegistryKind;
+  /** Default: kustomize (the same default as deploy/scripts/deploy.sh). */
+  deployTool?: DeployTool;
+  /** A namespace pr-<number> per pull request, torn down when it closes. Default: false. */
+  previews?: boolean;
+}
+
 /** One environment variable a service reads. */
 export interface EnvVar {
   /** Default value for local runs (Compose, .env.example); null when unknown or secret. */
@@ -90,6 +112,8 @@ export interface StackModel {
   services: Record<string, ServiceModel>;
   /** Keyed by the hostname the code uses (e.g. 'redis'). */
   backing: Record<string, BackingModel>;
+  /** Image shipping and deployment choices; absent when every value is the default. */
+  delivery?: DeliveryModel;
 }
 
 /** Key under which the model lives in .yo-rc.json (the package name). */

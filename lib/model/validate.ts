@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { portInCommand } from './commands.js';
 import { existingDir, kinds } from './kinds.js';
-import { BACKING_KINDS, LANGUAGES, SCHEMA_VERSION, type StackModel } from './types.js';
+import { BACKING_KINDS, DEPLOY_TOOLS, LANGUAGES, REGISTRY_KINDS, SCHEMA_VERSION, type StackModel } from './types.js';
 
 export class ModelError extends Error {
   constructor(readonly problems: string[]) {
@@ -96,6 +96,17 @@ export function checkModel(model: StackModel, root: string): string[] {
     add(at, kinds.dnsLabel(name));
     if (!BACKING_KINDS.includes(b.kind)) add(`${at}.kind`, `${JSON.stringify(b.kind)} is not one of ${BACKING_KINDS.join(', ')}`);
     add(`${at}.version`, kinds.version(b.version));
+  }
+  if (model.delivery !== undefined) {
+    const d = model.delivery as Record<string, unknown>;
+    if (typeof d !== 'object' || d === null || Array.isArray(d)) add('delivery', 'must be an object (registryKind, deployTool, previews)');
+    else {
+      for (const key of Object.keys(d))
+        if (!['registryKind', 'deployTool', 'previews'].includes(key)) add(`delivery.${key}`, 'is not a field (registryKind, deployTool, previews)');
+      add('delivery.registryKind', kinds.oneOf(REGISTRY_KINDS)(d.registryKind));
+      add('delivery.deployTool', kinds.oneOf(DEPLOY_TOOLS)(d.deployTool));
+      if (d.previews !== undefined && typeof d.previews !== 'boolean') add('delivery.previews', 'must be true or false');
+    }
   }
   return problems;
 }

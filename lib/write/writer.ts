@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { constants } from 'node:fs';
 import { modeOf, type OutputFile } from '../render/types.js';
 import type { Wiring } from '../render/wiring.js';
+import { isGenerated } from '../render/marker.js';
 
 const { S_IFREG } = constants;
 
@@ -29,6 +30,8 @@ export interface RunLog {
   entries: LogEntry[];
   /** The model each stage rendered from (JSON), in stage order: proves the hand-off. */
   models: string[];
+  /** Things the summary must say (a file written beside the user's own...). */
+  notes?: string[];
 }
 
 const logs = new WeakMap<object, RunLog>();
@@ -36,7 +39,7 @@ const logs = new WeakMap<object, RunLog>();
 /** The log of one run (one Yeoman environment). */
 export function runLog(env: object): RunLog {
   let log = logs.get(env);
-  if (!log) logs.set(env, (log = { stages: [], entries: [], models: [] }));
+  if (!log) logs.set(env, (log = { stages: [], entries: [], models: [], notes: [] }));
   return log;
 }
 
@@ -51,7 +54,15 @@ export function writeOutputs(generator: WriteTarget, stage: string, files: Outpu
   const log = runLog(generator.env);
   log.stages.push(stage);
   log.models.push(JSON.stringify(model ?? null));
-  for (const file of files) {
+  for (const original of files) {
+    let file = original;
+    if (file.beside) {
+      const theirs = join(generator.destinationRoot(), file.path);
+      if (existsSync(theirs) && !isGenerated(readFileSync(theirs, 'utf8'))) {
+        (log.notes ??= []).push(`${file.path} is yours: ours is written beside it as ${file.beside}; merge what you want from it (only ${file.path} is read by GitHub).`);
+        file = { ...file, path: file.beside };
+      }
+    }
     const abs = join(generator.destinationRoot(), file.path);
     const before = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
     const status: WriteStatus = before === undefined ? 'create' : before === file.content ? 'identical' : 'update';
@@ -86,6 +97,12 @@ function nextSteps(log: RunLog): string[] {
   else if (wrote.has('compose.yaml')) steps.push('docker compose up --build    start the whole app in containers');
   const chart = [...wrote].find((p) => /^deploy\/helm\/[^/]+\/Chart\.yaml$/.test(p));
   if (chart) steps.push(`helm lint ${chart.replace(/\/Chart\.yaml$/, '')}    check the chart; deploy/scripts/deploy.sh staging --dry-run to render a deployment`);
+  // The GitHub secrets and variables the written workflows read (GITHUB_TOKEN is GitHub's own).
+  const settings = new Set<string>();
+  for (const e of log.entries)
+    if (e.path.startsWith('.github/workflows/') && e.content)
+      for (const m of e.content.matchAll(/\$\{\{ (secrets|vars)\.([A-Z0-9_]+) \}\}/g)) if (m[2] !== 'GITHUB_TOKEN') settings.add(`${m[1] === 'secrets' ? 'secret' : 'variable'} ${m[2]}`);
+  if (settings.size) steps.push(`in GitHub, set ${[...settings].sort().join(', ')}: docs/ci-cd.md says where (repository or environment) and what each holds`);
   return steps;
 }
 
@@ -135,6 +152,7 @@ export function formatSummary(log: RunLog, show: (path: string) => string, wirin
     const label: Record<WriteStatus, string> = { create: 'new    ', update: 'changed', kept: 'kept   ', identical: '' };
     for (const e of touched) lines.push(`      ${label[e.status]} ${show(e.path)}${e.status === 'kept' ? '  (yours; differs from what the model renders)' : ''}`);
   }
+  if (log.notes?.length) lines.push('Note:', ...log.notes.map((n) => `  ${n}`));
   if (wiring) lines.push(...formatWiring(wiring));
   const next = nextSteps(log);
   if (next.length && count('create') + count('update') > 0) lines.push('Next:', ...next.map((s) => `  ${s}`));

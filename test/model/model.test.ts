@@ -170,7 +170,14 @@ describe('questions', () => {
     const answered = { name: 'shop', registry: 'r/x', services: { web: { public: true, port: 3000, start: ['x'] }, worker: { public: false, port: null, start: ['y'] } } };
     const withStarts = { ...merged, services: { web: svc(), worker: svc({ path: 'worker', port: null, public: false, start: ['y'] }) } };
     assert.deepEqual(buildQuestions({ merged: withStarts, answered, askAnswered: false }), []);
-    assert.equal(buildQuestions({ merged: withStarts, answered, askAnswered: true }).length, 3 + 2 * 4);
+    // name, registry, public; the three delivery choices (asked only with --ask-answered); four per service.
+    assert.equal(buildQuestions({ merged: withStarts, answered, askAnswered: true }).length, 3 + 3 + 2 * 4);
+  });
+  it('turns delivery answers into the delivery layer (an empty registry kind keeps the derived default)', () => {
+    assert.deepEqual(applyAnswers({ 'delivery/registryKind': '', 'delivery/deployTool': 'helm', 'delivery/previews': true }, merged), {
+      services: {},
+      delivery: { deployTool: 'helm', previews: true },
+    });
   });
   it('turns answers into a model layer', () => {
     assert.deepEqual(applyAnswers({ name: ' shop ', public: [], 'worker/port': '', 'worker/start': 'go run .', 'web/healthPath': '' }, merged), {

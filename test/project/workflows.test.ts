@@ -22,9 +22,9 @@ describe('the project\'s own .github files', () => {
     assert.ok(problems.length > 0);
   });
 
-  it('dependabot watches npm, the image pins file and actions', () => {
+  it('dependabot watches npm, the image pins file, our actions and the generated workflows\' action pins', () => {
     const config = parse(readFileSync(join(REPO_ROOT, '.github', 'dependabot.yml'), 'utf8'));
     const ecosystems = config.updates.map((u: { 'package-ecosystem': string; directory: string }) => `${u['package-ecosystem']} ${u.directory}`);
-    assert.deepEqual(ecosystems, ['npm /', 'docker /templates', 'github-actions /']);
+    assert.deepEqual(ecosystems, ['npm /', 'docker /templates', 'github-actions /', 'github-actions /templates/actions']);
   });
 });
