@@ -102,6 +102,7 @@ export async function adaptForKubePlay(docs: K8sObject[], hostPort: () => Promis
   const out: object[] = [];
   const pods: PlayedPod[] = [];
   const changes: string[] = [];
+  const usedPorts = new Set<number>();
   const services = docs.filter((d) => d.kind === 'Service' && (d.spec as any)?.selector);
   for (const d of docs) {
     const id = `${d.kind}/${d.metadata?.name}`;
@@ -159,7 +160,10 @@ export async function adaptForKubePlay(docs: K8sObject[], hostPort: () => Promis
       c.imagePullPolicy = 'Never';
       for (const p of c.ports ?? []) {
         p.hostIP = '127.0.0.1';
-        p.hostPort = await hostPort();
+        // Never the same host port twice in one play (a free port may be handed out again).
+        do p.hostPort = await hostPort();
+        while (usedPorts.has(p.hostPort));
+        usedPorts.add(p.hostPort);
         ports.push({ container: c.name, containerPort: p.containerPort, hostPort: p.hostPort, name: p.name });
       }
     }

@@ -101,13 +101,20 @@ describe('wired shop on the Kubernetes output (podman kube play): kustomize stag
 
       before(async function () {
         const docs = await render();
-        adapted = await adaptForKubePlay(docs, freePort, network, secrets);
-        console.log(`      adaptation for podman kube play:\n        ${adapted.changes.join('\n        ')}`);
         playFile = join(work, `${network}.yaml`);
-        writeFileSync(playFile, adapted.yaml);
         await podman(['network', 'create', network]);
         played = true;
-        const r = await podman(['kube', 'play', '--network', network, playFile], { allowFail: true, timeoutMs: 300_000 });
+        // A host port found free can be taken by another process before kube play binds it:
+        // then play again with other ports (at most three times).
+        let r = { code: 1, stdout: '', stderr: '' };
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          adapted = await adaptForKubePlay(docs, freePort, network, secrets);
+          if (attempt === 1) console.log(`      adaptation for podman kube play:\n        ${adapted.changes.join('\n        ')}`);
+          writeFileSync(playFile, adapted.yaml);
+          r = await podman(['kube', 'play', '--network', network, playFile], { allowFail: true, timeoutMs: 300_000 });
+          if (r.code === 0 || !/address already in use/.test(r.stdout + r.stderr)) break;
+          await podman(['kube', 'down', playFile], { allowFail: true, timeoutMs: 180_000 });
+        }
         assert.equal(r.code, 0, `podman kube play failed:\n${r.stdout}\n${r.stderr}`);
       });
 
