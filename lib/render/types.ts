@@ -4,6 +4,14 @@ export interface OutputFile {
   content: string;
   /** File mode; shell scripts (*.sh) default to 0o755, everything else to the usual 0o644. */
   mode?: number;
+  /**
+   * Not a whole file: a marked block of ours inside a file the user owns (their
+   * Makefile's `include containerize.mk`), written between marker lines with the
+   * rest of their file untouched (lib/write/ownership.ts).
+   */
+  block?: boolean;
+  /** Placed beside a file of the user's (lib/render/layout.ts): theirs, and how to use ours. */
+  beside?: { of: string; use: string };
 }
 
 /** The mode a rendered file gets: explicit, else executable for shell scripts. */

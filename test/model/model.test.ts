@@ -7,7 +7,7 @@ import { canonical, mergeLayers, readAnswersFile, setsToLayer, splitCommand } fr
 import { ConfigError, migrate } from '../../lib/model/migrate.js';
 import { checkModel } from '../../lib/model/validate.js';
 import { buildQuestions, applyAnswers } from '../../lib/model/questions.js';
-import type { StackModel } from '../../lib/model/types.js';
+import { SCHEMA_VERSION, type StackModel } from '../../lib/model/types.js';
 import { service } from '../helpers/models.js';
 
 const svc = (over: Record<string, unknown> = {}) =>
@@ -32,7 +32,7 @@ function repoWith(...dirs: string[]): string {
 }
 
 const model = (over: Partial<StackModel> = {}): StackModel =>
-  ({ schemaVersion: 1, name: 'shop', registry: 'ghcr.io/acme', services: { web: svc() }, backing: {}, ...over }) as StackModel;
+  ({ schemaVersion: SCHEMA_VERSION, name: 'shop', registry: 'ghcr.io/acme', services: { web: svc() }, backing: {}, ...over }) as StackModel;
 
 describe('value kinds', () => {
   it('accepts and rejects DNS-1123 labels', () => {
@@ -104,10 +104,11 @@ describe('merging answers', () => {
 
 describe('migration', () => {
   it('upgrades an unversioned config to the current version', () => {
-    assert.equal(migrate({ name: 'x', services: {} }).schemaVersion, 1);
+    assert.equal(migrate({ name: 'x', services: {} }).schemaVersion, SCHEMA_VERSION);
+    assert.equal(migrate({ schemaVersion: 1, name: 'x', services: {} }).schemaVersion, SCHEMA_VERSION, 'a version-1 model (no existing files) is read as is');
   });
   it('refuses newer, non-numeric and non-object configs', () => {
-    assert.throws(() => migrate({ schemaVersion: 2 }), ConfigError);
+    assert.throws(() => migrate({ schemaVersion: SCHEMA_VERSION + 1 }), ConfigError);
     assert.throws(() => migrate({ schemaVersion: 'one' }), /not a whole number/);
     assert.throws(() => migrate([]), /must be an object/);
     assert.throws(() => migrate({ services: [] }), /"services" must be an object keyed by name/);
