@@ -116,6 +116,8 @@ function insertAfterPredecessor(theirs: YAMLMap, ours: YAMLMap, pair: Pair): voi
 
 /** The structural merge of three YAML streams with the same number of documents, or null. */
 export function mergeYaml(base: string, theirs: string, ours: string): string | null {
+  // A Helm template is not YAML until rendered, though `{{ x }}` may parse as a flow mapping.
+  if ([base, theirs, ours].some((text) => text.includes('{{'))) return null;
   const parse = (text: string): Document[] | null => {
     const docs = parseAllDocuments(text);
     if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return null;
