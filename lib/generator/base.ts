@@ -201,12 +201,13 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     return !this.options.composed;
   }
 
+  // Our own flags only: yeoman-test runs every environment with `force` set (for Yeoman's conflicter).
   protected get force(): boolean {
-    return Boolean(this.options.force || (this.env as { options?: { force?: boolean } }).options?.force);
+    return Boolean(this.options.force);
   }
 
   protected get dryRun(): boolean {
-    return Boolean(this.options.dryRun || (this.env as { options?: { dryRun?: boolean } }).options?.dryRun);
+    return Boolean(this.options.dryRun);
   }
 
   /** A terminal user is asked about each merge and conflict; --yes, --force, --dry-run and pipes are not. */
