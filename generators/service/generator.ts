@@ -114,6 +114,7 @@ export default class ServiceGenerator extends OrchestratorGenerator {
     super.end();
     const log = runLog(this.env);
     const touched = log.actions.filter((a) => a.status !== 'identical').length;
-    this.log(`${this.change}; ${log.stages.length} stages re-rendered, ${touched ? `${touched} file${touched === 1 ? '' : 's'} touched (listed above)` : 'no file changed'}.`);
+    const files = touched ? `${touched} file${touched === 1 ? '' : 's'} touched (listed above)` : 'no file changed';
+    this.log(`${log.dryRun ? 'Dry run (nothing was written): ' : ''}${this.change}; ${log.stages.length} stages re-rendered, ${files}.`);
   }
 }

@@ -79,6 +79,16 @@ function readText(abs: string): string | undefined {
   }
 }
 
+/** True when `path` already holds `content` (and `mode`, if given). */
+function sameOnDisk(path: string, content: Buffer, mode?: number): boolean {
+  try {
+    const st = statSync(path);
+    return st.isFile() && (mode === undefined || (st.mode & 0o7777) === (mode & 0o7777)) && readFileSync(path).equals(content);
+  } catch {
+    return false;
+  }
+}
+
 /** Yeoman's own install options (--skip-install...) mean nothing here: we never install packages. */
 export function hideInstallOptions(generator: { _options: Record<string, { hide?: boolean }> }): void {
   for (const name of ['skip-cache', 'skip-install', 'force-install']) {
@@ -417,11 +427,14 @@ ${unifiedDiff(action.path, disk, shown).trimEnd()}`);
     const sharedFs = (this.env as unknown as { sharedFs: { all(): any[] } }).sharedFs;
     const pending = sharedFs.all().filter((f) => isFilePending(f));
     if (!this.dryRun && pending.length) {
-      const files = pending.map((f) => ({
-        path: f.path as string,
-        content: isFileStateDeleted(f) ? null : (f.contents as Buffer),
-        ...(f.stat?.mode !== undefined ? { mode: f.stat.mode as number } : {}),
-      }));
+      const files = pending
+        .map((f) => ({
+          path: f.path as string,
+          content: isFileStateDeleted(f) ? null : (f.contents as Buffer),
+          ...(f.stat?.mode !== undefined ? { mode: f.stat.mode as number } : {}),
+        }))
+        // Same bytes and mode as on disk (.yo-rc.json on a re-run): nothing to write.
+        .filter((f) => !(f.content !== null && sameOnDisk(f.path, f.content, f.mode)));
       const { interrupted } = await withSigint(() => commitFiles(files, { root, late: [join(root, '.yo-rc.json')], last: [join(root, LEDGER_PATH)] }));
       if (interrupted) throw new InterruptedError('Interrupted after every file of the run was written (the files, .yo-rc.json and the ledger agree).');
     }
