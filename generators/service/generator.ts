@@ -7,13 +7,16 @@
  * them: a removed component's own files go (unless edited), its lines leave
  * the aggregate files, and the team's edits stay.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { OrchestratorGenerator } from '../app/orchestrator.js';
 import { detectStack, toModel } from '../../lib/detect/stack.js';
 import { defaultVersion } from '../../lib/catalog/index.js';
 import { ConfigError } from '../../lib/model/migrate.js';
 import { kinds } from '../../lib/model/kinds.js';
 import { splitCommand, type Layer } from '../../lib/model/merge.js';
-import { BACKING_KINDS, type BackingKind, type StackModel } from '../../lib/model/types.js';
+import { BACKING_KINDS, LANGUAGES, type BackingKind, type Language, type ServiceModel, type StackModel } from '../../lib/model/types.js';
+import { isGenerated } from '../../lib/render/marker.js';
 import { suggest, UsageError } from '../../lib/model/usage.js';
 import { runLog } from '../../lib/write/writer.js';
 
@@ -30,6 +33,8 @@ export default class ServiceGenerator extends OrchestratorGenerator {
     this.option('start', { type: String, description: 'Command that starts it, e.g. "node server.js"' });
     this.option('public', { type: Boolean, description: 'Reachable from outside (--no-public for internal)' });
     this.option('redetect', { type: Boolean, description: 'Detect an existing service again instead of keeping its stored values' });
+    this.option('language', { type: String, description: `For a folder detection cannot read: its language (${LANGUAGES.join(', ')})` });
+    this.option('language-version', { type: String, description: 'For a folder detection cannot read: the runtime version, e.g. 22, 3.12, 1.23' });
     this.option('kind', { type: String, description: `A backing service of this kind instead of a service: ${BACKING_KINDS.join(', ')}` });
     this.option('remove', { type: Boolean, description: 'Remove the component, the files generated for it and every reference to it' });
   }
@@ -70,7 +75,7 @@ export default class ServiceGenerator extends OrchestratorGenerator {
     const kind = String(this.options.kind) as BackingKind;
     if (!BACKING_KINDS.includes(kind)) throw new UsageError(`--kind "${kind}" is not a backing kind${suggest(kind, BACKING_KINDS)}`);
     if (name in model.services) throw new UsageError(`"${name}" is a service; a backing service needs a name of its own (e.g. containerize service ${kind} --kind ${kind})`);
-    for (const flag of ['path', 'port', 'start', 'public', 'redetect'])
+    for (const flag of ['path', 'port', 'start', 'public', 'redetect', 'language', 'languageVersion'])
       if (this.options[flag] !== undefined) throw new UsageError(`--${flag} is for services, not for a backing service (--kind)`);
     const existing = model.backing[name];
     const version = existing?.kind === kind ? existing.version : defaultVersion(kind);
@@ -88,26 +93,60 @@ export default class ServiceGenerator extends OrchestratorGenerator {
 
     if (!existing || this.options.redetect) {
       const detection = toModel(detectStack(this.destinationRoot(), { ours: new Set(this.ledger!.keys()) }));
-      const svc = Object.values(detection.services).find((s) => s.path === path);
-      if (!svc) {
-        throw new ConfigError(
-          `No service detected in "${path}"${this.options.path ? '' : ' (give its folder with --path)'}: it needs a manifest or source the detectors know (package.json, pyproject.toml, go.mod, pom.xml, ...).`,
-        );
-      }
+      const found = Object.values(detection.services).find((s) => s.path === path);
+      const svc = found ?? this.described(name, path);
       // Backing services the new service uses and the model does not have yet.
       const backing = Object.fromEntries(svc.dependsOn.filter((d) => d in detection.backing && !(d in model.backing)).map((d) => [d, detection.backing[d]!]));
       this.detected = { services: { [name]: { ...svc, path } }, backing };
-      this.log.info(`Detected ${name} in ${path}: ${svc.language} ${svc.languageVersion}, port ${svc.port ?? 'none'}`);
+      if (found) this.log.info(`Detected ${name} in ${path}: ${svc.language} ${svc.languageVersion}, port ${svc.port ?? 'none'}`);
     }
     const flags: Record<string, unknown> = {};
     if (this.options.path !== undefined) flags.path = path;
     if (this.options.port !== undefined) flags.port = /^(none|null|)$/.test(this.options.port) ? null : Number(this.options.port);
     if (this.options.start !== undefined) flags.start = splitCommand(this.options.start);
     if (this.options.public !== undefined) flags.public = this.options.public;
+    if (this.options.language !== undefined) flags.language = this.options.language;
+    if (this.options.languageVersion !== undefined) flags.languageVersion = String(this.options.languageVersion);
     // --redetect: the stored entry gives way to what detection finds now.
     if (existing && this.options.redetect) delete model.services[name];
     this.change = existing ? `Updated service "${name}" in the model (.yo-rc.json)` : `Added service "${name}" to the model (.yo-rc.json)`;
     return [model as unknown as Layer, ...this.userLayers(), { services: { [name]: flags } }];
+  }
+
+  /**
+   * A service detection cannot read, described by flags: --language and
+   * --language-version at least; --start, --port, --public and --set fill the rest
+   * (the whole model is validated before anything is written).
+   */
+  private described(name: string, path: string): ServiceModel {
+    const language = this.options.language as Language | undefined;
+    if (language === undefined || this.options.languageVersion === undefined)
+      throw new ConfigError(
+        `No service detected in "${path}"${this.options.path ? '' : ' (give its folder with --path)'}: it needs a manifest or source the detectors know (package.json, pyproject.toml, go.mod, pom.xml, ...), ` +
+          `or describe it with flags: containerize service ${name} --path ${path} --language <${LANGUAGES.join('|')}> --language-version <version> --start "<command>" [--port <port>]`,
+      );
+    if (!LANGUAGES.includes(language)) throw new UsageError(`--language "${language}" is not a language we build${suggest(language, LANGUAGES)}`);
+    const dockerfile = posix.join(path, 'Dockerfile');
+    const own = existsSync(join(this.destinationRoot(), dockerfile)) && !isGenerated(readFileSync(join(this.destinationRoot(), dockerfile), 'utf8'));
+    this.log.info(`Described ${name} in ${path} from flags: ${language} ${this.options.languageVersion}`);
+    return {
+      path,
+      language,
+      languageVersion: String(this.options.languageVersion),
+      framework: null,
+      packageManager: null,
+      lockfile: null,
+      port: null,
+      start: [],
+      build: null,
+      healthPath: null,
+      public: false,
+      env: {},
+      dependsOn: [],
+      entry: null,
+      outputDir: null,
+      dockerfile: own ? dockerfile : null,
+    };
   }
 
   end() {
