@@ -157,6 +157,13 @@ const INTERNAL_OPTIONS = new Set([
   'forceInstall',
   'destinationRoot',
   'help',
+  // yeoman-environment's commit options (yo passes them on): we commit ourselves, these mean nothing
+  // here except skipYoResolve, which is honoured
+  'skipYoResolve',
+  'bail',
+  'ignoreWhitespace',
+  'skipChecks',
+  'experimental',
   // yo's own flags, which it passes on
   'localOnly',
   'generators',
@@ -341,6 +348,7 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     const root = this.destinationRoot();
     const yoResolve = new YoResolve();
     const words = new Map<string, string>();
+    if (this.options.skipYoResolve) return words;
     for (const path of new Set(paths)) {
       const word = await yoResolve.getStatusForFile(join(root, path));
       if (word) words.set(path, String(word));
