@@ -337,7 +337,8 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
       stage,
       files.map((f) => {
         const mode = modeOf(f);
-        return { stage, path: f.path, content: f.content, ...(mode !== undefined ? { mode } : {}), ...(f.block ? { block: true } : {}), ...(f.beside ? { beside: f.beside } : {}) };
+        const extra = { ...(mode !== undefined ? { mode } : {}), ...(f.block ? { block: true } : {}), ...(f.beside ? { beside: f.beside } : {}) };
+        return { stage, path: f.path, content: f.content, ...extra };
       }),
       this.model,
     );
@@ -377,8 +378,7 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     if (this.dryRun) {
       const yoRc = join(root, '.yo-rc.json');
       const model = this.fs.exists(yoRc) ? [{ path: '.yo-rc.json', after: this.fs.read(yoRc)! }] : [];
-      this.log(`Dry run: the changes this run would make, as unified diffs; nothing is written.
-${formatDryRun(log, read, model)}`);
+      this.log(`Dry run: the changes this run would make, as unified diffs; nothing is written.\n${formatDryRun(log, read, model)}`);
       return;
     }
     for (const action of plan.actions)
@@ -404,9 +404,7 @@ ${formatDryRun(log, read, model)}`);
       const disk = read(action.path) ?? '';
       const merged = action.status === 'merged';
       const shown = (merged ? action : action.alternatives.overwrite!).writes.find((w) => w.path === action.path)?.content ?? null;
-      this.log(`
-${action.path}: ${action.note ?? action.status}
-${unifiedDiff(action.path, disk, shown).trimEnd()}`);
+      this.log(`\n${action.path}: ${action.note ?? action.status}\n${unifiedDiff(action.path, disk, shown).trimEnd()}`);
       const choices: { name: string; value: string }[] = merged
         ? [
             { name: 'Merge: keep your edits and take ours (the diff above)', value: 'apply' },
