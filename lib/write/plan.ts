@@ -127,7 +127,8 @@ function dropCompanion(path: string, opts: PlanOptions): Write[] {
 
 function planFile(d: Desired, ledger: Ledger, opts: PlanOptions, relocatedFrom?: string): Action {
   const path = d.path;
-  const entry = ledger.get(path);
+  // Our block in a file makes that file no more ours than it was: the user's.
+  const entry = ledger.get(path)?.block ? undefined : ledger.get(path);
   const disk = opts.read(path);
   const word = opts.resolve(path);
   const base = { stage: d.stage, path, ...(d.beside ? { beside: d.beside } : {}) };
@@ -184,7 +185,7 @@ function planFile(d: Desired, ledger: Ledger, opts: PlanOptions, relocatedFrom?:
 
 function planBlock(d: Desired, ledger: Ledger, opts: PlanOptions): Action {
   const path = d.path;
-  const entry = ledger.get(path);
+  const entry = ledger.get(path)?.block ? ledger.get(path) : undefined;
   const disk = opts.read(path);
   const base = { stage: d.stage, path };
   if (opts.resolve(path) === 'skip') return { ...base, status: 'skip', writes: [], ledger: [], note: '.yo-resolve says skip' };
