@@ -226,5 +226,19 @@ describe('re-runs on a scaffolded taskboard', function () {
       await runGenerator('app').cd(dir).withAnswers({}, { ...strict, callback: (a, { question }) => (again.push(String(question.name)), a) });
       assert.deepEqual(again, [], 'not asked again');
     });
+
+    it('offers to take ours over a conflicting edit, and does so when told', async () => {
+      const dir = copy(false);
+      writeFileSync(join(dir, 'compose.yaml'), read(dir, 'compose.yaml').replace('- 127.0.0.1:3000:3000', '- 127.0.0.1:8080:3000'));
+      const choices: string[] = [];
+      await runGenerator('app')
+        .cd(dir)
+        .withOptions(opts({ set: ['web.port=3001'] }))
+        .withAnswers({ 'file:compose_yaml': 'overwrite' }, { ...strict, callback: (a, { question }) => (choices.push(...((question as { choices?: { value: string }[] }).choices ?? []).map((c) => c.value)), a) });
+      assert.deepEqual(choices, ['apply', 'overwrite'], 'keep yours (ours beside it), or take ours');
+      assert.match(read(dir, 'compose.yaml'), /- 127\.0\.0\.1:3001:3001/);
+      assert.ok(!existsSync(join(dir, 'compose.yaml.containerize-new')));
+      process.exitCode = 0;
+    });
   });
 });
