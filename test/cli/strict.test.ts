@@ -110,7 +110,7 @@ describe('stopping safely', function () {
     const after = snapshotTree(done);
     const outcomes = new Set<string>();
     // From early in the run to about when it writes (how long a run takes depends on the machine).
-    for (const delay of [0.6, 1.2, 2].map((f) => Math.round(f * took))) {
+    for (const delay of [0.6, 1.3].map((f) => Math.round(f * took))) {
       const dir = taskboard();
       const before = snapshotTree(dir);
       const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: 'ignore', env: { ...process.env, CI: 'true' } });
