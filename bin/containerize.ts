@@ -7,10 +7,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
+import { GENERATOR_NAMES as GENERATORS } from '../lib/generator/names.js';
+import { CONFLICTS_EXIT } from '../lib/generator/base.js';
+import { suggest, UsageError } from '../lib/model/usage.js';
+import { conflictsOf, runLog } from '../lib/write/writer.js';
 
 const self = fileURLToPath(import.meta.url);
 const root = join(dirname(self), '..');
-const GENERATORS = ['app', 'detect', 'service', 'dockerfile', 'compose', 'dev', 'ci', 'cd', 'kubernetes', 'helm', 'docs', 'doctor'];
 
 function overview(version: string): string {
   return `containerize ${version}: take an existing repository from "code on laptops" to "running on Kubernetes".
@@ -39,7 +42,16 @@ Common flags:
   --registry-kind, --deploy-tool, --previews
                      how CI logs in to the registry, what CD deploys with, previews per pull request
   --ask-answered     ask again what .yo-rc.json already answers
+  --dry-run          print what would change, as a unified diff per file; write nothing
+  --force            overwrite generated files you edited instead of merging (never a file of yours)
   --help             this text; \`containerize <generator> --help\` for a generator's options
+
+Exit status:
+  0    done: every change applied (your edits to generated files merged in)
+  1    error: nothing was written (the message says why)
+  2    unknown generator, option or --set path: nothing was written
+  3    done, but conflicts are left: your file kept, ours beside it as <file>.containerize-new
+  130  interrupted (Ctrl-C)
 
 The same generators run as \`yo containerize[:generator]\` after \`npm install -g yo generator-containerize\`.`;
 }
@@ -51,6 +63,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const explicit = argv[0] !== undefined && GENERATORS.includes(argv[0]);
+  // A first word that is not a flag names a generator: a typo is an error, not a run of app.
+  if (argv[0] !== undefined && !explicit && !argv[0].startsWith('-'))
+    throw new UsageError(`unknown generator "${argv[0]}"${suggest(argv[0], GENERATORS)} (containerize --help lists them)`);
   const name = explicit ? argv[0]! : 'app';
   const args = explicit ? argv.slice(1) : argv;
   const help = args.includes('--help') || args.includes('-h');
@@ -61,14 +76,15 @@ async function main(argv: string[]): Promise<number> {
   const env = createEnv();
   for (const g of GENERATORS) env.register(join(root, 'generators', g, `generator${extname(self)}`), { namespace: `containerize:${g}` });
   await env.run([`containerize:${name}`, ...args.filter((a) => a !== '--help' && a !== '-h')], help ? { help: true } : {});
-  return 0;
+  return conflictsOf(runLog(env)).length ? CONFLICTS_EXIT : 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (error: Error) => {
+  (error: Error & { code?: unknown }) => {
     console.error(`containerize: ${error.message}`);
     if (process.env.DEBUG) console.error(error.stack);
-    process.exit(1);
+    // UsageError: 2, InterruptedError: 130, anything else: 1 (nothing was written).
+    process.exit(typeof error.code === 'number' ? error.code : 1);
   },
 );

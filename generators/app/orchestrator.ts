@@ -24,8 +24,8 @@ export abstract class OrchestratorGenerator extends ContainerizeGenerator {
     this.acquireConfiguring();
   }
 
-  transform() {
-    this.refuseSilentOverwrites();
+  async transform() {
+    await this.planRun();
   }
 
   end() {

@@ -93,7 +93,7 @@ export function files(model: StackModel): OutputFile[] {
   const render = (template: string) => renderFile(join(TEMPLATES, template), data);
   return [
     { path: '.github/workflows/ci.yml', content: render('github/ci.yml.ejs') },
-    { path: '.github/dependabot.yml', content: render('github/dependabot.yml.ejs'), beside: '.github/dependabot.containerize.yml' },
+    { path: '.github/dependabot.yml', content: render('github/dependabot.yml.ejs') },
     { path: `${CI_DIR}/changes.sh`, content: render('ci/changes.sh.ejs') },
     { path: `${CI_DIR}/lint.sh`, content: render('ci/lint.sh.ejs') },
     { path: `${CI_DIR}/smoke.sh`, content: render('ci/smoke.sh.ejs') },

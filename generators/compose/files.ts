@@ -3,6 +3,9 @@
  *
  *   compose.yaml          every service and backing service (production build)
  *   .env.example          every non-secret variable with its default, per service
+ *
+ * (compose.yaml and .env.example take other names when the repository has its own:
+ * lib/render/layout.ts.)
  *   secrets/README.md     what each secret file holds and where it comes from
  *   secrets/create.sh     writes the missing secret files with random values
  *   secrets/.gitignore    keeps secrets/ out of git without touching the user's .gitignore
@@ -19,6 +22,7 @@ import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import { joinParts } from '../../lib/render/wiring.js';
 import type { OutputFile } from '../../lib/render/types.js';
+import { layoutOf, placed, type Layout } from '../../lib/render/layout.js';
 import { checkComposeReferences } from '../../lib/validate/compose.js';
 import { OutputError } from '../../lib/validate/outputs.js';
 import { modelSecretNames, planStack, type SecretVar, type StackPlan } from './plan.js';
@@ -73,18 +77,19 @@ function describe(s: SecretVar): string {
   }
 }
 
-const render = (template: string, plan: StackPlan): string =>
-  tidy(renderFile(join(TEMPLATES, template), { plan, scalar, dotenv, shellValue, describe }));
+const render = (template: string, plan: StackPlan, layout: Layout): string =>
+  tidy(renderFile(join(TEMPLATES, template), { plan, layout, scalar, dotenv, shellValue, describe }));
 
 export function files(model: StackModel): OutputFile[] {
   const plan = planStack(model);
+  const layout = layoutOf(model);
   const out: OutputFile[] = [
-    { path: 'compose.yaml', content: render('compose.yaml.ejs', plan) },
-    { path: '.env.example', content: render('.env.example.ejs', plan) },
-    { path: 'secrets/.gitignore', content: render('secrets/.gitignore.ejs', plan) },
-    { path: 'secrets/README.md', content: render('secrets/README.md.ejs', plan) },
-    { path: 'secrets/create.sh', content: render('secrets/create.sh.ejs', plan) },
-  ];
+    { path: layout.compose, content: render('compose.yaml.ejs', plan, layout) },
+    { path: layout.envExample, content: render('.env.example.ejs', plan, layout), ...(layout.envBlock ? { block: true } : {}) },
+    { path: 'secrets/.gitignore', content: render('secrets/.gitignore.ejs', plan, layout) },
+    { path: 'secrets/README.md', content: render('secrets/README.md.ejs', plan, layout) },
+    { path: 'secrets/create.sh', content: render('secrets/create.sh.ejs', plan, layout) },
+  ].map((f) => placed(layout, f));
   const problems = checkComposeReferences(parse(out[0]!.content), { files: out, secretNames: modelSecretNames(model) });
   if (problems.length) throw new OutputError(problems);
   return out;

@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import Generator from 'yeoman-generator';
 import { detectStack } from '../../lib/detect/stack.js';
 import { formatDetection } from '../../lib/detect/report.js';
-import { hideInstallOptions } from '../../lib/generator/base.js';
+import { checkCommandLine, hideInstallOptions } from '../../lib/generator/base.js';
 
 export default class DetectGenerator extends Generator<Record<string, any>, Generator['options'] & Record<string, any>> {
   constructor(args: string[], options: any) {
@@ -20,6 +20,7 @@ export default class DetectGenerator extends Generator<Record<string, any>, Gene
   }
 
   initializing() {
+    checkCommandLine(this as never, 'detect');
     const dir = resolve(this.env.cwd ?? process.cwd(), this.options.dir ?? '.');
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
     const detection = detectStack(dir);

@@ -54,7 +54,7 @@
  * stage: the dev layer leaves it as compose.yaml builds it (production image, no
  * mount) and says so in a comment.
  */
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { isWorkspaceMember, pathInContext } from '../../lib/model/derive.js';
@@ -62,6 +62,7 @@ import type { StackModel } from '../../lib/model/types.js';
 import { devOutputDirs } from '../../lib/render/devloop.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import type { OutputFile } from '../../lib/render/types.js';
+import { layoutOf, placed, type Layout } from '../../lib/render/layout.js';
 import { checkComposeReferences, mergeCompose } from '../../lib/validate/compose.js';
 import { OutputError } from '../../lib/validate/outputs.js';
 import { files as composeFiles, shq, tidy } from '../compose/files.js';
@@ -242,14 +243,15 @@ export function planDev(model: StackModel): DevPlan {
 }
 
 /** devcontainer.json, as an object (rendered with JSON.stringify: deterministic key order). */
-function devcontainer(plan: DevPlan): Record<string, unknown> {
+function devcontainer(plan: DevPlan, layout: Layout): Record<string, unknown> {
   const main = plan.services.find((s) => s.app.name === plan.devcontainerService)!;
   const forwardPorts = plan.services
     .filter((s) => s.app.svc.public && s.app.svc.port !== null)
     .map((s) => (s === main ? s.app.svc.port! : `${s.app.name}:${s.app.svc.port}`));
   return {
     name: plan.stack.name,
-    dockerComposeFile: ['../compose.yaml', '../compose.override.yaml', 'compose.devcontainer.yaml'],
+    // Relative to devcontainer.json's folder.
+    dockerComposeFile: [...[layout.compose, layout.override].map((f) => posix.relative(layout.devcontainer, f)), 'compose.devcontainer.yaml'],
     service: main.app.name,
     workspaceFolder: '/workspace',
     initializeCommand: 'sh secrets/create.sh',
@@ -301,16 +303,21 @@ const composeServices = (plan: DevPlan): string[] => [...plan.stack.apps.map((a)
 
 export function files(model: StackModel): OutputFile[] {
   const plan = planDev(model);
+  const layout = layoutOf(model);
+  // How a recipe calls make again on our targets: the Makefile make reads by itself, or ours by name.
+  const self = layout.makefile === 'Makefile' ? '' : ` -f ${layout.makefile}`;
   const out: OutputFile[] = [
-    { path: 'compose.override.yaml', content: render('compose.override.yaml.ejs', { plan }) },
-    { path: '.devcontainer/devcontainer.json', content: `${JSON.stringify(devcontainer(plan), null, 2)}\n` },
-    { path: '.devcontainer/compose.devcontainer.yaml', content: render('compose.devcontainer.yaml.ejs', { plan }) },
-    { path: 'Makefile', content: render('Makefile.ejs', { plan, services: composeServices(plan), noTests: NO_TESTS, ...makeTargets(plan) }) },
-  ];
+    { path: layout.override, content: render('compose.override.yaml.ejs', { plan, layout }) },
+    { path: `${layout.devcontainer}/devcontainer.json`, content: `${JSON.stringify(devcontainer(plan, layout), null, 2)}\n` },
+    { path: `${layout.devcontainer}/compose.devcontainer.yaml`, content: render('compose.devcontainer.yaml.ejs', { plan, layout }) },
+    { path: layout.makefile, content: render('Makefile.ejs', { plan, layout, self, services: composeServices(plan), noTests: NO_TESTS, ...makeTargets(plan) }) },
+  ].map((f) => placed(layout, f));
+  if (layout.makeInclude)
+    out.push({ path: layout.makeInclude, content: `include ${layout.makefile}\n`, block: true });
   // The dev layer is checked merged over the compose.yaml it extends (same model, same bytes).
   const base = composeFiles(model);
   const merged = mergeCompose(parse(base[0]!.content), parse(out[0]!.content), parse(out[2]!.content));
-  const problems = checkComposeReferences(merged, { files: [...base, ...out], secretNames: modelSecretNames(model), label: 'compose.yaml + dev layer' });
+  const problems = checkComposeReferences(merged, { files: [...base, ...out].filter((f) => !f.block), secretNames: modelSecretNames(model), label: 'compose.yaml + dev layer' });
   if (problems.length) throw new OutputError(problems);
   return out;
 }

@@ -1181,12 +1181,12 @@ function nodeBuildOutputs(svc: ServiceModel): string[] {
 /**
  * What the other stages write at the root of the repository, none of it for an image:
  * secret files (compose: secrets/), the Helm chart, the kustomize tree and the deploy
- * scripts (helm and kubernetes: deploy/), the dev Makefile and the stack model
- * (.yo-rc.json). Anchored at the root of the context, where those stages write: a source
+ * scripts (helm and kubernetes: deploy/), the dev Makefile, the stack model
+ * (.yo-rc.json) and the ledger (.containerize/). Anchored at the root of the context, where those stages write: a source
  * folder named secrets/ or deploy/ deeper down is kept, even in a workspace member's
  * context. A root service's context is the whole repository, so this is where they are.
  */
-const REPO_PRIVATE = ['secrets', 'deploy', 'Makefile', '.yo-rc.json'];
+const REPO_PRIVATE = ['secrets', 'deploy', 'Makefile', '.yo-rc.json', '.containerize'];
 
 /**
  * Files the Dockerfile reads by name (COPY, bind mounts), relative to the context, that
@@ -1226,10 +1226,16 @@ export function dockerignoreEntries(svc: ServiceModel): { common: string[]; lang
     '.devcontainer',
     '',
     '# Generated next to the sources: the Helm chart, the kustomize tree and the deploy',
-    '# scripts (deploy/), the dev Makefile and the stack model',
+    '# scripts (deploy/), the dev Makefile, the stack model and the ledger of generated',
+    '# files; ours placed beside a file of yours, and a conflict\'s new render',
     'deploy',
     ...(makeBuild ? [] : ['Makefile']),
+    'containerize.mk',
+    'containerize.compose*.yaml',
+    'containerize.env.example',
+    '**/*.containerize-new',
     '.yo-rc.json',
+    '.containerize',
     '',
     '# Secrets, environment files and credentials: never in an image (pass secrets at run',
     '# time, or to a build as `--secret id=npmrc,src=.npmrc`); .env.example documents the',

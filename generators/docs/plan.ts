@@ -60,6 +60,8 @@ export interface DocsPlan {
   pipeline: Pipeline;
   files: { stage: string; path: string; purpose: string }[];
   chartDir: string | null;
+  /** The GitHub secrets and variables the generated workflows read, and which workflows read each. */
+  githubSettings: { kind: 'secret' | 'variable'; name: string; workflows: string[] }[];
 }
 
 /** A Mermaid node id for a model name: prefixed, so no name can be a Mermaid keyword (`end`, `graph`...). */
@@ -109,7 +111,18 @@ export function planDocs(model: StackModel, folder: string): DocsPlan {
   const edges = services.flatMap((s) =>
     s.dependsOn.map((d) => ({ from: s.id, to: d in model.backing ? nodeId('bk', d) : nodeId('svc', d), fromName: s.name, toName: d })),
   );
-  const files = STAGE_FILES.flatMap(([stage, render]) => render(model).map((f) => ({ stage, path: f.path, purpose: purpose(f.path, stage, model) })));
+  const rendered = STAGE_FILES.map(([stage, render]) => [stage, render(model)] as const);
+  const files = rendered.flatMap(([stage, out]) => out.map((f) => ({ stage, path: f.path, purpose: purpose(f.path, stage, model) })));
+  const settings = new Map<string, { kind: 'secret' | 'variable'; name: string; workflows: string[] }>();
+  for (const [, out] of rendered)
+    for (const f of out.filter((x) => x.path.startsWith('.github/workflows/')))
+      for (const m of f.content.matchAll(/\$\{\{ (secrets|vars)\.([A-Z0-9_]+) \}\}/g)) {
+        if (m[2] === 'GITHUB_TOKEN') continue;
+        const key = `${m[1]}.${m[2]}`;
+        const entry = settings.get(key) ?? { kind: m[1] === 'secrets' ? ('secret' as const) : ('variable' as const), name: m[2]!, workflows: [] };
+        if (!entry.workflows.includes(f.path)) entry.workflows.push(f.path);
+        settings.set(key, entry);
+      }
   for (const page of Object.values(PAGES)) files.push({ stage: 'docs', path: `${folder}/${page}`, purpose: purpose(page, 'docs', model) });
   const environments = k8s
     ? ENVIRONMENTS.map((name) => {
@@ -125,6 +138,7 @@ export function planDocs(model: StackModel, folder: string): DocsPlan {
     services,
     backing,
     edges,
+    githubSettings: [...settings.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
     debugPorts: dev.services.flatMap((s) => s.debugPorts.map((d) => ({ service: s.app.name, host: d.host }))),
     requirements: optionalTools.map(({ tool, optional }) => ({ label: tool.label, minimum: tool.minimum, why: tool.why, install: tool.install, optional })),
     engines: ENGINES.map((e) => ({ name: e.name, engine: e.engine.label, engineMin: e.engine.minimum, compose: e.compose.label, composeMin: e.compose.minimum, install: e.engine.install })),

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isGenerated } from '../render/marker.js';
+import { isGenerated, withoutBlocks } from '../render/marker.js';
 import type { RepoView } from './types.js';
 
 /** Folders never scanned: VCS data, dependencies, caches, virtualenvs, editor settings. */
@@ -74,7 +74,8 @@ export function openRepo(root: string): RepoView {
       const s = stat(key);
       if (s?.isFile() && s.size <= MAX_FILE_BYTES) {
         const buf = readFileSync(abs(key));
-        text = buf.includes(0) ? null : buf.toString('utf8');
+        // A marked block of ours inside the user's file (lib/write/ownership.ts) is not their code either.
+        text = buf.includes(0) ? null : withoutBlocks(buf.toString('utf8'));
         // Our own output (a generated Dockerfile, .env.example...) is not the user's code.
         if (text !== null && isGenerated(text)) {
           text = null;

@@ -37,6 +37,13 @@ export function formatDetection(d: Detection): string {
     rows.push(row);
     lines.push(row);
   }
+  const existing = Object.entries(d.existing ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (existing.length) lines.push('  your own files, kept as they are (ours go beside them)');
+  for (const [kind, f] of existing) {
+    const row: [string, string] = [`${kind}: ${f.value}`, ''];
+    rows.push(row);
+    lines.push(row);
+  }
   const width = Math.min(56, Math.max(0, ...rows.map(([text]) => text.length)));
   const body = lines.map((l) => (typeof l === 'string' ? l : `    ${l[0].padEnd(width)}  ${l[1] ? `(${l[1]})` : ''}`.trimEnd()));
   const head = `Detected application "${d.name}" (images: ${d.registry}/${d.name}-<service>): ${plural(Object.keys(d.services).length, 'service')}, ${plural(backing.length, 'backing service')}`;

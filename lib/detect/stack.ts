@@ -16,6 +16,7 @@ import { SCHEMA_VERSION, type BackingKind, type EnvVar, type StackModel } from '
 import { DEFAULT_VERSIONS, detectBacking, type BackingUse } from './backing.js';
 import { discoverServices, manifestName, type DiscoveredService } from './discover.js';
 import { openRepo } from './repo.js';
+import { detectExisting, toExisting } from './existing.js';
 import { byCode, manifestFiles, scanService, type ServiceScan } from './scan.js';
 import type { DetectedBacking, DetectedService, Detection, Fact, LanguageDetector, LanguageFacts, RepoView } from './types.js';
 
@@ -26,6 +27,8 @@ export interface DetectOptions {
   registry?: string;
   /** Language detectors to use (tests); LANGUAGE_DETECTORS by default. */
   detectors?: LanguageDetector[];
+  /** Paths the ledger says we generated (.containerize/ledger.json): never the user's own files. */
+  ours?: ReadonlySet<string>;
 }
 
 /** Frameworks whose output is a front end users open in a browser. */
@@ -73,6 +76,7 @@ export function detectStack(root: string, opts: DetectOptions = {}): Detection {
     registry: registry.value,
     services,
     backing: detectedBacking,
+    existing: detectExisting(repo, opts.ours),
     evidence: { name: name.source, registry: registry.source },
     warnings: [...new Set(warnings)],
   };
@@ -103,7 +107,8 @@ export function toModel(d: Detection): StackModel {
   }
   const backing: StackModel['backing'] = {};
   for (const [name, b] of Object.entries(d.backing)) backing[name] = { kind: b.kind, version: b.version };
-  return { schemaVersion: d.schemaVersion, name: d.name, registry: d.registry, services, backing };
+  const existing = toExisting(d.existing ?? {});
+  return { schemaVersion: d.schemaVersion, name: d.name, registry: d.registry, services, backing, ...(Object.keys(existing).length ? { existing } : {}) };
 }
 
 // ---- one service -----------------------------------------------------------------

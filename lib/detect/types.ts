@@ -82,6 +82,8 @@ export interface Detection {
   registry: string;
   services: Record<string, DetectedService>;
   backing: Record<string, DetectedBacking>;
+  /** The repository's own files where ours would go, by kind (compose, makefile, envExample, devcontainer). */
+  existing: Record<string, Fact<string>>;
   evidence: Record<string, string>;
   /** Things detection noticed but could not settle (shown to the user). */
   warnings: string[];

@@ -1,33 +1,48 @@
 /**
  * The base of every containerize generator. It owns the first stages of the
  * pipeline, detect → model, for whichever generator is the root of a run
- * (`app`, or a stage run on its own), and the last one, write, for all.
+ * (`app`, `service`, or a stage run on its own), and the last one, write, for all.
  *
- *   initializing  read .yo-rc.json (clear error if broken), detect the app if no model is stored
+ *   initializing  reject unknown flags and arguments; read .yo-rc.json and the ledger
+ *                 (clear errors if broken); detect the app if no model is stored
  *   prompting     ask only what is neither stored, given by flags/answers, nor settled by detection
  *   configuring   merge the layers, validate the whole model, store it in .yo-rc.json
- *   writing       (each stage) render its files from the model, validate them, write them
- *   end           (root) print what was written
+ *   writing       (each stage) render its files from the model, validate them, hand them over
+ *   transform     (root) decide per path: create, update, merge, keep theirs, remove
+ *                 (lib/write/plan.ts); ask a terminal user about merges and conflicts
+ *   commit        (root) write everything or nothing, the ledger last (lib/write/commit.ts)
+ *   end           (root) print what was written and what is left to the user
  *
  * Composed stages read the model back from .yo-rc.json in `writing`: the
  * stored config is the hand-off, so a stage run alone and a stage composed by
  * `app` render from exactly the same thing.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Generator from 'yeoman-generator';
+import { YoResolve } from '@yeoman/conflicter';
+import { clearFileState, isFilePending, isFileStateDeleted, setCommittedFile } from 'mem-fs-editor/state';
 import { detectStack, toModel } from '../detect/stack.js';
 import type { Detection } from '../detect/types.js';
 import { migrate, ConfigError } from '../model/migrate.js';
-import { canonical, mergeLayers, readAnswersFile, setsToLayer, type Layer } from '../model/merge.js';
+import { canonical, checkSetTargets, mergeLayers, readAnswersFile, setsToLayer, type Layer } from '../model/merge.js';
 import { assertModel } from '../model/validate.js';
 import { CONFIG_KEY, type StackModel } from '../model/types.js';
 import { buildQuestions, applyAnswers } from '../model/questions.js';
+import { suggest, UsageError } from '../model/usage.js';
 import { validateOutputs } from '../validate/outputs.js';
-import type { OutputFile } from '../render/types.js';
+import { modeOf, type OutputFile } from '../render/types.js';
+import { layoutOf } from '../render/layout.js';
 import { wireStack } from '../render/wiring.js';
-import { runLog, writeOutputs, formatSummary, settleStatuses } from '../write/writer.js';
+import { commitFiles, InterruptedError, withSigint } from '../write/commit.js';
+import { formatLedger, LEDGER_PATH, readLedger, type Ledger } from '../write/ledger.js';
+import { besideOf, conflictPath } from '../write/ownership.js';
+import { planWrites, replaceAction, type Action, type Plan } from '../write/plan.js';
+import { conflictsOf, formatDryRun, formatSummary, recordOutputs, runLog, unifiedDiff } from '../write/writer.js';
 import { formatDetection } from '../detect/report.js';
+import { GENERATOR_NAMES } from './names.js';
+
+const { S_IFREG } = constants;
 
 export interface ContainerizeOptions {
   yes?: boolean;
@@ -36,6 +51,8 @@ export interface ContainerizeOptions {
   name?: string;
   registry?: string;
   askAnswered?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
   /** Set by `app` when it composes a stage: the stage reads the model `app` stored. */
   composed?: boolean;
 }
@@ -53,14 +70,22 @@ function readConfigFile(file: string): Record<string, unknown> | undefined {
   return raw as Record<string, unknown>;
 }
 
-export class ConflictError extends Error {
-  constructor(readonly paths: string[]) {
-    super(
-      `These files differ from what this run renders, and a run with --yes or without a terminal does not overwrite them:\n` +
-        paths.map((p) => `  - ${p}`).join('\n') +
-        `\nNothing was written. Run in a terminal without --yes to review each change, or pass --force to overwrite them.`,
-    );
-    this.name = 'ConflictError';
+/** A file's text, or undefined when there is none (or a folder is there). */
+function readText(abs: string): string | undefined {
+  try {
+    return statSync(abs).isFile() ? readFileSync(abs, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `path` already holds `content` (and `mode`, if given). */
+function sameOnDisk(path: string, content: Buffer, mode?: number): boolean {
+  try {
+    const st = statSync(path);
+    return st.isFile() && (mode === undefined || (st.mode & 0o7777) === (mode & 0o7777)) && readFileSync(path).equals(content);
+  } catch {
+    return false;
   }
 }
 
@@ -71,6 +96,84 @@ export function hideInstallOptions(generator: { _options: Record<string, { hide?
   }
 }
 
+/**
+ * Strict command lines: every flag must be one the generator declares, and no
+ * more positional arguments than it takes (`yo containerize nosuchgen` is not
+ * the app run with a stray word). Errors name the nearest valid choice.
+ */
+export function checkCommandLine(
+  generator: { _args: readonly string[]; _initOptions: Record<string, unknown>; _options: Record<string, { name: string; alias?: string; type?: unknown; hide?: boolean }>; _arguments: readonly unknown[] },
+  name: string,
+): void {
+  const options = Object.values(generator._options);
+  // Options handed over already parsed (yo parses the command line itself; tests pass objects).
+  const declared = new Set(options.flatMap((o) => [camel(o.name), ...(o.alias ? [o.alias] : [])]));
+  for (const key of Object.keys(generator._initOptions ?? {})) {
+    if (declared.has(camel(key)) || INTERNAL_OPTIONS.has(camel(key))) continue;
+    const visibleNames = options.filter((o) => !o.hide).map((o) => o.name);
+    throw new UsageError(`unknown option --${key} for ${name}${suggest(key, visibleNames, (s) => `--${s}`)} (--help lists them)`);
+  }
+  const takesValue = new Set(options.filter((o) => o.type !== Boolean).flatMap((o) => [o.name, ...(o.alias ? [o.alias] : [])]));
+  const known = new Set(options.flatMap((o) => [o.name, ...(o.alias ? [o.alias] : []), ...(o.type === Boolean ? [`no-${o.name}`] : [])]));
+  const visible = options.filter((o) => !o.hide).map((o) => o.name);
+  let positional = 0;
+  const args = generator._args;
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (token === '--') {
+      positional += args.length - i - 1;
+      break;
+    }
+    if (token.startsWith('--')) {
+      const flag = token.slice(2).split('=')[0]!;
+      if (!known.has(flag)) throw new UsageError(`unknown option --${flag} for ${name}${suggest(flag, visible, (s) => `--${s}`)} (--help lists them)`);
+      if (takesValue.has(flag) && !token.includes('=')) i++;
+    } else if (token.startsWith('-') && token.length > 1) {
+      for (const c of token.slice(1)) if (!known.has(c)) throw new UsageError(`unknown option -${c} for ${name} (--help lists them)`);
+      if (takesValue.has(token.slice(-1))) i++;
+    } else positional++;
+  }
+  if (positional > generator._arguments.length) {
+    const extra = args.filter((a) => !a.startsWith('-'))[generator._arguments.length]!;
+    const hint = GENERATOR_NAMES.includes(extra) ? `; to run that generator: containerize ${extra} (yo containerize:${extra})` : suggest(extra, GENERATOR_NAMES, (g) => `containerize ${g}`);
+    throw new UsageError(`${name} takes ${generator._arguments.length || 'no'} argument${generator._arguments.length === 1 ? '' : 's'}, but was given "${extra}"${hint}`);
+  }
+}
+
+const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Options Yeoman, yeoman-test and yo hand to every generator, which are not ours to check. */
+const INTERNAL_OPTIONS = new Set([
+  'env',
+  'resolved',
+  'namespace',
+  '_meta',
+  'sharedData',
+  'forwardErrorToEnvironment',
+  'skipInstall',
+  'skipCache',
+  'skipLocalCache',
+  'localConfigOnly',
+  'forceInstall',
+  'destinationRoot',
+  'help',
+  // yeoman-environment's commit options (yo passes them on): we commit ourselves, these mean nothing
+  // here except skipYoResolve, which is honoured
+  'skipYoResolve',
+  'bail',
+  'ignoreWhitespace',
+  'skipChecks',
+  'experimental',
+  // yo's own flags, which it passes on
+  'localOnly',
+  'generators',
+  'insight',
+  'version',
+  'debug',
+  'environmentVersion',
+  'updateCheck',
+]);
+
 const toList = (v: unknown): string[] => (v === undefined ? [] : ([] as unknown[]).concat(v).map(String));
 
 export abstract class ContainerizeGenerator extends Generator<Record<string, any>, ContainerizeOptions & Record<string, any> & Generator['options']> {
@@ -78,10 +181,14 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   protected model?: StackModel;
   protected detection?: Detection;
   protected stored?: StackModel;
+  /** The ledger of generated files, read before anything else is decided. */
+  protected ledger?: Ledger;
   /** Layers: what detection found, then what the user settled (stored config, answers file, flags), lowest first. */
   protected detected: Layer = {};
   protected answered: Layer[] = [];
   protected promptLayer: Layer = {};
+  /** This run's --set flags as a layer (checked against the model in configuring). */
+  protected setLayer: Layer = {};
 
   constructor(args: string[], options: any, features?: any) {
     // customInstallTask: we never install packages; it also silences Yeoman's npm-install notice.
@@ -101,14 +208,31 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     this.option('previews', { type: Boolean, description: 'A preview namespace pr-<number> per pull request, torn down when it closes (default: off; --no-previews turns it off again)' });
     this.option('force', {
       type: Boolean,
-      description: 'Overwrite files that differ from what this run renders (without it: asked per file in a terminal; an error with --yes or no terminal)',
+      description: 'Overwrite generated files you edited instead of merging (and remove those no longer generated); never a file of your own',
     });
+    this.option('dry-run', { type: Boolean, description: 'Print what would change, as a unified diff per file, and write nothing' });
     this.option('composed', { type: Boolean, hide: true, description: 'internal: set by app when composing stages' });
+    // The root generator commits the run itself: all or nothing, the ledger last.
+    if (this.isRoot) (this as { customFeatures: unknown }).customFeatures = { customCommitTask: () => this.commitRun() };
   }
 
   /** True when this generator acquires the model itself (it was not composed by `app`). */
   protected get isRoot(): boolean {
     return !this.options.composed;
+  }
+
+  // Our own flags only: yeoman-test runs every environment with `force` set (for Yeoman's conflicter).
+  protected get force(): boolean {
+    return Boolean(this.options.force);
+  }
+
+  protected get dryRun(): boolean {
+    return Boolean(this.options.dryRun);
+  }
+
+  /** A terminal user is asked about each merge and conflict; --yes, --force, --dry-run and pipes are not. */
+  protected get interactive(): boolean {
+    return !this.options.yes && !this.force && !this.dryRun && Boolean(process.stdin.isTTY);
   }
 
   // ---- detect ---------------------------------------------------------------
@@ -133,12 +257,19 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     return migrate(entry, file);
   }
 
+  /** Strict input and the ledger: what every root generator checks first. */
+  protected startRun(): void {
+    checkCommandLine(this as never, this.options.namespace?.split(':')[1] ?? 'containerize');
+    this.ledger = readLedger(this.destinationRoot());
+  }
+
   protected acquireInitializing(): void {
+    this.startRun();
     const root = this.destinationRoot();
     this.stored = this.readStoredModel();
     if (!this.stored) {
       this.log.info(`Detecting the application in ${root} ...`);
-      const detection = detectStack(root);
+      const detection = detectStack(root, { ours: new Set(this.ledger!.keys()) });
       this.detection = detection;
       this.log(formatDetection(detection));
     }
@@ -158,7 +289,8 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     if (opt('previews') !== undefined) deliveryFlags.previews = opt('previews');
     if (Object.keys(deliveryFlags).length > 0) flagLayer.delivery = deliveryFlags;
     const answersLayer = this.options.answers ? readAnswersFile(join(this.env.cwd ?? this.destinationRoot(), this.options.answers)) : {};
-    return [answersLayer, setsToLayer(toList(this.options.set)), flagLayer];
+    this.setLayer = setsToLayer(toList(this.options.set));
+    return [answersLayer, this.setLayer, flagLayer];
   }
 
   protected detectedLayer(): Layer {
@@ -173,6 +305,8 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   // ---- model ------------------------------------------------------------------
 
   protected async acquirePrompting(): Promise<void> {
+    // A --set on a service that is not there is a typo: say so before asking anything.
+    checkSetTargets(this.setLayer, mergeLayers(this.detected, ...this.answered.filter((l) => l !== this.setLayer)), toList(this.options.set));
     const answeredLayer = mergeLayers(...this.answered);
     const questions = buildQuestions({
       merged: this.mergedSoFar(),
@@ -204,32 +338,138 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     return this.model;
   }
 
-  /** Validate rendered files, then hand them to the writer (through this.fs, so the conflicter sees them). */
+  /** Validate rendered files, then hand them to the writer. */
   protected writeStage(stage: string, files: OutputFile[]): void {
     validateOutputs(files);
-    writeOutputs(this, stage, files, this.model);
+    recordOutputs(
+      this.env,
+      stage,
+      files.map((f) => {
+        const mode = modeOf(f);
+        const extra = { ...(mode !== undefined ? { mode } : {}), ...(f.block ? { block: true } : {}), ...(f.beside ? { beside: f.beside } : {}) };
+        return { stage, path: f.path, content: f.content, ...extra };
+      }),
+      this.model,
+    );
+  }
+
+  /** `.yo-resolve`'s word (skip, force) for every path the plan may touch. */
+  private async resolveWords(paths: Iterable<string>): Promise<Map<string, string>> {
+    const root = this.destinationRoot();
+    const yoResolve = new YoResolve();
+    const words = new Map<string, string>();
+    if (this.options.skipYoResolve) return words;
+    for (const path of new Set(paths)) {
+      const word = await yoResolve.getStatusForFile(join(root, path));
+      if (word) words.set(path, String(word));
+    }
+    return words;
   }
 
   /**
-   * After every stage has rendered and before anything reaches the disk: a run
-   * that cannot ask (--yes, or no terminal) must not overwrite a file that
-   * differs from what it renders, because that may be the team's own edit.
-   * It fails, listing them, and writes nothing, unless --force says to overwrite.
+   * After every stage has rendered: decide what happens to each path
+   * (lib/write/plan.ts), let a terminal user choose for merges and conflicts,
+   * then stage the result in mem-fs (nothing reaches the disk before the commit).
+   * A dry run prints the diffs instead.
    */
-  protected refuseSilentOverwrites(): void {
-    const interactive = !this.options.yes && Boolean(process.stdin.isTTY);
-    const force = Boolean(this.options.force || (this.env as { options?: { force?: boolean } }).options?.force);
-    const changed = runLog(this.env).entries.filter((e) => e.status === 'update');
-    if (interactive || force || changed.length === 0) return;
-    throw new ConflictError(changed.map((e) => e.path));
+  protected async planRun(): Promise<void> {
+    const root = this.destinationRoot();
+    const log = runLog(this.env);
+    const ledger = this.ledger ?? readLedger(root);
+    const read = (path: string) => readText(join(root, path));
+    const candidates = [...log.entries.flatMap((e) => [e.path, besideOf(e.path).path]), ...ledger.keys()];
+    const words = await this.resolveWords(candidates);
+    let plan = planWrites(log.entries, ledger, { force: this.force, stages: log.stages, read, resolve: (p) => words.get(p) });
+    if (this.interactive) plan = await this.askPerFile(plan, ledger, read);
+    log.actions = plan.actions;
+    log.ledger = plan.ledger;
+    log.dryRun = this.dryRun;
+    if (this.dryRun) {
+      const yoRc = join(root, '.yo-rc.json');
+      const model = this.fs.exists(yoRc) ? [{ path: '.yo-rc.json', after: this.fs.read(yoRc)! }] : [];
+      this.log(`Dry run: the changes this run would make, as unified diffs; nothing is written.\n${formatDryRun(log, read, model)}`);
+      return;
+    }
+    for (const action of plan.actions)
+      for (const w of action.writes) {
+        const abs = join(root, w.path);
+        if (w.content === null) {
+          if (existsSync(abs)) this.fs.delete(abs);
+        } else this.fs.write(abs, w.content, w.mode === undefined ? undefined : { stat: { mode: S_IFREG | w.mode } as never });
+      }
+    const ledgerAbs = join(root, LEDGER_PATH);
+    if (plan.ledger.size === 0) {
+      if (existsSync(ledgerAbs)) this.fs.delete(ledgerAbs);
+    } else {
+      const text = formatLedger(plan.ledger);
+      if (read(LEDGER_PATH) !== text) this.fs.write(ledgerAbs, text);
+    }
+  }
+
+  /** In a terminal: each merge and conflict, with its diff, and what to do with it. */
+  private async askPerFile(plan: Plan, ledger: Ledger, read: (path: string) => string | undefined): Promise<Plan> {
+    for (const action of [...plan.actions]) {
+      if (!action.alternatives) continue;
+      const disk = read(action.path) ?? '';
+      const merged = action.status === 'merged';
+      const shown = (merged ? action : action.alternatives.overwrite!).writes.find((w) => w.path === action.path)?.content ?? null;
+      this.log(`\n${action.path}: ${action.note ?? action.status}\n${unifiedDiff(action.path, disk, shown).trimEnd()}`);
+      const choices: { name: string; value: string }[] = merged
+        ? [
+            { name: 'Merge: keep your edits and take ours (the diff above)', value: 'apply' },
+            { name: 'Keep yours as it is (our change is not offered again)', value: 'keep' },
+            { name: 'Take ours, dropping your edits', value: 'overwrite' },
+          ]
+        : [
+            { name: `Keep yours; write ours to ${conflictPath(action.path)} to merge by hand`, value: 'apply' },
+            { name: 'Take ours, dropping your edits (the diff above)', value: 'overwrite' },
+          ];
+      const name = `file:${action.path}`.replace(/\./g, '_');
+      const answer = ((await this.prompt([{ type: 'list', name, message: `${action.path}:`, choices, default: 'apply' }] as any)) as Record<string, string>)[name];
+      const chosen: Action | undefined = answer === 'keep' ? action.alternatives.keep : answer === 'overwrite' ? action.alternatives.overwrite : undefined;
+      if (chosen) plan = replaceAction(plan, action, chosen, ledger);
+    }
+    return plan;
+  }
+
+  /**
+   * The run's commit (Yeoman's customCommitTask, root generator only): every
+   * pending file of mem-fs, the model and the ledger last, all or nothing
+   * (lib/write/commit.ts). A dry run writes nothing.
+   */
+  protected async commitRun(): Promise<void> {
+    const root = this.destinationRoot();
+    const sharedFs = (this.env as unknown as { sharedFs: { all(): any[] } }).sharedFs;
+    const pending = sharedFs.all().filter((f) => isFilePending(f));
+    if (!this.dryRun && pending.length) {
+      const files = pending
+        .map((f) => ({
+          path: f.path as string,
+          content: isFileStateDeleted(f) ? null : (f.contents as Buffer),
+          ...(f.stat?.mode !== undefined ? { mode: f.stat.mode as number } : {}),
+        }))
+        // Same bytes and mode as on disk (.yo-rc.json on a re-run): nothing to write.
+        .filter((f) => !(f.content !== null && sameOnDisk(f.path, f.content, f.mode)));
+      const { interrupted } = await withSigint(() => commitFiles(files, { root, late: [join(root, '.yo-rc.json')], last: [join(root, LEDGER_PATH)] }));
+      if (interrupted) throw new InterruptedError('Interrupted after every file of the run was written (the files, .yo-rc.json and the ledger agree).');
+    }
+    for (const f of pending) {
+      setCommittedFile(f);
+      clearFileState(f);
+    }
   }
 
   protected printSummary(): void {
     const log = runLog(this.env);
-    settleStatuses(log, this.destinationRoot());
     // The wiring is shown when a stage that wires (compose, kubernetes, helm) wrote this run.
-    const wires = log.entries.some((e) => e.path === 'compose.yaml' || e.path.startsWith('deploy/'));
+    const layout = this.model ? layoutOf(this.model) : undefined;
+    const wires = log.actions.some((a) => a.path === layout?.compose || a.path.startsWith('deploy/'));
     const wiring = wires && this.model ? wireStack(this.model) : undefined;
-    this.log(formatSummary(log, (p) => relative(process.cwd(), join(this.destinationRoot(), p)) || '.', wiring));
+    this.log(formatSummary(log, (p) => relative(process.cwd(), join(this.destinationRoot(), p)) || '.', { wiring, layout }));
+    // Scripts tell "all applied" from "conflicts left" (the containerize bin exits with the same status).
+    if (conflictsOf(log).length) process.exitCode = CONFLICTS_EXIT;
   }
 }
+
+/** Exit status of a run that wrote everything but left conflicts to the user (docs/options.md). */
+export const CONFLICTS_EXIT = 3;

@@ -31,8 +31,8 @@ export abstract class StageGenerator extends ContainerizeGenerator {
     this.writeStage(this.stage, files);
   }
 
-  transform() {
-    if (this.isRoot) this.refuseSilentOverwrites();
+  async transform() {
+    if (this.isRoot) await this.planRun();
   }
 
   end() {

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { StackModel } from './types.js';
+import { EXISTING_KINDS, type StackModel } from './types.js';
+import { suggest, UsageError } from './usage.js';
 
 export type Layer = Record<string, unknown>;
 
@@ -21,7 +22,7 @@ export function mergeLayers(...layers: Layer[]): Layer {
 
 function deepAssign(target: Layer, source: Layer, path: string[]): void {
   for (const [key, value] of Object.entries(source)) {
-    const removable = path.length === 1 && (path[0] === 'services' || path[0] === 'backing');
+    const removable = path.length === 1 && (path[0] === 'services' || path[0] === 'backing' || path[0] === 'existing');
     if (value === null && removable) {
       delete target[key];
     } else if (isObject(value)) {
@@ -52,6 +53,7 @@ function coerce(field: string, text: string): unknown {
     case 'public':
     case 'secret':
     case 'previews':
+    case 'link':
       if (text === 'true' || text === 'false') return text === 'true';
       return text;
     case 'start':
@@ -66,21 +68,71 @@ function coerce(field: string, text: string): unknown {
   }
 }
 
-const TOP_LEVEL = new Set(['name', 'registry', 'schemaVersion', 'delivery']);
+const TOP_LEVEL = ['name', 'registry'];
+const DELIVERY_FIELDS = ['registryKind', 'deployTool', 'previews'];
+const BACKING_FIELDS = ['kind', 'version'];
+const EXISTING_FIELDS = ['path', 'link'];
+const ENV_FIELDS = ['value', 'secret'];
+
+/**
+ * The path a `--set` key addresses, checked against the model's fields: a
+ * key that is not a field is an error naming the nearest one (`web.prot`:
+ * did you mean "port"?). `web.port` is short for `services.web.port`.
+ */
+function setPath(raw: string, key: string): string[] {
+  const parts = key.split('.');
+  if (parts.some((p) => p === '')) throw new UsageError(`--set "${raw}" has an empty path segment`);
+  const bad = (what: string, input: string, choices: readonly string[]) =>
+    new UsageError(`--set "${raw}": "${input}" is not ${what}${suggest(input, choices)}`);
+  const [head] = parts as [string, ...string[]];
+  if (TOP_LEVEL.includes(head)) {
+    if (parts.length > 1) throw new UsageError(`--set "${raw}": ${head} is a single value (--set ${head}=...)`);
+    return parts;
+  }
+  if (head === 'schemaVersion') throw new UsageError(`--set "${raw}": schemaVersion is written by the generator, not set`);
+  if (head === 'backing') {
+    if (parts.length === 2) return parts; // backing.<name>=null
+    if (parts.length !== 3) throw new UsageError(`--set "${raw}" must look like backing.<name>.<${BACKING_FIELDS.join('|')}>=<value>`);
+    if (!BACKING_FIELDS.includes(parts[2]!)) throw bad('a field of a backing service', parts[2]!, BACKING_FIELDS);
+    return parts;
+  }
+  if (head === 'delivery') {
+    if (parts.length !== 2) throw new UsageError(`--set "${raw}" must look like delivery.<${DELIVERY_FIELDS.join('|')}>=<value>`);
+    if (!DELIVERY_FIELDS.includes(parts[1]!)) throw bad('a delivery field', parts[1]!, DELIVERY_FIELDS);
+    return parts;
+  }
+  if (head === 'existing') {
+    if (parts.length < 2 || parts.length > 3) throw new UsageError(`--set "${raw}" must look like existing.<${EXISTING_KINDS.join('|')}>.<${EXISTING_FIELDS.join('|')}>=<value>`);
+    if (!EXISTING_KINDS.includes(parts[1] as never)) throw bad('a kind of existing file', parts[1]!, EXISTING_KINDS);
+    if (parts.length === 3 && !EXISTING_FIELDS.includes(parts[2]!)) throw bad('a field of an existing file', parts[2]!, EXISTING_FIELDS);
+    return parts;
+  }
+  const path = head === 'services' ? parts : ['services', ...parts];
+  if (path.length === 2) return path; // services.<name>=null
+  const field = path[2]!;
+  if (!SERVICE_KEY_ORDER.includes(field))
+    throw bad('a service field', field, head === 'services' ? SERVICE_KEY_ORDER : [...SERVICE_KEY_ORDER, ...TOP_LEVEL, 'backing', 'existing', 'delivery']);
+  if (field === 'env') {
+    if (path.length !== 5) throw new UsageError(`--set "${raw}" must look like ${path[1]}.env.<NAME>.<${ENV_FIELDS.join('|')}>=<value>`);
+    if (!ENV_FIELDS.includes(path[4]!)) throw bad('a field of an environment variable', path[4]!, ENV_FIELDS);
+    return path;
+  }
+  if (path.length !== 3) throw new UsageError(`--set "${raw}": ${path[1]}.${field} is a single value (--set ${path[1]}.${field}=...)`);
+  return path;
+}
 
 /**
  * `--set` assignments as a layer. `web.port=3000` addresses services.web.port;
- * `backing.redis.version=7`, `registry=ghcr.io/acme` and `services.web.public=true` work too.
+ * `backing.redis.version=7`, `registry=ghcr.io/acme`, `services.web.public=true`
+ * and `existing.makefile.link=true` work too. An unknown field is an error.
  */
 export function setsToLayer(assignments: string[]): Layer {
   const layer: Layer = {};
   for (const raw of assignments) {
     const eq = raw.indexOf('=');
-    if (eq <= 0) throw new Error(`--set "${raw}" must look like <path>=<value>, e.g. web.port=3000`);
-    let path = raw.slice(0, eq).split('.');
+    if (eq <= 0) throw new UsageError(`--set "${raw}" must look like <path>=<value>, e.g. web.port=3000`);
+    const path = setPath(raw, raw.slice(0, eq));
     const text = raw.slice(eq + 1);
-    if (path.some((p) => p === '')) throw new Error(`--set "${raw}" has an empty path segment`);
-    if (!TOP_LEVEL.has(path[0]!) && path[0] !== 'services' && path[0] !== 'backing') path = ['services', ...path];
     const value = path.length === 2 && text === 'null' ? null : coerce(path[path.length - 1]!, text);
     let node = layer;
     for (const seg of path.slice(0, -1)) {
@@ -90,6 +142,29 @@ export function setsToLayer(assignments: string[]): Layer {
     node[path[path.length - 1]!] = value;
   }
   return layer;
+}
+
+/**
+ * A `--set` on a service or backing service that is neither in the model nor
+ * created by the same flags is a typo: an error naming the nearest one.
+ * (A new service needs at least its path: `--set admin.path=admin ...`; a new
+ * backing service its kind. Adding one is what `containerize service` is for.)
+ */
+export function checkSetTargets(sets: Layer, model: Layer, raw: string[] = []): void {
+  for (const group of ['services', 'backing'] as const) {
+    const known = Object.keys((model[group] ?? {}) as Layer);
+    const creates = group === 'services' ? 'path' : 'kind';
+    for (const [name, value] of Object.entries((sets[group] ?? {}) as Layer)) {
+      if (known.includes(name) || (isObject(value) && value[creates] !== undefined)) continue;
+      const what = group === 'services' ? 'service' : 'backing service';
+      const prefixes = group === 'services' ? [`${name}.`, `${name}=`, `services.${name}.`, `services.${name}=`] : [`backing.${name}.`, `backing.${name}=`];
+      const flag = raw.find((r) => prefixes.some((p) => r.startsWith(p))) ?? `${group}.${name}...`;
+      throw new UsageError(
+        `--set ${flag}: there is no ${what} "${name}"${suggest(name, known)}` +
+          ` (to add one: containerize service ${name}${group === 'backing' ? ' --kind <kind>' : ''})`,
+      );
+    }
+  }
 }
 
 /** Read an answers file (YAML or JSON; YAML is a superset). */
@@ -161,6 +236,14 @@ export function canonical(model: StackModel): StackModel {
         return [name, ordered];
       }),
   ) as unknown as StackModel['services'];
+  const existing = Object.fromEntries(
+    Object.keys(model.existing ?? {})
+      .sort()
+      .map((kind) => {
+        const file = (model.existing as Record<string, { path: string; link?: boolean }>)[kind]!;
+        return [kind, { path: file.path, ...(file.link !== undefined ? { link: file.link } : {}) }];
+      }),
+  );
   return {
     schemaVersion: model.schemaVersion,
     name: model.name,
@@ -168,5 +251,6 @@ export function canonical(model: StackModel): StackModel {
     services,
     backing: sortKeys(model.backing),
     ...(model.delivery && Object.keys(model.delivery).length > 0 ? { delivery: sortKeys(model.delivery as Record<string, unknown>) } : {}),
+    ...(Object.keys(existing).length ? { existing } : {}),
   };
 }

@@ -11,6 +11,8 @@ type Raw = Record<string, unknown>;
 const MIGRATIONS: Record<number, (raw: Raw) => Raw> = {
   // Version 0 is a config written before the schema was versioned: same shape, no version field.
   0: (raw) => ({ ...raw, schemaVersion: 1 }),
+  // Version 2 adds `existing` (the repository's own files ours go beside); a version-1 model knew of none.
+  1: (raw) => ({ ...raw, schemaVersion: 2 }),
 };
 
 export class ConfigError extends Error {

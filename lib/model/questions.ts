@@ -153,6 +153,19 @@ export function buildQuestions(ctx: Context): Question[] {
         },
       );
   }
+  // The repository's own Makefile and .env.example: link ours into them only if the user agrees.
+  const existing = (merged.existing ?? {}) as Record<string, { path?: string; link?: boolean }>;
+  const answeredExisting = (answered.existing ?? {}) as Record<string, { link?: boolean }>;
+  const linkQuestions: Record<string, (path: string) => string> = {
+    makefile: (path) =>
+      `Your repository has its own ${path}; our make targets go to containerize.mk. Add \`include containerize.mk\` at the end of your ${path} (a marked block; a target of yours with the same name as one of ours, such as up or test, would be overridden)?`,
+    envExample: (path) => `Your repository has its own ${path}; our variables go to containerize.env.example. Append them to your ${path} instead, as a marked block?`,
+  };
+  for (const [kind, message] of Object.entries(linkQuestions)) {
+    const file = existing[kind];
+    if (!file?.path || (!askAnswered && answeredExisting[kind]?.link !== undefined)) continue;
+    q.push({ type: 'confirm', name: `existing/${kind}/link`, field: `existing.${kind}.link`, message: message(file.path), default: file.link === true });
+  }
   return q;
 }
 
@@ -162,7 +175,11 @@ export function applyAnswers(answers: Record<string, unknown>, merged: Layer): L
   const svcLayer = layer.services as Record<string, Svc>;
   const touch = (name: string) => (svcLayer[name] ??= {});
   for (const [key, value] of Object.entries(answers)) {
-    if (key === 'name' || key === 'registry') layer[key] = String(value).trim();
+    if (key.startsWith('existing/')) {
+      const [, kind] = key.split('/') as [string, string];
+      const existing = ((layer.existing ??= {}) as Record<string, Record<string, unknown>>);
+      existing[kind] = { link: value === true };
+    } else if (key === 'name' || key === 'registry') layer[key] = String(value).trim();
     else if (key.startsWith('delivery/')) {
       const field = key.slice('delivery/'.length);
       const d = (layer.delivery ??= {}) as Record<string, unknown>;

@@ -8,7 +8,7 @@
  * `migrate.ts`.
  */
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const LANGUAGES = ['node', 'python', 'go', 'java', 'ruby', 'php', 'dotnet', 'rust', 'static'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -102,6 +102,39 @@ export interface BackingModel {
   version: string;
 }
 
+/** A file the repository already had where one of ours would go by default. */
+export interface ExistingFile {
+  /** Its path, relative to the repository root. */
+  path: string;
+  /**
+   * Makefile and .env.example only: link ours into it with a marked block (an
+   * `include containerize.mk` line; our variables at its end). Asked in a terminal;
+   * no when unanswered. Without it, ours stays a file of its own beside it.
+   */
+  link?: boolean;
+}
+
+/**
+ * The repository's own files at the paths ours take by default. They are never
+ * replaced: ours go beside them, under names every other output refers to
+ * (lib/render/layout.ts). Detected on the first run, kept in .yo-rc.json.
+ */
+export interface ExistingFiles {
+  /** Its own Compose file (compose.yaml, docker-compose.yml, an override...): ours become containerize.compose*.yaml. */
+  compose?: ExistingFile;
+  /** Its own Makefile: our targets go to containerize.mk. */
+  makefile?: ExistingFile;
+  /** Its own .env.example: ours is containerize.env.example (or a block at its end). */
+  envExample?: ExistingFile;
+  /** Its own dev container (.devcontainer/devcontainer.json or .devcontainer.json): ours is .devcontainer/containerize/. */
+  devcontainer?: ExistingFile;
+}
+
+export const EXISTING_KINDS = ['compose', 'makefile', 'envExample', 'devcontainer'] as const;
+export type ExistingKind = (typeof EXISTING_KINDS)[number];
+/** The kinds whose file may take a marked block of ours, with the user's agreement. */
+export const LINKABLE: readonly ExistingKind[] = ['makefile', 'envExample'];
+
 export interface StackModel {
   schemaVersion: number;
   /** Application name, a DNS-1123 label: chart name, Compose project, namespace prefix. */
@@ -114,6 +147,8 @@ export interface StackModel {
   backing: Record<string, BackingModel>;
   /** Image shipping and deployment choices; absent when every value is the default. */
   delivery?: DeliveryModel;
+  /** The repository's own files where ours would go (absent: none). */
+  existing?: ExistingFiles;
 }
 
 /** Key under which the model lives in .yo-rc.json (the package name). */

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { portInCommand } from './commands.js';
 import { existingDir, kinds } from './kinds.js';
-import { BACKING_KINDS, DEPLOY_TOOLS, LANGUAGES, REGISTRY_KINDS, SCHEMA_VERSION, type StackModel } from './types.js';
+import { BACKING_KINDS, DEPLOY_TOOLS, EXISTING_KINDS, LANGUAGES, LINKABLE, REGISTRY_KINDS, SCHEMA_VERSION, type StackModel } from './types.js';
 
 export class ModelError extends Error {
   constructor(readonly problems: string[]) {
@@ -108,6 +108,25 @@ export function checkModel(model: StackModel, root: string): string[] {
       if (d.previews !== undefined && typeof d.previews !== 'boolean') add('delivery.previews', 'must be true or false');
     }
   }
+
+  const existing = model.existing ?? {};
+  if (typeof existing !== 'object' || existing === null || Array.isArray(existing)) problems.push('existing must be an object');
+  else
+    for (const [kind, file] of Object.entries(existing)) {
+      const at = `existing.${kind}`;
+      if (!EXISTING_KINDS.includes(kind as never)) {
+        add(at, `is not one of ${EXISTING_KINDS.join(', ')}`);
+        continue;
+      }
+      if (typeof file !== 'object' || file === null) {
+        add(at, 'must be an object with a path');
+        continue;
+      }
+      add(`${at}.path`, kinds.relPath(file.path));
+      if (file.link !== undefined && typeof file.link !== 'boolean') add(`${at}.link`, 'must be true or false');
+      if (file.link && !LINKABLE.includes(kind as never)) add(`${at}.link`, `only ${LINKABLE.join(' and ')} can be linked`);
+      for (const key of Object.keys(file)) if (key !== 'path' && key !== 'link') add(`${at}.${key}`, 'is not a field (path, link)');
+    }
   return problems;
 }
 

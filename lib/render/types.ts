@@ -5,11 +5,13 @@ export interface OutputFile {
   /** File mode; shell scripts (*.sh) default to 0o755, everything else to the usual 0o644. */
   mode?: number;
   /**
-   * When `path` exists and is not ours (no generated marker), write here instead and say so in
-   * the summary: e.g. our .github/dependabot.yml beside the user's own. Without it, such a file
-   * goes through the usual overwrite checks.
+   * Not a whole file: a marked block of ours inside a file the user owns (their
+   * Makefile's `include containerize.mk`), written between marker lines with the
+   * rest of their file untouched (lib/write/ownership.ts).
    */
-  beside?: string;
+  block?: boolean;
+  /** Placed beside a file of the user's (lib/render/layout.ts): theirs, and how to use ours. */
+  beside?: { of: string; use: string };
 }
 
 /** The mode a rendered file gets: explicit, else executable for shell scripts. */

@@ -1,37 +1,36 @@
 /**
- * The last stage of the pipeline. Every file goes through the generator's
- * mem-fs (`this.fs`), so Yeoman's conflicter, dry runs and tests see every
- * write. The run log records, per stage, which files are new, changed or
- * unchanged, for the summary printed at the end of a run.
+ * The last stage of the pipeline, write:
+ *
+ *   record   each stage hands over what it rendered (recordOutputs); nothing is written yet
+ *   plan     once every stage has rendered, decide per path (./plan.ts): create, update,
+ *            merge the user's edits (./merge.ts), keep the user's file and put ours beside
+ *            it (./ownership.ts), remove what is no longer rendered
+ *   stage    the decided contents go into the generator's mem-fs (`this.fs`), the ledger
+ *            (./ledger.ts) with them, so dry runs and tests see every write
+ *   commit   the root generator's commit task writes them all or nothing, ledger last
+ *            (./commit.ts)
+ *   summary  what each stage created, changed, merged, kept or removed, and what is left
+ *            to the user (conflicts), printed at the end
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { constants } from 'node:fs';
-import { modeOf, type OutputFile } from '../render/types.js';
+import { createTwoFilesPatch } from 'diff';
+import type { Layout } from '../render/layout.js';
 import type { Wiring } from '../render/wiring.js';
-import { isGenerated } from '../render/marker.js';
-
-const { S_IFREG } = constants;
-
-/** 'kept': the file differed and the user chose to keep their version when asked. */
-export type WriteStatus = 'create' | 'update' | 'identical' | 'kept';
-export interface LogEntry {
-  stage: string;
-  path: string;
-  status: WriteStatus;
-  /** What the stage rendered, to tell after the commit whether it reached the disk. */
-  content?: string;
-}
+import { LEDGER_PATH, formatLedger, type Ledger } from './ledger.js';
+import { conflictPath } from './ownership.js';
+import type { Action, Desired, Status } from './plan.js';
 
 export interface RunLog {
   /** Stages in the order they rendered. */
   stages: string[];
-  /** Files in write order. */
-  entries: LogEntry[];
+  /** What the stages rendered, in order. */
+  entries: Desired[];
   /** The model each stage rendered from (JSON), in stage order: proves the hand-off. */
   models: string[];
-  /** Things the summary must say (a file written beside the user's own...). */
-  notes?: string[];
+  /** What the run does to each path (set once every stage has rendered). */
+  actions: Action[];
+  /** The ledger after the run. */
+  ledger?: Ledger;
+  dryRun?: boolean;
 }
 
 const logs = new WeakMap<object, RunLog>();
@@ -39,62 +38,62 @@ const logs = new WeakMap<object, RunLog>();
 /** The log of one run (one Yeoman environment). */
 export function runLog(env: object): RunLog {
   let log = logs.get(env);
-  if (!log) logs.set(env, (log = { stages: [], entries: [], models: [], notes: [] }));
+  if (!log) logs.set(env, (log = { stages: [], entries: [], models: [], actions: [] }));
   return log;
 }
 
-/** The parts of a generator the writer uses. */
-export interface WriteTarget {
-  env: object;
-  destinationRoot(): string;
-  fs: { write(path: string, contents: string, options?: { stat?: any }): unknown };
-}
-
-export function writeOutputs(generator: WriteTarget, stage: string, files: OutputFile[], model?: object): void {
-  const log = runLog(generator.env);
+/** A stage's rendered files, recorded for the plan (the stage's one call into the writer). */
+export function recordOutputs(env: object, stage: string, files: Desired[], model?: object): void {
+  const log = runLog(env);
   log.stages.push(stage);
   log.models.push(JSON.stringify(model ?? null));
-  for (const original of files) {
-    let file = original;
-    if (file.beside) {
-      const theirs = join(generator.destinationRoot(), file.path);
-      if (existsSync(theirs) && !isGenerated(readFileSync(theirs, 'utf8'))) {
-        (log.notes ??= []).push(`${file.path} is yours: ours is written beside it as ${file.beside}; merge what you want from it (only ${file.path} is read by GitHub).`);
-        file = { ...file, path: file.beside };
-      }
-    }
-    const abs = join(generator.destinationRoot(), file.path);
-    const before = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
-    const status: WriteStatus = before === undefined ? 'create' : before === file.content ? 'identical' : 'update';
-    const mode = modeOf(file);
-    // mem-fs compares the whole st_mode with the file on disk: include the regular-file type bits.
-    generator.fs.write(abs, file.content, mode === undefined ? undefined : { stat: { mode: S_IFREG | mode } });
-    log.entries.push({ stage, path: file.path, status, content: file.content });
-  }
+  log.entries.push(...files.map((f) => ({ ...f, stage })));
 }
 
-/**
- * After the commit: a file the user declined to overwrite (Yeoman's conflict
- * prompt) is still their version on disk. Mark it 'kept' so the summary tells
- * the truth about what was written.
- */
-export function settleStatuses(log: RunLog, root: string): void {
-  for (const e of log.entries) {
-    if (e.status !== 'update' && e.status !== 'create') continue;
-    const abs = join(root, e.path);
-    const now = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
-    if (now !== e.content) e.status = 'kept';
-  }
+/** Conflicts the run leaves to the user (their file kept, ours beside it). */
+export const conflictsOf = (log: RunLog): Action[] => log.actions.filter((a) => a.status === 'conflict');
+
+// ---- dry run ---------------------------------------------------------------------
+
+/** A unified diff of one file, from its text before (undefined: absent) to after (null: deleted). */
+export function unifiedDiff(path: string, before: string | undefined, after: string | null): string {
+  const from = before === undefined ? '/dev/null' : `a/${path}`;
+  const to = after === null ? '/dev/null' : `b/${path}`;
+  const patch = createTwoFilesPatch(from, to, before ?? '', after ?? '', undefined, undefined, { context: 3 });
+  // jsdiff starts with an "Index:" line and a rule; keep the unified part (---, +++, @@ hunks).
+  return patch.slice(patch.indexOf('--- '));
 }
+
+/** Every change the plan would make, as unified diffs (the ledger as one line). */
+export function formatDryRun(log: RunLog, read: (path: string) => string | undefined, extra: { path: string; after: string }[] = []): string {
+  const out: string[] = [];
+  for (const a of log.actions)
+    for (const w of a.writes) {
+      const before = read(w.path);
+      if (before === undefined && w.content === null) continue;
+      if (before === w.content) continue;
+      out.push(unifiedDiff(w.path, before, w.content).trimEnd());
+    }
+  for (const e of extra) {
+    const before = read(e.path);
+    if (before !== e.after) out.push(unifiedDiff(e.path, before, e.after).trimEnd());
+  }
+  if (log.ledger && formatLedger(log.ledger) !== read(LEDGER_PATH)) out.push(`(${LEDGER_PATH} would record the new renders)`);
+  return out.length ? out.join('\n') : '(no change)';
+}
+
+// ---- summary ---------------------------------------------------------------------
 
 /** What to do next, from what this run wrote (only commands that exist in the output). */
-function nextSteps(log: RunLog): string[] {
-  const wrote = new Set(log.entries.map((e) => e.path));
+function nextSteps(log: RunLog, layout?: Layout): string[] {
+  const wrote = new Set(log.actions.filter((a) => a.status !== 'remove' && a.status !== 'orphan').map((a) => a.path));
   const steps: string[] = [];
-  const guide = [...wrote].find((p) => /^docs\/(containerize\/)?onboarding\.md$/.test(p));
-  if (guide && wrote.has('Makefile')) steps.push(`make doctor          check this machine has what the stack needs (${guide}: the whole onboarding)`);
-  if (wrote.has('Makefile')) steps.push('make up              start the whole app in containers with hot reload (make help: every target)');
-  else if (wrote.has('compose.yaml')) steps.push('docker compose up --build    start the whole app in containers');
+  const makefile = layout?.makefile ?? 'Makefile';
+  const make = layout?.make ?? 'make';
+  const guide = [...wrote].find((p) => /^docs\/(containerize\/)?onboarding(\.containerize)?\.md$/.test(p));
+  if (guide && wrote.has(makefile)) steps.push(`${make} doctor${' '.repeat(Math.max(4, 21 - make.length - 7))}check this machine has what the stack needs (${guide}: the whole onboarding)`);
+  if (wrote.has(makefile)) steps.push(`${make} up${' '.repeat(Math.max(4, 21 - make.length - 3))}start the whole app in containers with hot reload (${make} help: every target)`);
+  else if (wrote.has(layout?.compose ?? 'compose.yaml')) steps.push(`${layout?.composeUp ?? 'docker compose up'} --build    start the whole app in containers`);
   const chart = [...wrote].find((p) => /^deploy\/helm\/[^/]+\/Chart\.yaml$/.test(p));
   if (chart) steps.push(`helm lint ${chart.replace(/\/Chart\.yaml$/, '')}    check the chart; deploy/scripts/deploy.sh staging --dry-run to render a deployment`);
   // The GitHub secrets and variables the written workflows read (GITHUB_TOKEN is GitHub's own).
@@ -102,15 +101,10 @@ function nextSteps(log: RunLog): string[] {
   for (const e of log.entries)
     if (e.path.startsWith('.github/workflows/') && e.content)
       for (const m of e.content.matchAll(/\$\{\{ (secrets|vars)\.([A-Z0-9_]+) \}\}/g)) if (m[2] !== 'GITHUB_TOKEN') settings.add(`${m[1] === 'secrets' ? 'secret' : 'variable'} ${m[2]}`);
-  if (settings.size) steps.push(`in GitHub, set ${[...settings].sort().join(', ')}: docs/ci-cd.md says where (repository or environment) and what each holds`);
+  if (settings.size) steps.push(`in GitHub, set ${[...settings].sort().join(', ')}: the operations guide the docs stage wrote (operations.md) says where and what each holds`);
   return steps;
 }
 
-/**
- * The run summary: per stage, the files it created or changed (unchanged ones
- * are counted, not listed, so a re-run says "nothing changed" in one line),
- * then what to do next.
- */
 /** What the wiring did, for the summary: each variable that now reaches a backing service, and what could not be wired. */
 export function formatWiring(wiring: Wiring): string[] {
   const rows: [string, string, string][] = [];
@@ -131,30 +125,76 @@ export function formatWiring(wiring: Wiring): string[] {
   return lines;
 }
 
-export function formatSummary(log: RunLog, show: (path: string) => string, wiring?: Wiring): string {
-  const count = (s: WriteStatus, entries = log.entries) => entries.filter((e) => e.status === s).length;
-  const kept = count('kept');
+/** Per status: its word in the counts and its label before a path. */
+const WORDS: Record<Status, { count: string; label: string }> = {
+  create: { count: 'new', label: 'new' },
+  update: { count: 'changed', label: 'changed' },
+  identical: { count: 'unchanged', label: '' },
+  merged: { count: 'merged', label: 'merged' },
+  conflict: { count: 'conflict', label: 'conflict' },
+  overwrite: { count: 'replaced', label: 'replaced' },
+  keep: { count: 'kept', label: 'kept' },
+  skip: { count: 'skipped', label: 'skipped' },
+  remove: { count: 'removed', label: 'removed' },
+  orphan: { count: 'kept', label: 'kept' },
+};
+/** Counted after new, changed (always shown) and unchanged, when there are any. */
+const EXTRA: Status[] = ['merged', 'overwrite', 'keep', 'orphan', 'skip', 'remove', 'conflict'];
+const plural = (n: number, word: string) => (word === 'conflict' && n !== 1 ? 'conflicts' : word);
+
+export interface SummaryOptions {
+  wiring?: Wiring;
+  layout?: Layout;
+}
+
+/**
+ * The run summary: per stage, the files it created, changed, merged, kept or
+ * removed (unchanged ones are counted, not listed, so a re-run says "no change"
+ * in one line); the user's files ours went beside, with how to use ours; the
+ * conflicts left; then what to do next.
+ */
+export function formatSummary(log: RunLog, show: (path: string) => string, opts: SummaryOptions = {}): string {
+  const count = (s: Status, actions = log.actions) => actions.filter((a) => a.status === s).length;
+  const extras = (actions: Action[]) =>
+    EXTRA.filter((s) => s !== 'orphan')
+      .map((s) => [s, count(s, actions) + (s === 'keep' ? count('orphan', actions) : 0)] as const)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `, ${n} ${plural(n, WORDS[s].count)}`)
+      .join('');
+  const files = log.actions.filter((a) => a.status !== 'remove' && a.status !== 'orphan').length;
   const lines = [
-    `Summary: ${log.entries.length} file${log.entries.length === 1 ? '' : 's'}, ${count('create')} new, ${count('update')} changed, ${count('identical')} unchanged${kept ? `, ${kept} kept as you had them` : ''}.`,
+    `${log.dryRun ? 'Dry run (nothing was written): ' : 'Summary: '}${files} file${files === 1 ? '' : 's'}, ${count('create')} new, ${count('update')} changed, ${count('identical')} unchanged${extras(log.actions)}.`,
   ];
   for (const stage of log.stages) {
-    const files = log.entries.filter((x) => x.stage === stage);
-    if (files.length === 0) {
+    const actions = log.actions.filter((a) => a.stage === stage);
+    if (actions.length === 0) {
       lines.push(`  ${stage.padEnd(11)} not generated yet for this model`);
       continue;
     }
-    const touched = files.filter((e) => e.status !== 'identical');
-    const unchanged = count('identical', files);
-    const keptHere = count('kept', files);
+    const touched = actions.filter((a) => a.status !== 'identical');
+    const unchanged = count('identical', actions);
     lines.push(
-      `  ${stage.padEnd(11)} ${touched.length ? `${count('create', files)} new, ${count('update', files)} changed` : 'no change'}${unchanged && touched.length ? `, ${unchanged} unchanged` : ''}${keptHere ? `, ${keptHere} kept` : ''}`,
+      `  ${stage.padEnd(11)} ${touched.length ? `${count('create', actions)} new, ${count('update', actions)} changed` : 'no change'}${unchanged && touched.length ? `, ${unchanged} unchanged` : ''}${extras(actions)}`,
     );
-    const label: Record<WriteStatus, string> = { create: 'new    ', update: 'changed', kept: 'kept   ', identical: '' };
-    for (const e of touched) lines.push(`      ${label[e.status]} ${show(e.path)}${e.status === 'kept' ? '  (yours; differs from what the model renders)' : ''}`);
+    for (const a of touched) lines.push(`      ${WORDS[a.status].label.padEnd(7)} ${show(a.path)}${a.note ? `  (${a.note})` : ''}`);
   }
-  if (log.notes?.length) lines.push('Note:', ...log.notes.map((n) => `  ${n}`));
-  if (wiring) lines.push(...formatWiring(wiring));
-  const next = nextSteps(log);
-  if (next.length && count('create') + count('update') > 0) lines.push('Next:', ...next.map((s) => `  ${s}`));
+  const beside = log.actions.filter((a) => a.beside && a.status !== 'remove' && a.status !== 'orphan');
+  if (beside.length) {
+    lines.push('Yours, kept as they are (ours beside them):');
+    for (const of of [...new Set(beside.map((a) => a.beside!.of))]) {
+      const ours = beside.filter((a) => a.beside!.of === of);
+      lines.push(`  ${show(of)} → ours: ${ours.map((a) => show(a.path)).join(', ')}`, `      ${ours[0]!.beside!.use}`);
+    }
+  }
+  const conflicts = conflictsOf(log);
+  if (conflicts.length) {
+    lines.push(
+      `Conflicts left (${conflicts.length}): your file is kept; this run's render is beside it. Merge what you want from it, then delete it (the next run takes that as settled):`,
+      ...conflicts.map((a) => `  ${show(a.path)}  ←  ${show(conflictPath(a.path))}`),
+    );
+  }
+  if (opts.wiring) lines.push(...formatWiring(opts.wiring));
+  const next = nextSteps(log, opts.layout);
+  if (next.length && count('create') + count('update') + count('merged') > 0) lines.push('Next:', ...next.map((s) => `  ${s}`));
   return lines.join('\n');
 }

@@ -99,10 +99,10 @@ describe('ci and cd stages (generator)', function () {
     const ours = parse(readFileSync(join(result.cwd, '.github/dependabot.containerize.yml'), 'utf8'));
     assert.ok(ours.updates.some((u: any) => u['package-ecosystem'] === 'github-actions'));
     const summary = formatSummary(runLog(result.env), (p) => p);
-    assert.match(summary, /\.github\/dependabot\.yml is yours: ours is written beside it as \.github\/dependabot\.containerize\.yml/);
+    assert.match(summary, /Yours, kept as they are \(ours beside them\):\n  \.github\/dependabot\.yml → ours: \.github\/dependabot\.containerize\.yml/);
     // What to set in GitHub, read from the workflows just written (the registry detected here is
     // localhost: a generic registry, so a user and password besides the cluster credentials).
-    assert.match(summary, /in GitHub, set secret KUBE_CONFIG, secret REGISTRY_PASSWORD, variable REGISTRY_USERNAME: docs\/ci-cd\.md says where/);
+    assert.match(summary, /in GitHub, set secret KUBE_CONFIG, secret REGISTRY_PASSWORD, variable REGISTRY_USERNAME: the operations guide the docs stage wrote \(operations\.md\) says where/);
   });
 
   it('dependabot.yml keeps actions, every Dockerfile\'s base images, compose.yaml\'s images and each service\'s packages current', async () => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, snapshotTree } from '../helpers/tree.js';
@@ -90,18 +90,29 @@ describe('containerize bin', function () {
     assert.deepEqual(snapshotTree(dir), before);
   });
 
-  it('never overwrites an edited file without asking: --yes fails listing it and writes nothing; --force overwrites', () => {
+  it('--yes merges an edit into the new render (exit 0); a conflicting edit is kept, ours beside it (exit 3); --force overwrites', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'edited-')), 'taskboard');
     cpSync(EXAMPLE, dir, { recursive: true });
     assert.equal(containerize(['--yes'], dir).code, 0);
     appendFileSync(join(dir, 'compose.yaml'), '# the team edited this\n');
+    const merged = containerize(['--yes', '--set', 'web.port=3001'], dir);
+    assert.equal(merged.code, 0, merged.err);
+    assert.match(merged.out + merged.err, /merged {2}compose\.yaml {2}\(your edits kept\)/);
+    const compose = readFileSync(join(dir, 'compose.yaml'), 'utf8');
+    assert.match(compose, /# the team edited this\n$/);
+    assert.match(compose, /127\.0\.0\.1:3001:3001/);
+
+    writeFileSync(join(dir, 'compose.yaml'), compose.replace('127.0.0.1:3001:3001', '127.0.0.1:8080:3001'));
     const edited = snapshotTree(dir);
-    const refused = containerize(['--yes'], dir);
-    assert.equal(refused.code, 1);
-    assert.match(refused.err, /differ from what this run renders[\s\S]*- compose\.yaml[\s\S]*Nothing was written/);
-    assert.deepEqual(snapshotTree(dir), edited);
+    const conflict = containerize(['--yes', '--set', 'web.port=3002'], dir);
+    assert.equal(conflict.code, 3, 'exit status 3: conflicts left');
+    assert.match(conflict.out + conflict.err, /Conflicts left \(1\)[\s\S]*compose\.yaml {2}← {2}compose\.yaml\.containerize-new/);
+    assert.equal(readFileSync(join(dir, 'compose.yaml'), 'utf8'), edited['compose.yaml'], 'the conflicting file stays as the team has it');
+    assert.match(readFileSync(join(dir, 'compose.yaml.containerize-new'), 'utf8'), /127\.0\.0\.1:3002:3002/);
+
     assert.equal(containerize(['--yes', '--force'], dir).code, 0);
     assert.doesNotMatch(readFileSync(join(dir, 'compose.yaml'), 'utf8'), /the team edited this/);
+    assert.equal(existsSync(join(dir, 'compose.yaml.containerize-new')), false, 'the conflict file goes with the conflict');
   });
 
   it('fails clearly on a path that is not there', () => {

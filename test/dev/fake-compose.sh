@@ -5,6 +5,7 @@
 #   FAKE_STATES  "svc=state ...": the containers there are (running, exited...), in order
 #   FAKE_BUILD   "fail": the build of an image fails
 #   FAKE_ROOT    folder with one folder per service: `run` executes its command there
+#   FAKE_FILES   file (optional): one line per compose call, the -f files it was given
 # docker compose reports failures in its exit status; podman-compose 1.0.x exits 0 whatever
 # happened and prints each podman command, then "exit code: N".
 set -u
@@ -48,16 +49,19 @@ case $name in
   *) echo "fake-compose: unknown name $name" >&2; exit 2 ;;
 esac
 
-# Compose: skip the global options, find the subcommand.
+# Compose: skip the global options (noting the -f files), find the subcommand.
+files=""
 while [ $# -gt 0 ]; do
   case $1 in
-    -f | --file | -p | --project-name) shift 2 ;;
+    -f | --file) files="$files $2"; shift 2 ;;
+    -p | --project-name) shift 2 ;;
     -*) shift ;;
     *) break ;;
   esac
 done
 sub=${1:-}
 [ $# -gt 0 ] && shift
+if [ -n "${FAKE_FILES:-}" ]; then echo "$sub:$files" >> "$FAKE_FILES"; fi
 if [ "$style" = podman ]; then echo "using podman version: 4.3.1"; fi
 
 case $sub in

@@ -193,3 +193,36 @@ describe('Makefile: make doctor runs containerize doctor, with its exit status',
     assert.match(r.stderr, /containerize: .*check.* failed/);
   });
 });
+
+describe('containerize.mk beside the repository\'s own Makefile and Compose file', function () {
+  let dir: string;
+  const beside = { ...model, existing: { makefile: { path: 'Makefile' }, compose: { path: 'docker-compose.yml' } } };
+  before(function () {
+    if (!HAVE_MAKE) this.skip();
+    dir = mkdtempSync(join(tmpdir(), 'makefile-beside-'));
+    writeTree(dir, Object.fromEntries([...composeFiles(beside), ...devFiles(beside)].map((f) => [f.path, f.content])));
+    writeTree(dir, { Makefile: 'up:\n\techo theirs\n', 'docker-compose.yml': 'services: {}\n' });
+    writeTree(join(dir, 'apps'), APPS);
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(join(HERE, 'fake-compose.sh'), join(dir, 'bin', 'docker'));
+    chmodSync(join(dir, 'bin', 'docker'), 0o755);
+  });
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it('runs up, test and reset through make -f containerize.mk, every call on our Compose files', () => {
+    const files = join(dir, 'files.log');
+    writeFileSync(files, '');
+    for (const target of ['up', 'test', 'reset']) {
+      const r = spawnSync('make', ['--no-print-directory', '-f', 'containerize.mk', target, 'COMPOSE=docker compose', 'UP_WAIT=0'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, FAKE_LOG: join(dir, 'calls.log'), FAKE_FILES: files, FAKE_ROOT: join(dir, 'apps'), FAKE_STATES: SERVICES.map((s) => `${s}=running`).join(' ') },
+      });
+      assert.equal(r.status, 0, `${target}: ${r.stdout}${r.stderr}`);
+      assert.doesNotMatch(r.stdout, /theirs/, `${target} never runs a target of their Makefile`);
+    }
+    const calls = readFileSync(files, 'utf8').split('\n').filter(Boolean);
+    assert.ok(calls.length > 5, calls.join('\n'));
+    for (const call of calls) assert.match(call, /: containerize\.compose\.yaml( containerize\.compose\.override\.yaml)?$/, call);
+  });
+});

@@ -1,11 +1,11 @@
 /**
  * `containerize dockerfile` as a user meets it (yeoman-test, strict answers):
  * a run writes a Dockerfile and .dockerignore per service, a Dockerfile the
- * user already has is kept unless they clear `services.<name>.dockerfile`,
- * and a re-run changes no byte.
+ * user already has is kept (clearing `services.<name>.dockerfile` puts ours
+ * beside it; `.yo-resolve` hands theirs over), and a re-run changes no byte.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GENERATED_MARKER } from '../../generators/dockerfile/files.js';
@@ -46,11 +46,17 @@ describe('dockerfile generator', () => {
     assert.ok(read(dir, 'api/Dockerfile').includes(GENERATED_MARKER));
   });
 
-  it('replaces it when asked with --set web.dockerfile=null', async () => {
+  it('with --set web.dockerfile=null, writes ours beside the user\'s, which only .yo-resolve `force` hands over', async () => {
     const dir = scratch({ 'web/Dockerfile': USER_DOCKERFILE });
     await runGenerator('dockerfile').cd(dir).withOptions(options({ yes: true, force: true, set: ['web.dockerfile=null'] })).withAnswers({}, strict);
     assert.equal(readRc(dir).services.web.dockerfile, null);
+    assert.equal(read(dir, 'web/Dockerfile'), USER_DOCKERFILE, 'not even --force overwrites a file the generator did not write');
+    assert.ok(read(dir, 'web/Dockerfile.containerize').includes(GENERATED_MARKER));
+
+    writeTree(dir, { '.yo-resolve': 'web/Dockerfile force\n' });
+    await runGenerator('dockerfile').cd(dir).withOptions(options({ yes: true })).withAnswers({}, strict);
     assert.ok(read(dir, 'web/Dockerfile').includes(GENERATED_MARKER));
+    assert.ok(!existsSync(join(dir, 'web/Dockerfile.containerize')), 'the copy beside it is gone once ours is in place');
   });
 
   it('changes no byte on a re-run', async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { result } from 'yeoman-test';
 import { STAGE_NAMES } from '../../generators/app/stages.js';
+import { SCHEMA_VERSION } from '../../lib/model/types.js';
 import { runLog } from '../../lib/write/writer.js';
 import { TWO_SERVICES, snapshotTree, writeTree } from '../helpers/tree.js';
 import { runGenerator } from '../helpers/run.js';
@@ -39,7 +40,7 @@ describe('app generator', () => {
 
     it('stores the whole model in .yo-rc.json', () => {
       const rc = readRc(result.cwd);
-      assert.equal(rc.schemaVersion, 1);
+      assert.equal(rc.schemaVersion, SCHEMA_VERSION);
       assert.equal(rc.name, 'shop');
       assert.equal(rc.registry, 'ghcr.io/acme');
       assert.deepEqual(Object.keys(rc.services), ['api', 'web']);
@@ -179,13 +180,13 @@ describe('app generator', () => {
     });
   });
 
-  it('migrates an unversioned model (schema 0) and stores it as version 1', async () => {
+  it('migrates an unversioned model (schema 0) and stores it at the current version', async () => {
     const dir = scratch();
     await runGenerator('app').cd(dir).withOptions({ yes: true });
     const rc = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'));
     delete rc['generator-containerize'].schemaVersion;
     writeFileSync(join(dir, '.yo-rc.json'), JSON.stringify(rc));
     await runGenerator('app').cd(dir).withAnswers({}, strict);
-    assert.equal(readRc(dir).schemaVersion, 1);
+    assert.equal(readRc(dir).schemaVersion, SCHEMA_VERSION);
   });
 });

@@ -4,7 +4,7 @@
  * the detectors produce for such a service (see the conventions at the top of
  * lib/detect/languages/*.ts), plus the taskboard example's model.
  */
-import type { ServiceModel, StackModel } from '../../lib/model/types.js';
+import { SCHEMA_VERSION, type ServiceModel, type StackModel } from '../../lib/model/types.js';
 import { service as baseService } from './models.js';
 
 /** A service as the Dockerfile tests start from (port 8080, no start command); `overrides` set the rest. */
@@ -13,7 +13,7 @@ export function service(overrides: Partial<ServiceModel> & Pick<ServiceModel, 'l
 }
 
 export function stack(services: Record<string, ServiceModel>, name = 'shop'): StackModel {
-  return { schemaVersion: 1, name, registry: 'ghcr.io/acme', services, backing: {} };
+  return { schemaVersion: SCHEMA_VERSION, name, registry: 'ghcr.io/acme', services, backing: {} };
 }
 
 export interface Case {
@@ -374,7 +374,7 @@ export const MATRIX: Case[] = [
 /** The model `containerize --yes` stores for examples/taskboard (checked against detection by the e2e test). */
 export function taskboardModel(): StackModel {
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     name: 'taskboard',
     registry: 'localhost',
     services: {

@@ -2,7 +2,8 @@
  * yeoman-test runs of our generators, handed over as classes: the environment
  * loads generator files with require() first, and under tsx that would turn
  * yeoman-generator's ESM into CommonJS, which cannot import @yeoman/namespace.
- * `resolved` keeps USAGE and templates found as in a real run. Returns the
+ * `resolved` keeps USAGE and templates found as in a real run; `--force` is
+ * off unless a test sets it. Returns the
  * RunContext itself (it is thenable: do not wrap it in an async function).
  */
 import helpers from 'yeoman-test';
@@ -26,5 +27,7 @@ export const GENERATOR_NAMES = Object.keys(CLASSES);
 export function runGenerator(name: string) {
   const Generator = CLASSES[name];
   if (!Generator) throw new Error(`no generator ${name}`);
-  return helpers.run(Generator, { resolved: generatorPath(name), namespace: `containerize:${name}` });
+  // yeoman-test passes `force: true` to every generator (for Yeoman's own conflicter); ours is the
+  // user's --force (overwrite edits instead of merging), so a test run has it only when it says so.
+  return helpers.run(Generator, { resolved: generatorPath(name), namespace: `containerize:${name}` }).withOptions({ force: false } as never);
 }

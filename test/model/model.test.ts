@@ -3,11 +3,12 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kinds, toDnsLabel } from '../../lib/model/kinds.js';
-import { canonical, mergeLayers, readAnswersFile, setsToLayer, splitCommand } from '../../lib/model/merge.js';
+import { canonical, checkSetTargets, mergeLayers, readAnswersFile, setsToLayer, splitCommand } from '../../lib/model/merge.js';
+import { UsageError } from '../../lib/model/usage.js';
 import { ConfigError, migrate } from '../../lib/model/migrate.js';
 import { checkModel } from '../../lib/model/validate.js';
 import { buildQuestions, applyAnswers } from '../../lib/model/questions.js';
-import type { StackModel } from '../../lib/model/types.js';
+import { SCHEMA_VERSION, type StackModel } from '../../lib/model/types.js';
 import { service } from '../helpers/models.js';
 
 const svc = (over: Record<string, unknown> = {}) =>
@@ -32,7 +33,7 @@ function repoWith(...dirs: string[]): string {
 }
 
 const model = (over: Partial<StackModel> = {}): StackModel =>
-  ({ schemaVersion: 1, name: 'shop', registry: 'ghcr.io/acme', services: { web: svc() }, backing: {}, ...over }) as StackModel;
+  ({ schemaVersion: SCHEMA_VERSION, name: 'shop', registry: 'ghcr.io/acme', services: { web: svc() }, backing: {}, ...over }) as StackModel;
 
 describe('value kinds', () => {
   it('accepts and rejects DNS-1123 labels', () => {
@@ -79,6 +80,29 @@ describe('merging answers', () => {
     );
     assert.throws(() => setsToLayer(['web.port']), /must look like <path>=<value>/);
   });
+  it('reaches env entries and the repository\'s own files, and rejects a path that is no field, naming the nearest', () => {
+    assert.deepEqual(setsToLayer(['web.env.LOG_LEVEL.value=debug', 'existing.makefile.link=true', 'existing.compose=null']), {
+      services: { web: { env: { LOG_LEVEL: { value: 'debug' } } } },
+      existing: { makefile: { link: true }, compose: null },
+    });
+    const rejects: [string, RegExp][] = [
+      ['web.prot=3000', /"prot" is not a service field; did you mean "port"\?/],
+      ['services.web.pubic=true', /"pubic" is not a service field; did you mean "public"\?/],
+      ['backing.redis.versoin=7', /"versoin" is not a field of a backing service; did you mean "version"\?/],
+      ['existing.makefil.link=true', /"makefil" is not a kind of existing file; did you mean "makefile"\?/],
+      ['web.env.X.val=1', /"val" is not a field of an environment variable; did you mean "value"\?/],
+      ['web.port.x=1', /web\.port is a single value/],
+      ['name.x=y', /name is a single value/],
+      ['schemaVersion=3', /schemaVersion is written by the generator/],
+    ];
+    for (const [raw, message] of rejects) assert.throws(() => setsToLayer([raw]), (e: Error) => e instanceof UsageError && message.test(e.message), raw);
+  });
+  it('rejects a --set on a service or backing service the model does not have, unless the flags create it', () => {
+    const model = { services: { web: {}, api: {} }, backing: { redis: {} } };
+    assert.throws(() => checkSetTargets(setsToLayer(['wbe.port=1']), model, ['wbe.port=1']), /--set wbe\.port=1: there is no service "wbe"; did you mean "web"\?/);
+    assert.throws(() => checkSetTargets(setsToLayer(['backing.reds.version=7']), model), /no backing service "reds"; did you mean "redis"\?/);
+    checkSetTargets(setsToLayer(['admin.path=admin', 'admin.port=1', 'backing.db.kind=postgres', 'web.port=2']), model);
+  });
   it('splits commands honouring quotes', () => {
     assert.deepEqual(splitCommand(`gunicorn -b '0.0.0.0:8000' "app:create_app()"`), ['gunicorn', '-b', '0.0.0.0:8000', 'app:create_app()']);
   });
@@ -104,10 +128,11 @@ describe('merging answers', () => {
 
 describe('migration', () => {
   it('upgrades an unversioned config to the current version', () => {
-    assert.equal(migrate({ name: 'x', services: {} }).schemaVersion, 1);
+    assert.equal(migrate({ name: 'x', services: {} }).schemaVersion, SCHEMA_VERSION);
+    assert.equal(migrate({ schemaVersion: 1, name: 'x', services: {} }).schemaVersion, SCHEMA_VERSION, 'a version-1 model (no existing files) is read as is');
   });
   it('refuses newer, non-numeric and non-object configs', () => {
-    assert.throws(() => migrate({ schemaVersion: 2 }), ConfigError);
+    assert.throws(() => migrate({ schemaVersion: SCHEMA_VERSION + 1 }), ConfigError);
     assert.throws(() => migrate({ schemaVersion: 'one' }), /not a whole number/);
     assert.throws(() => migrate([]), /must be an object/);
     assert.throws(() => migrate({ services: [] }), /"services" must be an object keyed by name/);
@@ -117,6 +142,14 @@ describe('migration', () => {
 describe('whole-model validation', () => {
   it('accepts a valid model', () => {
     assert.deepEqual(checkModel(model(), repoWith('web')), []);
+  });
+  it('checks the repository\'s own files: known kinds, relative paths, links only where a block can go', () => {
+    const existing = { makefile: { path: 'Makefile', link: true }, compose: { path: '/abs/compose.yml', link: true }, nginx: { path: 'x' } };
+    assert.deepEqual(checkModel(model({ existing } as never), repoWith('web')), [
+      'existing.compose.path "/abs/compose.yml" must be a relative POSIX path',
+      'existing.compose.link only makefile and envExample can be linked',
+      'existing.nginx is not one of compose, makefile, envExample, devcontainer',
+    ]);
   });
   it('reports every problem at once, naming each field', () => {
     const problems = checkModel(

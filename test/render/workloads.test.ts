@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { serviceFacts } from '../../lib/render/workloads.js';
-import type { StackModel } from '../../lib/model/types.js';
+import { SCHEMA_VERSION, type StackModel } from '../../lib/model/types.js';
 import { service } from '../helpers/k8s-models.js';
 
-const model = (svc: ReturnType<typeof service>): StackModel => ({ schemaVersion: 1, name: 'demo', registry: 'ghcr.io/acme', services: { app: svc }, backing: {} });
+const model = (svc: ReturnType<typeof service>): StackModel => ({ schemaVersion: SCHEMA_VERSION, name: 'demo', registry: 'ghcr.io/acme', services: { app: svc }, backing: {} });
 const facts = (svc: ReturnType<typeof service>) => serviceFacts(model(svc), 'app');
 
 describe('lib/render/workloads: probe handlers', () => {

@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { formatSummary, type RunLog } from '../../lib/write/writer.js';
+import { formatSummary, unifiedDiff, type RunLog } from '../../lib/write/writer.js';
+import type { Action } from '../../lib/write/plan.js';
 
-const log = (entries: RunLog['entries'], stages = [...new Set(entries.map((e) => e.stage))]): RunLog => ({ stages, entries, models: [] });
+const act = (stage: string, path: string, status: Action['status'], extra: Partial<Action> = {}): Action => ({ stage, path, status, writes: [], ledger: [], ...extra });
+const log = (actions: Action[], stages = [...new Set(actions.map((a) => a.stage))]): RunLog => ({ stages, entries: [], models: [], actions });
 
 describe('run summary', () => {
   it('lists what each stage created or changed, counts unchanged files, and says what to do next', () => {
     const text = formatSummary(
-      log(
-        [
-          { stage: 'compose', path: 'compose.yaml', status: 'update' },
-          { stage: 'compose', path: '.env.example', status: 'identical' },
-          { stage: 'dev', path: 'Makefile', status: 'create' },
-        ],
-        ['compose', 'dev', 'ci'],
-      ),
+      log([act('compose', 'compose.yaml', 'update'), act('compose', '.env.example', 'identical'), act('dev', 'Makefile', 'create')], ['compose', 'dev', 'ci']),
       (p) => p,
     );
     assert.equal(
@@ -43,26 +38,43 @@ describe('run summary', () => {
   });
 
   it('says "no change" in one line per stage on a re-run, with no next steps', () => {
-    const text = formatSummary(log([{ stage: 'helm', path: 'deploy/helm/x/Chart.yaml', status: 'identical' }]), (p) => p);
+    const text = formatSummary(log([act('helm', 'deploy/helm/x/Chart.yaml', 'identical')]), (p) => p);
     assert.equal(text, 'Summary: 1 file, 0 new, 0 changed, 1 unchanged.\n  helm        no change');
+  });
+
+  it('tells merges, conflicts, removals and files placed beside the user\'s apart, and lists what is left to do', () => {
+    const text = formatSummary(
+      log([
+        act('compose', 'compose.yaml', 'merged', { note: 'your edits kept' }),
+        act('dev', 'containerize.mk', 'create', { beside: { of: 'Makefile', use: '`make -f containerize.mk up`' } }),
+        act('helm', 'deploy/helm/x/values.yaml', 'conflict', { note: 'yours kept' }),
+        act('dockerfile', 'jobs/Dockerfile', 'remove'),
+        act('dockerfile', 'old/Dockerfile', 'orphan', { note: 'no longer generated, but you edited it: kept (it is yours now)' }),
+      ]),
+      (p) => p,
+    );
+    assert.match(text, /^Summary: 3 files, 1 new, 0 changed, 0 unchanged, 1 merged, 1 kept, 1 removed, 1 conflict\./);
+    assert.match(text, /merged {2}compose\.yaml {2}\(your edits kept\)/);
+    assert.match(text, /removed jobs\/Dockerfile/);
+    assert.match(text, /kept {4}old\/Dockerfile {2}\(no longer generated, but you edited it/);
+    assert.match(text, /Yours, kept as they are \(ours beside them\):\n {2}Makefile → ours: containerize\.mk\n {6}`make -f containerize\.mk up`/);
+    assert.match(text, /Conflicts left \(1\)[^\n]*\n {2}deploy\/helm\/x\/values\.yaml {2}← {2}deploy\/helm\/x\/values\.yaml\.containerize-new/);
   });
 });
 
-describe('settling statuses after the commit', () => {
-  it('reports a file the user declined to overwrite as kept', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { settleStatuses } = await import('../../lib/write/writer.js');
-    const root = mkdtempSync(join(tmpdir(), 'settle-'));
-    writeFileSync(join(root, 'compose.yaml'), 'theirs\n');
-    writeFileSync(join(root, 'Makefile'), 'ours\n');
-    const l = log([
-      { stage: 'compose', path: 'compose.yaml', status: 'update', content: 'ours\n' },
-      { stage: 'dev', path: 'Makefile', status: 'update', content: 'ours\n' },
-    ]);
-    settleStatuses(l, root);
-    assert.deepEqual(l.entries.map((e) => e.status), ['kept', 'update']);
-    assert.match(formatSummary(l, (p) => p), /1 kept as you had them[\s\S]*kept {4}compose\.yaml {2}\(yours/);
+describe('unified diffs', () => {
+  it('shows the changed lines with three lines of context, not the whole file', () => {
+    const before = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+    const after = before.replace('line 10\n', 'line ten\n');
+    const diff = unifiedDiff('a.txt', before, after);
+    assert.equal(diff.split('\n').slice(0, 3).join('\n'), '--- a/a.txt\n+++ b/a.txt\n@@ -7,7 +7,7 @@');
+    assert.match(diff, /^-line 10$/m);
+    assert.match(diff, /^\+line ten$/m);
+    assert.doesNotMatch(diff, /line 1$|line 20/m);
+  });
+
+  it('diffs a new file from /dev/null and a removed one to /dev/null', () => {
+    assert.match(unifiedDiff('n.txt', undefined, 'x\n'), /^--- \/dev\/null\n\+\+\+ b\/n\.txt/);
+    assert.match(unifiedDiff('o.txt', 'x\n', null), /^--- a\/o\.txt\n\+\+\+ \/dev\/null/);
   });
 });
