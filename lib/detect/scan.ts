@@ -9,7 +9,7 @@
  * TypeScript files or a Python service with a Go helper is scanned correctly.
  */
 import { hasUrlPassword, isSecretName } from '../model/secrets.js';
-import { PROJECT_MANIFESTS } from './languages/common.js';
+import { PROJECT_MANIFESTS, isManifestFile } from './languages/common.js';
 import { parseDocument, isScalar, LineCounter } from 'yaml';
 import { joinRel } from './repo.js';
 import type { Fact, RepoView } from './types.js';
@@ -115,7 +115,7 @@ const PROJECT_FILE = /\.(csproj|fsproj|vbproj)$/;
 /** Manifest files directly in `dir` (repo-relative), in a fixed order; [] when the folder has none. */
 export function manifestFiles(repo: RepoView, dir: string): string[] {
   const names = repo.list(dir);
-  const fixed = MANIFEST_NAMES.filter((n) => names.includes(n));
+  const fixed = MANIFEST_NAMES.filter((n) => names.includes(n) && isManifestFile(repo, joinRel(dir, n)));
   const extra = names.filter((n) => PROJECT_FILE.test(n) || /^requirements[\w.-]*\.txt$/.test(n) && n !== 'requirements.txt');
   return [...fixed, ...extra].map((n) => joinRel(dir, n)).filter((f) => !repo.isDir(f));
 }

@@ -105,6 +105,12 @@ function appsettingsPort(repo: RepoView, dir: string): Fact<number> | null {
   return null;
 }
 
+/** The target frameworks a project names ([] when none is literal). */
+function targetFrameworks(tf: { value: string } | null, tfs: { value: string } | null): string[] {
+  const list = [tf?.value ?? '', ...(tfs?.value.split(';') ?? [])].map((t) => t.trim()).filter((t) => t && !t.includes('$('));
+  return list.length ? list : ['none'];
+}
+
 function projectRank(p: Project): number {
   if (p.sdk === 'Microsoft.NET.Sdk.Web') return 3;
   if (p.sdk === 'Microsoft.NET.Sdk.Worker') return 2;
@@ -174,7 +180,16 @@ export const dotnetDetector: LanguageDetector = {
     const isTest =
       /^true$/i.test(prop('IsTestProject')?.value ?? '') || packages.includes('Microsoft.NET.Test.Sdk');
     const exe = outputType ? /^(Exe|WinExe)$/i.test(outputType.value) : project.sdk !== 'Microsoft.NET.Sdk' && project.sdk !== 'Microsoft.NET.Sdk.Razor';
-    const library = isTest || !exe;
+    // Apps that run on a device (MAUI, WPF, Windows Forms, WinExe, mobile target frameworks) and the
+    // Aspire AppHost, which orchestrates the other projects on a developer machine, are not services.
+    const deviceApp =
+      /^true$/i.test(prop('UseMaui')?.value ?? '') ||
+      /^true$/i.test(prop('UseWPF')?.value ?? '') ||
+      /^true$/i.test(prop('UseWindowsForms')?.value ?? '') ||
+      /^WinExe$/i.test(outputType?.value ?? '') ||
+      targetFrameworks(tf, tfs).every((t) => /-(android|ios|maccatalyst|tizen)/.test(t));
+    const appHost = /^Aspire\.AppHost\.Sdk$/i.test(project.sdk) || /^true$/i.test(prop('IsAspireHost')?.value ?? '');
+    const library = isTest || !exe || deviceApp || appHost;
 
     // Source files: code of this project only (nested folders with their own project are other projects).
     const nestedProjects = repo

@@ -78,7 +78,7 @@ const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__mocks__', 'spec', 'e
 const OTHER_MANIFESTS = PROJECT_MANIFESTS.filter((m) => m !== 'package.json').concat(['setup.cfg', 'mix.exs', 'deno.json', 'deno.jsonc']);
 
 /** Code that opens a listening socket. */
-const SERVER_CODE_RE = /\.listen\s*\(|\bcreateServer\s*\(|\bBun\.serve\s*\(|\bDeno\.serve\s*\(|\bnew\s+WebSocketServer\s*\(/;
+const SERVER_CODE_RE = /\.listen\s*\(|\bcreateServer\s*\(|\bBun\.serve\s*\(|\bDeno\.serve\s*\(|\bnew\s+WebSocketServer\s*\(|\.bindAsync\s*\(|\bnew\s+grpc\.Server\s*\(/;
 /** Code that only makes sense under Node (used to tell Node files from browser scripts). */
 const NODE_CODE_RE =
   /\brequire\s*\(\s*['"]|\bfrom\s+['"](?:node:)?(?:http|https|http2|net|fs|fs\/promises|path|url|os|events|child_process|worker_threads|crypto|stream|util|cluster|dgram|readline|express|fastify|koa)['"]|\bprocess\.(?:env|argv|exit|on)\b|\bcreateServer\s*\(/;
@@ -145,6 +145,10 @@ const KNOWN_BINS = new Set([
 const DEV_RUNNERS = new Set(['nodemon', 'ts-node', 'ts-node-dev', 'tsnd', 'tsx', 'node-dev', 'babel-node', 'supervisor', 'forever', 'pm2', 'esno', 'esrun', 'jiti']);
 /** Node flags that take the next token as their value. */
 const NODE_VALUE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '-C', '--conditions', '--title', '--inspect-port']);
+/** Test runners: a package that only runs them is a test suite, not a service. */
+const TEST_RUNNERS = ['@playwright/test', 'playwright', 'cypress', 'jest', 'vitest', 'mocha', '@cucumber/cucumber', 'puppeteer', 'webdriverio', '@wdio/cli', 'testcafe', 'start-server-and-test'];
+/** Desktop and mobile app toolkits: their apps run on a device, not in a container. */
+const DEVICE_APP_DEPS = ['electron', 'electron-builder', '@electron-forge/cli', '@tauri-apps/cli', '@tauri-apps/api', 'react-native', 'expo', '@capacitor/core', '@capacitor/cli', 'nw'];
 const WORKSPACE_TOOLS = new Set(['turbo', 'nx', 'lerna', 'concurrently', 'npm-run-all', 'run-p', 'run-s']);
 
 // ---------------------------------------------------------------- helpers
@@ -367,6 +371,26 @@ export function nodeMajor(spec: string): string | null {
 }
 
 function detectNodeVersion(repo: RepoView, dir: string, pkg: PackageJson | null): Fact<string> {
+  const own = ownNodeVersion(repo, dir, pkg);
+  if (own) return own;
+  // A workspace member that states nothing runs on the version its workspace root states.
+  const root = workspaceRootOf(repo, dir);
+  const inherited = root ? ownNodeVersion(repo, root, readPackageJson(repo, joinRel(root, 'package.json'))) : null;
+  return inherited ?? byDefault(DEFAULT_NODE_VERSION);
+}
+
+/** The nearest folder above `dir` whose package.json (or pnpm-workspace.yaml) declares workspaces, or null. */
+function workspaceRootOf(repo: RepoView, dir: string): string | null {
+  if (dir === '.') return null;
+  const parts = dir.split('/');
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const anc = joinRel(...parts.slice(0, i));
+    if (repo.exists(joinRel(anc, 'package.json')) && isWorkspaceRoot(repo, anc)) return anc;
+  }
+  return null;
+}
+
+function ownNodeVersion(repo: RepoView, dir: string, pkg: PackageJson | null): Fact<string> | null {
   const pkgFile = joinRel(dir, 'package.json');
   const engines = pkg?.engines?.node;
   if (engines) {
@@ -394,7 +418,7 @@ function detectNodeVersion(repo: RepoView, dir: string, pkg: PackageJson | null)
     const v = nodeMajor(volta);
     if (v) return fact(v, locateAfter(repo, pkgFile, /"volta"\s*:/, /"node"\s*:/) ?? pkgFile);
   }
-  return byDefault(DEFAULT_NODE_VERSION);
+  return null;
 }
 
 // ---------------------------------------------------------------- package manager
@@ -897,7 +921,16 @@ function detectFramework(ctx: Ctx): FrameworkInfo | null {
 
 function isLibrary(ctx: Ctx, serverCode: boolean, hasStartScript: boolean): boolean {
   const { pkg } = ctx;
-  if (!pkg || serverCode || pkg.bin) return false;
+  if (!pkg || serverCode) return false;
+  const all = Object.keys(ctx.allDeps);
+  const runtimeWeb = WEB_DEPS.some((d) => d in pkg.dependencies || d in pkg.optionalDependencies);
+  // A desktop or mobile app (Electron, Tauri, React Native, Expo, Capacitor) runs on a device.
+  if (!runtimeWeb && all.some((d) => DEVICE_APP_DEPS.includes(d))) return true;
+  // An end-to-end or integration test suite: it runs a test runner, it serves nothing.
+  if (!runtimeWeb && !hasStartScript && all.some((d) => TEST_RUNNERS.includes(d))) return true;
+  if (pkg.bin) return false;
+  // A workspace member with nothing to start (no start script, no main): tooling (email templates, configs, codegen).
+  if (!hasStartScript && !pkg.main && workspaceRootOf(ctx.repo, ctx.dir) !== null) return true;
   if (isWorkspaceRoot(ctx.repo, ctx.dir)) {
     // A monorepo root: not runnable itself unless its start runs code of its own.
     const start = pkg.scripts.start;

@@ -61,7 +61,7 @@
  *   pyproject [project].dependencies, [tool.poetry.dependencies], Pipfile
  *   [packages], setup.py / setup.cfg install_requires.
  */
-import { inNestedProject } from './common.js';
+import { inNestedProject, isManifestFile } from './common.js';
 import { posix } from 'node:path';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
@@ -602,7 +602,7 @@ export const pythonDetector: LanguageDetector = {
   language: 'python',
 
   matches(repo, dir) {
-    if (MANIFESTS.some((m) => repo.exists(joinRel(dir, m)))) return true;
+    if (MANIFESTS.some((m) => isManifestFile(repo, joinRel(dir, m)))) return true;
     const names = repo.list(dir);
     if (names.includes('manage.py')) return true;
     // Beside another language's manifest, a requirements.txt or a script is tooling (docs, codegen).
@@ -618,7 +618,7 @@ export const pythonDetector: LanguageDetector = {
     const { pm, lock } = detectPackageManager(repo, dir, manifests);
     // A package of some kind (a library when there is nothing to run).
     const distribution =
-      repo.exists(joinRel(dir, 'setup.py')) || manifests.pyproject.some((e) => (e.section === 'project' && e.key === 'name') || e.section === 'tool.poetry');
+      isManifestFile(repo, joinRel(dir, 'setup.py')) || manifests.pyproject.some((e) => (e.section === 'project' && e.key === 'name') || e.section === 'tool.poetry');
     const packaged = packagedAt(repo, dir, manifests, pm.value);
     const ctx: Ctx = { repo, dir, deps: manifests.deps, sources, installable: packaged !== null };
     const framework = detectFramework(ctx);
