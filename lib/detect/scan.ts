@@ -672,10 +672,14 @@ export interface ServiceScan {
  * Scan one service. `files` are its LanguageFacts.sourceFiles (repo-relative);
  * tests are dropped, the entry file (if given) is read first so its port wins ties.
  */
-export function scanService(repo: RepoView, dir: string, files: string[], entry?: string | null): ServiceScan {
+export function scanService(repo: RepoView, dir: string, files: string[], entry?: string | null, extraReads: EnvRead[] = []): ServiceScan {
   const code = orderFiles(codeFiles(files), dir, entry);
   const spring = configFiles(repo, dir).filter(isSpringConfig);
-  const reads = scanEnvReads(repo, [...code, ...spring]);
+  const reads = [
+    ...scanEnvReads(repo, [...code, ...spring]),
+    // Reads outside the code (the command of an existing Dockerfile): same rules for names and secrets.
+    ...extraReads.filter((r) => isEnvName(r.name)).map((r) => ({ ...r, value: isSecretName(r.name) ? undefined : r.value === '' ? null : r.value })),
+  ];
   const env = collectEnv(repo, dir, reads);
   const { port, warnings } = scanPort(repo, dir, code, reads);
   const healthPath = scanHealth(repo, code);

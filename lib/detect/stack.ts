@@ -14,6 +14,7 @@ import { basename } from 'node:path';
 import { toDnsLabel } from '../model/kinds.js';
 import { SCHEMA_VERSION, type BackingKind, type EnvVar, type StackModel } from '../model/types.js';
 import { DEFAULT_VERSIONS, detectBacking, type BackingUse } from './backing.js';
+import { commandEnvReads, dockerfileCommand } from './dockerfile.js';
 import { discoverServices, manifestName, type DiscoveredService } from './discover.js';
 import { openRepo } from './repo.js';
 import { byCode, manifestFiles, scanService, type ServiceScan } from './scan.js';
@@ -125,8 +126,13 @@ interface Draft {
 }
 
 function draftService(repo: RepoView, svc: DiscoveredService, allNames: Set<string>, warnings: string[]): Draft {
-  const { facts, dir, name } = svc;
-  const scan = scanService(repo, dir, facts.sourceFiles, facts.entry?.value ?? null);
+  const { dir, name } = svc;
+  // No start command from the language detector: the command of the Dockerfile the project ships, if any.
+  const needsStart = !svc.facts.start?.value.length && svc.facts.language !== 'static' && !svc.facts.outputDir?.value;
+  const fromDockerfile = needsStart ? dockerfileCommand(repo, dir) : null;
+  const facts: LanguageFacts = fromDockerfile ? { ...svc.facts, start: fromDockerfile } : svc.facts;
+  const commandReads = fromDockerfile ? commandEnvReads(fromDockerfile.value).map((r) => ({ ...r, source: fromDockerfile.source })) : [];
+  const scan = scanService(repo, dir, facts.sourceFiles, facts.entry?.value ?? null, commandReads);
   warnings.push(...scan.warnings);
   const { uses, warnings: backingWarnings } = detectBacking(repo, {
     service: name,

@@ -100,9 +100,9 @@ describe('detection on real-repository shapes', () => {
       assert.equal(svc('puma-web').evidence.port, 'puma-web/config/puma.rb:3');
     });
 
-    it('gunicorn: gunicorn.conf.py binds from PORT with a default, so the start command leaves the bind to it', () => {
+    it('gunicorn: gunicorn.conf.py binds from PORT with a default: that port is the service\'s, and the start command binds it', () => {
       assert.equal(svc('flask-conf').port, 8001);
-      assert.deepEqual(svc('flask-conf').start, ['gunicorn', 'app:app']);
+      assert.deepEqual(svc('flask-conf').start, ['gunicorn', '--bind', '0.0.0.0:8001', 'app:app']);
     });
 
     it('gunicorn from a Procfile without a bind serves on its default port, not as a worker', () => {
