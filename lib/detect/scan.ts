@@ -10,7 +10,7 @@
  */
 import { hasUrlPassword, isSecretName } from '../model/secrets.js';
 import { PROJECT_MANIFESTS, isManifestFile } from './languages/common.js';
-import { parseDocument, isScalar, LineCounter } from 'yaml';
+import { parseAllDocuments, isScalar, LineCounter } from 'yaml';
 import { joinRel } from './repo.js';
 import type { Fact, RepoView } from './types.js';
 
@@ -384,6 +384,9 @@ const LISTEN_PATTERNS: RegExp[] = [
   new RegExp(`(?:\\.start|\\bsetPort|\\bport|\\bInetSocketAddress)\\(\\s*${PORT_NUM}\\s*\\)`),
   new RegExp(`^\\s*bind\\s*=\\s*['"]${LISTEN_HOST}:${PORT_NUM}['"]`), // gunicorn.conf.py
   new RegExp(`\\bflag\\.(?:Int|String)\\(\\s*"(?:port|addr|listen|http)[^"]*"\\s*,\\s*"?${LISTEN_HOST}:?${PORT_NUM}"?\\s*,`),
+  // Kestrel in code: options.ListenAnyIP(7070), options.Listen(IPAddress.Any, 5000)
+  new RegExp(`\\b(?:ListenAnyIP|ListenLocalhost)\\(\\s*${PORT_NUM}\\b`),
+  new RegExp(`\\.Listen\\(\\s*IPAddress\\.\\w+\\s*,\\s*${PORT_NUM}\\b`),
 ];
 
 /**
@@ -485,7 +488,10 @@ export function scanConfigPorts(repo: RepoView, dir: string): PortHit[] {
       } else if (name.startsWith('.env') || name.endsWith('.env')) {
         m = /^\s*(?:export\s+)?(?:PORT|ASPNETCORE_HTTP_PORTS)\s*=\s*['"]?(\d{2,5})\b/.exec(t) ?? /^\s*ASPNETCORE_URLS\s*=\s*['"]?[^:]+:\/\/[^:]+:(\d{2,5})/.exec(t);
       } else if (name === 'Dockerfile' || name === 'Containerfile') {
-        m = /^\s*EXPOSE\s+(\d{2,5})\b/i.exec(t) ?? /^\s*ENV\s+(?:PORT|ASPNETCORE_HTTP_PORTS)[= ]\s*(\d{2,5})\b/.exec(t);
+        m =
+          /^\s*EXPOSE\s+(\d{2,5})\b/i.exec(t) ??
+          /^\s*ENV\s+(?:PORT|ASPNETCORE_HTTP_PORTS)[= ]\s*['"]?(\d{2,5})\b/.exec(t) ??
+          /^\s*ENV\s+ASPNETCORE_URLS[= ]\s*['"]?http:\/\/[^:\s'"]+:(\d{2,5})\b/.exec(t);
       } else {
         // puma.rb / gunicorn.conf.py: `port ENV.fetch("PORT") { 3000 }`, `bind = "0.0.0.0:8000"`
         m = /^\s*port\s+ENV\.fetch\(\s*['"]PORT['"]\s*\)\s*\{\s*(\d{2,5})/.exec(t) ?? /^\s*port\s+(\d{2,5})\b/.exec(t) ?? /^\s*bind\s*=\s*['"][^'"]*:(\d{2,5})['"]/.exec(t);
@@ -501,21 +507,27 @@ function yamlServerPort(repo: RepoView, file: string): { port: number | null; so
   const text = repo.read(file);
   if (!text) return null;
   const counter = new LineCounter();
-  let doc;
+  let docs;
   try {
-    doc = parseDocument(text, { lineCounter: counter });
+    docs = parseAllDocuments(text, { lineCounter: counter });
   } catch {
     return null;
   }
-  for (const path of [['server', 'port'], ['quarkus', 'http', 'port'], ['micronaut', 'server', 'port']]) {
-    const node = doc.getIn(path, true);
-    if (isScalar(node) && node.range) {
-      const raw = String(node.value);
-      const m = /^(?:\$\{PORT:)?(\d{2,5})\}?$/.exec(raw.trim());
-      if (m) return { port: toPort(m[1]), source: `${file}:${counter.linePos(node.range[0]).line}` };
+  if (!Array.isArray(docs)) return null;
+  let found: { port: number | null; source: string } | null = null;
+  // Spring applies every document that no profile activates; a later one overrides an earlier one.
+  for (const doc of docs) {
+    if (doc.getIn(['spring', 'config', 'activate', 'on-profile']) !== undefined || doc.getIn(['spring', 'profiles']) !== undefined) continue;
+    for (const path of [['server', 'port'], ['quarkus', 'http', 'port'], ['micronaut', 'server', 'port']]) {
+      const node = doc.getIn(path, true);
+      if (isScalar(node) && node.range) {
+        const raw = String(node.value);
+        const m = /^(?:\$\{PORT:)?(\d{2,5})\}?$/.exec(raw.trim());
+        if (m) found = { port: toPort(m[1]), source: `${file}:${counter.linePos(node.range[0]).line}` };
+      }
     }
   }
-  return null;
+  return found;
 }
 
 export interface PortResult {

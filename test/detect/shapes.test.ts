@@ -86,7 +86,7 @@ describe('detection on real-repository shapes', () => {
 
     it('ASP.NET Core: launchSettings.json http profile, never an address of another service in appsettings.json', () => {
       assert.equal(svc('identity').port, 5227);
-      assert.equal(svc('identity').evidence.port, 'identity/Properties/launchSettings.json:11');
+      assert.equal(svc('identity').evidence.port, 'identity/Properties/launchSettings.json:12');
     });
 
     it('ASP.NET Core: Kestrel endpoints in appsettings.json beat launchSettings.json; ASPNETCORE_URLS in a Dockerfile counts; ListenAnyIP in code counts', () => {

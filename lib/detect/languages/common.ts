@@ -44,3 +44,39 @@ export function inNestedProject(repo: RepoView, dir: string, file: string): bool
   }
   return false;
 }
+
+type Json = Record<string, unknown>;
+
+/** Parses JSON with comments and trailing commas (tsconfig.json, angular.json). */
+export function parseJsonc(text: string | null): Json | null {
+  if (text === null) return null;
+  let out = '';
+  let inStr = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inStr) {
+      out += ch;
+      if (ch === '\\') out += text[++i] ?? '';
+      else if (ch === '"') inStr = false;
+      continue;
+    }
+    if (ch === '"') {
+      inStr = true;
+      out += ch;
+    } else if (ch === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (ch === '/' && text[i + 1] === '*') {
+      i += 2;
+      while (i < text.length && !(text[i] === '*' && text[i + 1] === '/')) i++;
+      i++;
+    } else out += ch;
+  }
+  out = out.replace(/,(\s*[}\]])/g, '$1');
+  try {
+    const v: unknown = JSON.parse(out);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null;
+  } catch {
+    return null;
+  }
+}
