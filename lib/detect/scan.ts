@@ -11,6 +11,7 @@
 import { hasUrlPassword, isSecretName } from '../model/secrets.js';
 import { PROJECT_MANIFESTS, isManifestFile } from './languages/common.js';
 import { parseAllDocuments, isScalar, LineCounter } from 'yaml';
+import { configLibraryReads } from './env-config.js';
 import { joinRel } from './repo.js';
 import type { Fact, RepoView } from './types.js';
 
@@ -234,6 +235,32 @@ const HELPER_READ: ReadPattern = {
   style: 'both',
 };
 
+/**
+ * Helpers that take where to store the value first and the name second, as Go code does:
+ * mustMapEnv(&cfg.addr, "CART_SERVICE_ADDR"), lookupEnv(&port, "PORT", "8080").
+ */
+const HELPER_READ_SECOND: ReadPattern = {
+  re: new RegExp(`\\b[A-Za-z_]*(?:env|Env|ENV)[A-Za-z_]*\\(\\s*&?[A-Za-z_][\\w.]*\\s*,\\s*${Q}([A-Z][A-Z0-9_]*)${Q}`, 'g'),
+  style: 'both',
+};
+
+/** Methods of an env helper object or package: envy.Get("PORT", "3000"), envy.MustGet("DATABASE_URL"), Env.String("X"). */
+const HELPER_METHOD_READ: ReadPattern = {
+  re: new RegExp(`\\b[A-Za-z_]*(?:env|Env|ENV)[A-Za-z_]*\\.(?:Get|MustGet|String|Int|Bool|Float|Duration|get|str|int|bool)\\w*\\(\\s*${Q}([A-Z][A-Z0-9_]*)${Q}`, 'g'),
+  style: 'both',
+};
+
+/**
+ * .NET configuration keys (IConfiguration): Configuration["Cache:Host"] is read from the
+ * environment as Cache__Host, GetConnectionString("Orders") as ConnectionStrings__Orders.
+ * Group 1 is the key, as written.
+ */
+const NET_CONFIG_READS: { re: RegExp; style: DefaultStyle; name: (key: string) => string }[] = [
+  { re: /\b(?:[Cc]onfiguration|[Cc]onfig|[Cc]fg)\s*\[\s*"([A-Za-z_][\w:.-]*)"\s*\]/g, style: 'after', name: (k) => k.replace(/:/g, '__') },
+  { re: /\.GetValue<[^>]+>\(\s*"([A-Za-z_][\w:.-]*)"/g, style: 'both', name: (k) => k.replace(/:/g, '__') },
+  { re: /\.GetConnectionString\(\s*"([A-Za-z_][\w.-]*)"\s*\)/g, style: 'after', name: (k) => `ConnectionStrings__${k}` },
+];
+
 /** Go struct tags of caarlos0/env and envconfig: `env:"REDIS_URL" envDefault:"redis://redis:6379"`, `envconfig:"PORT" default:"8080"`. */
 const GO_ENV_TAG = /`[^`]*\b(?:env|envconfig):"([A-Z][A-Z0-9_]*)[^"]*"[^`]*`/g;
 const GO_TAG_DEFAULT = /\b(?:envDefault|default):"([^"]*)"/;
@@ -243,13 +270,15 @@ const SPRING_PLACEHOLDER = /\$\{([A-Z][A-Z0-9_]*)(?::([^}]*))?\}/g;
 
 /** Env names we keep: upper-case by convention (process.env.foo is almost always a typo or a tool's var). */
 const isEnvName = (name: string): boolean => /^[A-Z][A-Z0-9_]*$/.test(name) && !name.startsWith('npm_');
+/** .NET configuration keys keep their case (Cache__Host, ConnectionStrings__Orders). */
+const isNetConfigName = (name: string): boolean => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
 
 /** Every env read in the given code files (and Spring config), in file order. Secrets never carry a value. */
 export function scanEnvReads(repo: RepoView, files: string[]): EnvRead[] {
   const reads: EnvRead[] = [];
   const seen = new Map<string, EnvRead>();
-  const push = (name: string, raw: string | null | undefined, source: string) => {
-    if (!isEnvName(name)) return;
+  const push = (name: string, raw: string | null | undefined, source: string, netConfig = false) => {
+    if (!(netConfig ? isNetConfigName(name) : isEnvName(name))) return;
     const value = raw === '' ? null : raw; // `${X:}`, default:"" mean "unset"
     const key = `${name}@${source}`;
     const before = seen.get(key);
@@ -275,7 +304,16 @@ export function scanEnvReads(repo: RepoView, files: string[]): EnvRead[] {
       if (family === 'go') {
         for (const m of line.text.matchAll(GO_ENV_TAG)) push(m[1]!, GO_TAG_DEFAULT.exec(m[0])?.[1], at(line));
       }
-      for (const p of [...READ_PATTERNS[family], HELPER_READ]) {
+      if (family === 'net') {
+        for (const p of NET_CONFIG_READS) {
+          for (const m of line.text.matchAll(p.re)) {
+            const rest = line.text.slice(m.index! + m[0].length);
+            const value = p.style === 'both' ? (argDefault(rest.replace(/^['"`]/, '')) ?? continuationDefault(rest.replace(/^[^)]*\)/, ''))) : continuationDefault(rest);
+            push(p.name(m[1]!), value, at(line), true);
+          }
+        }
+      }
+      for (const p of [...READ_PATTERNS[family], HELPER_READ, HELPER_READ_SECOND, HELPER_METHOD_READ]) {
         for (const m of line.text.matchAll(p.re)) {
           const rest = line.text.slice(m.index! + m[0].length);
           let value: string | null | undefined;
@@ -415,8 +453,11 @@ export function scanCodePorts(repo: RepoView, files: string[], reads: EnvRead[])
   const hits: PortHit[] = [];
   const order = new Map(files.map((f, i) => [f, i]));
   for (const r of reads) {
-    const port = r.name === 'PORT' && typeof r.value === 'string' ? toPort(r.value) : null;
-    if (port) hits.push({ port, source: r.source, tier: 0 });
+    const port = typeof r.value === 'string' ? toPort(r.value) : null;
+    if (!port) continue;
+    // PORT itself; then a server's port setting read from the environment (INV_HTTP_PORT, SERVER_PORT).
+    if (r.name === 'PORT') hits.push({ port, source: r.source, tier: 0 });
+    else if (/(^|_)(HTTP|SERVER|LISTEN|APP|WEB)_PORT$/.test(r.name)) hits.push({ port, source: r.source, tier: 1 });
   }
   for (const file of files) {
     if (!familyOf(file) || isToolConfig(file)) continue;
@@ -689,6 +730,7 @@ export function scanService(repo: RepoView, dir: string, files: string[], entry?
   const spring = configFiles(repo, dir).filter(isSpringConfig);
   const reads = [
     ...scanEnvReads(repo, [...code, ...spring]),
+    ...configLibraryReads(repo, dir, code),
     // Reads outside the code (the command of an existing Dockerfile): same rules for names and secrets.
     ...extraReads.filter((r) => isEnvName(r.name)).map((r) => ({ ...r, value: isSecretName(r.name) ? undefined : r.value === '' ? null : r.value })),
   ];

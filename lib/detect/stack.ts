@@ -13,7 +13,7 @@ import { portInCommand } from '../model/commands.js';
 import { basename } from 'node:path';
 import { toDnsLabel } from '../model/kinds.js';
 import { SCHEMA_VERSION, type BackingKind, type EnvVar, type StackModel } from '../model/types.js';
-import { DEFAULT_VERSIONS, detectBacking, type BackingUse } from './backing.js';
+import { DEFAULT_VERSIONS, detectBacking, varKind, type BackingUse } from './backing.js';
 import { commandEnvReads, dockerfileCommand } from './dockerfile.js';
 import { discoverServices, manifestName, type DiscoveredService } from './discover.js';
 import { openRepo } from './repo.js';
@@ -150,14 +150,42 @@ function draftService(repo: RepoView, svc: DiscoveredService, allNames: Set<stri
   const healthPath: Fact<string | null> =
     port.value === null ? byDefaultNull() : (scan.healthPath ?? (facts.healthPath?.value ? facts.healthPath : byDefaultNull()));
 
-  // Other services this one calls by hostname (http://api:8000, API_HOST=api).
+  // Other services this one calls by hostname (http://api:8000, API_HOST=api), or through a
+  // variable named after one (CART_SERVICE_ADDR → cartservice, IDENTITY_URL → identity-api).
   const dependsOn = new Map<string, string>();
   for (const h of scan.hosts) if (h.host !== name && allNames.has(h.host) && !dependsOn.has(h.host)) dependsOn.set(h.host, h.source);
+  for (const r of scan.reads) {
+    const target = serviceNamedBy(r.name, allNames);
+    if (target && target !== name && !dependsOn.has(target)) dependsOn.set(target, r.source);
+  }
 
   return { repo, name, dir, facts, scan, uses, port, start, healthPath, public: { value: false, source: DEFAULT }, dependsOn };
 }
 
 const byDefaultNull = (): Fact<null> => ({ value: null, source: DEFAULT });
+
+/** What a name says, without the words that only say "a service" (cartservice → cart, identity-api → identity). */
+const canonical = (s: string): string => {
+  const flat = s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const bare = flat.replace(/(service|svc|api|server)$/, '');
+  return bare || flat;
+};
+
+/**
+ * The service a location variable is named after: PRODUCT_CATALOG_SERVICE_ADDR names
+ * productcatalogservice, FRONTEND_ADDR frontend, Identity__Url identity-api. Variables of a
+ * backing kind (REDIS_URL) are the backing services' business.
+ */
+export function serviceNamedBy(envName: string, serviceNames: Set<string>): string | null {
+  const words = envName.split(/_+/).filter(Boolean);
+  const last = (words[words.length - 1] ?? '').toUpperCase();
+  if (words.length < 2 || !LOCATION_WORDS.has(last) || varKind(envName.toUpperCase())) return null;
+  const stem = canonical(words.slice(0, -1).join(''));
+  if (stem.length < 2) return null;
+  const matches = [...serviceNames].filter((n) => canonical(n) === stem);
+  return matches.length === 1 ? matches[0]! : null;
+}
+const LOCATION_WORDS = new Set(['HOST', 'HOSTNAME', 'URL', 'URI', 'ADDR', 'ADDRESS', 'ENDPOINT', 'BASEURL']);
 
 /**
  * The port, strongest source first:
