@@ -651,7 +651,7 @@ export interface HostRef {
   source: string;
 }
 
-const URL_RE = /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s'"`@/]*@)?([A-Za-z0-9_.-]+)(?::(\d{1,5}))?/g;
+const URL_RE = /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s'"`/?#]*@)?([A-Za-z0-9_.-]+)(?::(\d{1,5}))?/g;
 
 /** A hostname another container could have: one DNS label, not localhost, no template. */
 export function isServiceHost(host: string): boolean {

@@ -139,6 +139,7 @@ function draftService(repo: RepoView, svc: DiscoveredService, allNames: Set<stri
     dir,
     language: facts.language,
     dependencies: facts.dependencies,
+    dependencyDirs: facts.dependencyDirs,
     sourceFiles: facts.sourceFiles,
     reads: scan.reads,
     env: scan.env,
@@ -314,10 +315,22 @@ interface BackingEntry {
 function mergeBacking(drafts: Draft[], serviceNames: Set<string>, warnings: string[]) {
   const entries = new Map<string, BackingEntry>();
   const rename = new Map<Draft, Map<BackingUse, string>>();
-  for (const d of [...drafts].sort((a, b) => byCode(a.name, b.name))) {
-    const mine = new Map<BackingUse, string>();
-    for (const use of d.uses) {
-      let name = use.name;
+  // A use whose host nothing named is the same server as the one host the other services
+  // name for that kind (the worker reads PGHOST, the web app postgres://db/app: one database, "db").
+  const namedHosts = new Map<BackingKind, Set<string>>();
+  for (const d of drafts) for (const u of d.uses) if (u.named) namedHosts.set(u.kind, (namedHosts.get(u.kind) ?? new Set()).add(u.name));
+  const ordered = [...drafts].sort((a, b) => byCode(a.name, b.name));
+  // Named uses first, so an unnamed one joins the entry they created.
+  const passes = [(u: BackingUse) => u.named, (u: BackingUse) => !u.named];
+  for (const pass of passes) for (const d of ordered) {
+    const mine = rename.get(d) ?? new Map<BackingUse, string>();
+    for (const use of d.uses.filter(pass)) {
+      const only = namedHosts.get(use.kind);
+      let name = !use.named && only?.size === 1 ? [...only][0]! : use.name;
+      if (!use.named && only?.size === 1 && entries.has(name) && entries.get(name)!.kind === use.kind) {
+        mine.set(use, name);
+        continue;
+      }
       const clash = (n: string) => serviceNames.has(n) || (entries.has(n) && entries.get(n)!.kind !== use.kind);
       if (clash(name)) {
         const alt = [use.kind, `${use.name}-${use.kind}`].find((n) => !clash(n)) ?? `${use.name}-${use.kind}-2`;

@@ -171,6 +171,34 @@ function launchSettingsPort(repo: RepoView, dir: string): Fact<number> | null {
   return null;
 }
 
+const packageReferences = (text: string): string[] => [...text.matchAll(/<PackageReference\s+[^>]*?\bInclude\s*=\s*"([^"]+)"/g)].map((m) => m[1]!);
+
+/** PackageReferences of the projects `file` references, transitively (each project once). */
+function referencedPackages(repo: RepoView, file: string, seen = new Set<string>([file])): string[] {
+  const text = (repo.read(file) ?? '').replace(/<!--[\s\S]*?-->/g, '');
+  const out: string[] = [];
+  for (const m of text.matchAll(/<ProjectReference\s+[^>]*?\bInclude\s*=\s*"([^"]+)"/g)) {
+    const target = resolvePath(parentOf(file), m[1]!.replace(/\\/g, '/'));
+    if (!target || seen.has(target) || !repo.exists(target)) continue;
+    seen.add(target);
+    out.push(...packageReferences((repo.read(target) ?? '').replace(/<!--[\s\S]*?-->/g, '')), ...referencedPackages(repo, target, seen));
+  }
+  return out;
+}
+
+/** `rel` resolved against the folder `base` ('..' allowed), or null when it leaves the repository. */
+function resolvePath(base: string, rel: string): string | null {
+  const out: string[] = base === '.' ? [] : base.split('/');
+  for (const part of rel.split('/')) {
+    if (!part || part === '.') continue;
+    if (part === '..') {
+      if (!out.length) return null;
+      out.pop();
+    } else out.push(part);
+  }
+  return out.join('/') || null;
+}
+
 /** The target frameworks a project names (['none'] when none is literal). */
 function targetFrameworks(tf: { value: string } | null, tfs: { value: string } | null): string[] {
   const list = [tf?.value ?? '', ...(tfs?.value.split(';') ?? [])].map((t) => t.trim()).filter((t) => t && !t.includes('$('));
@@ -241,7 +269,9 @@ export const dotnetDetector: LanguageDetector = {
     else if (project.sdk === 'Microsoft.NET.Sdk.Worker') framework = fact('worker', sdkSource);
     else if (aspnetRef) framework = fact('aspnetcore', aspnetRef);
 
-    const packages = [...project.text.matchAll(/<PackageReference\s+[^>]*?\bInclude\s*=\s*"([^"]+)"/g)].map((m) => m[1]!);
+    const packages = packageReferences(project.text);
+    // Packages of the projects it references run in its process too (a shared event-bus project's RabbitMQ client).
+    const referenced = referencedPackages(repo, project.file);
     const outputType = prop('OutputType');
     const isTest =
       /^true$/i.test(prop('IsTestProject')?.value ?? '') || packages.includes('Microsoft.NET.Test.Sdk');
@@ -280,7 +310,7 @@ export const dotnetDetector: LanguageDetector = {
       build: fact(`dotnet publish ${projectName} -c Release${publishFramework} -o /app/publish`, publishFramework ? tfs!.source : project.file),
       entry: fact(projectName, project.file),
       start: fact(['dotnet', `${assemblyName}.dll`], assembly?.source ?? project.file),
-      dependencies: uniq(packages),
+      dependencies: uniq([...packages, ...referenced]),
       sourceFiles: uniq([...code, project.file, ...settings, ...meta, ...extra]),
     };
     if (library) {

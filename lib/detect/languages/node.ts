@@ -294,6 +294,17 @@ function packageIndex(repo: RepoView): { file: string; pkg: PackageJson }[] {
 }
 
 
+/** Packages of this repository that `deps` names (workspace packages), with their runtime dependencies. One level deep. */
+function localPackages(repo: RepoView, dir: string, deps: string[]): { dir: string; deps: string[] }[] {
+  const out: { dir: string; deps: string[] }[] = [];
+  for (const { file, pkg } of packageIndex(repo)) {
+    const where = posix.dirname(file) || '.';
+    if (!pkg.name || where === dir || !deps.includes(pkg.name)) continue;
+    out.push({ dir: where, deps: [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies)] });
+  }
+  return out.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+}
+
 function isTestPath(relToDir: string): boolean {
   const parts = relToDir.split('/');
   const name = parts[parts.length - 1]!;
@@ -965,14 +976,17 @@ export const nodeDetector: LanguageDetector = {
     const code = files.code.map((f) => repo.read(f) ?? '');
     const serverCode = code.some((t) => SERVER_CODE_RE.test(t));
 
+    const local = pkg ? localPackages(repo, dir, runtimeDeps) : [];
     const facts: LanguageFacts = {
       language: 'node',
       languageVersion: detectNodeVersion(repo, dir, pkg),
       packageManager,
       lockfile,
-      dependencies: runtimeDeps,
+      // The clients of the workspace packages it depends on run in its process (a shared db package's Prisma).
+      dependencies: [...new Set([...runtimeDeps, ...local.flatMap((l) => l.deps)])],
       sourceFiles: files.all,
     };
+    if (local.length) facts.dependencyDirs = local.map((l) => l.dir);
 
     // Manifest-less service: a top-level ES module / CommonJS server file.
     if (!pkg) {

@@ -30,8 +30,6 @@ const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile']
 const FRAMEWORKS = ['axum', 'actix-web', 'rocket', 'warp', 'hyper'];
 /** Crates that make the program a network server even without a web framework above. */
 const SERVER_CRATES = ['tonic', 'poem', 'salvo', 'tide', 'tiny_http', 'ntex', 'gotham', 'loco-rs', 'pingora'];
-/** Crates whose database features are worth reporting as 'crate:feature'. */
-const FEATURE_CRATES = new Set(['sqlx', 'sea-orm', 'diesel']);
 
 const uniq = (xs: string[]): string[] => [...new Set(xs)];
 /** The parent folder of a repo-relative folder ('.' stays '.'). */
@@ -369,7 +367,7 @@ export const rustDetector: LanguageDetector = {
 
     const pkgName = stringValue(cargo.get('package', 'name')?.value);
     const deps = dependenciesOf(cargo, root);
-    const dependencies = uniq(deps.flatMap((d) => [d.name, ...(FEATURE_CRATES.has(d.name) ? d.features.map((f) => `${d.name}:${f}`) : [])]));
+    const dependencies = uniq(deps.flatMap((d) => [d.name, ...d.features.map((f) => `${d.name}:${f}`)]));
     const code = uniq([...rustFiles(repo, rel('src')), ...(repo.exists(rel('build.rs')) ? [rel('build.rs')] : [])]);
     const sourceFiles = uniq([...code, ...extra]);
 

@@ -78,7 +78,9 @@ describe('dotnetDetector', () => {
       assert.deepEqual(f.port, { value: null, source: 'src/Shop.Worker/Shop.Worker.csproj:1' });
       assert.deepEqual(f.start, { value: ['dotnet', 'Shop.Worker.dll'], source: 'src/Shop.Worker/Shop.Worker.csproj' });
       assert.deepEqual(f.entry, { value: 'Shop.Worker.csproj', source: 'src/Shop.Worker/Shop.Worker.csproj' });
-      assert.deepEqual(f.dependencies, ['Microsoft.Extensions.Hosting', 'RabbitMQ.Client']);
+      // Its ProjectReference to Shop.Api brings that project's packages into its process (issue 12: a shared
+      // event-bus project's client is how eShop-style services reach RabbitMQ).
+      assert.deepEqual(f.dependencies, ['Microsoft.Extensions.Hosting', 'RabbitMQ.Client', 'StackExchange.Redis']);
       assert.deepEqual(f.sourceFiles, [
         'src/Shop.Worker/Program.cs',
         'src/Shop.Worker/Worker.cs',
