@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
+import { PARTIAL_EXIT_CODE, runLog } from '../lib/write/writer.js';
 
 const self = fileURLToPath(import.meta.url);
 const root = join(dirname(self), '..');
@@ -31,7 +32,8 @@ Generators (default: app):
   docs         onboarding docs
 
 Common flags:
-  --yes, -y          accept detected and default values; fail clearly when something required is unknown
+  --yes, -y          accept detected and default values; a service missing a required value is left
+                     out and listed with the flag that settles it (exit status 3: partial run)
   --answers FILE     answers as YAML/JSON, shaped like the generator-containerize entry of .yo-rc.json
   --set PATH=VALUE   set one model value (repeatable), e.g. --set web.port=3000
   --name, --registry application name and image registry
@@ -58,7 +60,8 @@ async function main(argv: string[]): Promise<number> {
   const env = createEnv();
   for (const g of GENERATORS) env.register(join(root, 'generators', g, `generator${extname(self)}`), { namespace: `containerize:${g}` });
   await env.run([`containerize:${name}`, ...args.filter((a) => a !== '--help' && a !== '-h')], help ? { help: true } : {});
-  return 0;
+  // A --yes run that left services out (a required value unknown) wrote the others: it says so by its status.
+  return runLog(env).leftOut.length ? PARTIAL_EXIT_CODE : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -12,6 +12,7 @@
 import { portInCommand } from '../model/commands.js';
 import { basename } from 'node:path';
 import { toDnsLabel } from '../model/kinds.js';
+import { startFlag } from '../model/validate.js';
 import { SCHEMA_VERSION, type BackingKind, type EnvVar, type StackModel } from '../model/types.js';
 import { DEFAULT_VERSIONS, detectBacking, varKind, type BackingUse } from './backing.js';
 import { commandEnvReads, dockerfileCommand } from './dockerfile.js';
@@ -222,7 +223,7 @@ function decidePort(facts: LanguageFacts, scan: ServiceScan, name: string, warni
 function decideStart(facts: LanguageFacts, name: string, warnings: string[]): Fact<string[]> {
   if (facts.start && facts.start.value.length > 0) return facts.start;
   if (facts.language === 'static' || facts.outputDir?.value) return facts.start ?? { value: [], source: DEFAULT };
-  warnings.push(`${name}: could not tell how to start it; set ${name}.start (e.g. --set ${name}.start="node server.js")`);
+  warnings.push(`${name}: could not tell how to start it; set ${name}.start (${startFlag(name, facts.language)})`);
   return { value: [], source: UNKNOWN };
 }
 

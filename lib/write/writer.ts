@@ -22,9 +22,24 @@ export interface LogEntry {
   content?: string;
 }
 
+/** A service a --yes run left out because a required value is unknown: the others were written. */
+export interface LeftOut {
+  name: string;
+  path: string;
+  /** The model field that is unknown ('start'). */
+  field: string;
+  /** The flag that settles it, e.g. `--set worker.start="python worker.py"`. */
+  flag: string;
+}
+
+/** The exit status of a run that wrote some services and left others out (the `containerize` bin's). */
+export const PARTIAL_EXIT_CODE = 3;
+
 export interface RunLog {
   /** Stages in the order they rendered. */
   stages: string[];
+  /** Services left out of this run (partial run), in name order. */
+  leftOut: LeftOut[];
   /** Files in write order. */
   entries: LogEntry[];
   /** The model each stage rendered from (JSON), in stage order: proves the hand-off. */
@@ -36,7 +51,7 @@ const logs = new WeakMap<object, RunLog>();
 /** The log of one run (one Yeoman environment). */
 export function runLog(env: object): RunLog {
   let log = logs.get(env);
-  if (!log) logs.set(env, (log = { stages: [], entries: [], models: [] }));
+  if (!log) logs.set(env, (log = { stages: [], leftOut: [], entries: [], models: [] }));
   return log;
 }
 
@@ -112,6 +127,15 @@ export function formatWiring(wiring: Wiring): string[] {
   return lines;
 }
 
+/** The services a partial run left out, each with the flag that settles it. */
+export function formatLeftOut(leftOut: LeftOut[]): string[] {
+  return [
+    `Partial run: ${leftOut.length} service${leftOut.length === 1 ? '' : 's'} left out (a required value is unknown), the others written. Run again with:`,
+    ...leftOut.map((l) => `  ${l.name} (${l.path}): ${l.flag}`),
+    `(exit status ${PARTIAL_EXIT_CODE}: partial)`,
+  ];
+}
+
 export function formatSummary(log: RunLog, show: (path: string) => string, wiring?: Wiring): string {
   const count = (s: WriteStatus, entries = log.entries) => entries.filter((e) => e.status === s).length;
   const kept = count('kept');
@@ -134,6 +158,7 @@ export function formatSummary(log: RunLog, show: (path: string) => string, wirin
     for (const e of touched) lines.push(`      ${label[e.status]} ${show(e.path)}${e.status === 'kept' ? '  (yours; differs from what the model renders)' : ''}`);
   }
   if (wiring) lines.push(...formatWiring(wiring));
+  if (log.leftOut.length) lines.push(...formatLeftOut(log.leftOut));
   const next = nextSteps(log);
   if (next.length && count('create') + count('update') > 0) lines.push('Next:', ...next.map((s) => `  ${s}`));
   return lines.join('\n');

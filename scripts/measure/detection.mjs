@@ -179,7 +179,7 @@ function runYes(dir, truth) {
   }
   const optional = [...(truth.optionalServices ?? []), ...(truth.unsupportedServices ?? [])].map((o) => o.path);
   const wrong = written.filter((p) => !truth.services.some((t) => pathsOf(t).includes(p)) && !matchesPath(optional, p));
-  const leftOut = [...(run.stdout + run.stderr).matchAll(/^\s+--set (\S+?)\.start=/gm)].map((x) => x[1]);
+  const leftOut = [...(run.stdout + run.stderr).matchAll(/^  (\S+) \([^)]*\): --set \S+?\.start=/gm)].map((x) => x[1]);
   rmSync(dirname(copy), { recursive: true, force: true });
   const outcome = run.status === 0 ? 'complete' : run.status === PARTIAL_EXIT ? 'partial' : 'failed';
   const tail = outcome === 'failed' ? (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ') : '';
