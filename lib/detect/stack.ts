@@ -366,12 +366,17 @@ function decidePublic(drafts: Draft[], warnings: string[]): void {
     else if (fw && FRONTEND_FRAMEWORKS.has(fw)) d.public = { value: true, source: d.facts.framework!.source };
     else if (PUBLIC_NAMES.has(d.name)) d.public = { value: true, source: d.dir };
   }
+  // Public services are published on their own port: two on one port cannot both be. The one
+  // named like a front door, else one outside a docs folder, else the first by name, stays public.
   const published = new Map<number, string>();
-  for (const d of [...drafts].sort((a, b) => byCode(a.name, b.name))) {
+  const rank = (d: Draft) => (PUBLIC_NAMES.has(d.name) ? 0 : 1) * 2 + (d.dir.split('/').some((p) => p === 'docs' || p === 'doc') ? 1 : 0);
+  for (const d of [...drafts].sort((a, b) => rank(a) - rank(b) || byCode(a.name, b.name))) {
     if (!d.public.value || d.port.value === null) continue;
     const other = published.get(d.port.value);
-    if (other) warnings.push(`${other} and ${d.name} are both public on port ${d.port.value}; change one port or make one private`);
-    else published.set(d.port.value, d.name);
+    if (other) {
+      warnings.push(`${other} and ${d.name} would both be public on port ${d.port.value}; ${d.name} is made private (set ${d.name}.public=true and give it another port to publish it too)`);
+      d.public = { value: false, source: DEFAULT };
+    } else published.set(d.port.value, d.name);
   }
   if (drafts.some((d) => d.public.value)) return;
   const withPort = drafts.filter((d) => d.port.value !== null);

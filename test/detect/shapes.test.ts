@@ -5,10 +5,13 @@
  * project to reproduce one pattern; none is code from those repositories.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectStack } from '../../lib/detect/index.js';
 import type { Detection } from '../../lib/detect/types.js';
+import { writeTree } from '../helpers/tree.js';
 
 const SHAPES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'shapes');
 const cache = new Map<string, Detection>();
@@ -169,6 +172,37 @@ describe('detection on real-repository shapes', () => {
     it('go.mod: the go line wins over an older toolchain line (Go runs the newer of the two)', () => {
       assert.equal(detect('versions').services['go-toolchain']!.languageVersion, '1.24');
       assert.equal(detect('grpc-shop').services.frontend!.languageVersion, '1.23');
+    });
+  });
+
+  describe('what stopped --yes runs on the corpus', () => {
+    const tree = (files: Record<string, string>) => {
+      const root = mkdtempSync(join(tmpdir(), 'shapes-'));
+      writeTree(root, files);
+      return detectStack(root);
+    };
+    const next = (name: string, start: string) => ({
+      [`apps/${name}/package.json`]: JSON.stringify({ name, scripts: { start }, dependencies: { next: '15' } }),
+      [`apps/${name}/pages/index.js`]: 'export default () => null;\n',
+    });
+
+    it('two front ends on one port: only one is public (not the docs app), so the model stays valid', () => {
+      const d = tree({ 'package.json': JSON.stringify({ private: true, workspaces: ['apps/*'] }), ...next('site', 'next start'), ...next('docs', 'next start') });
+      assert.equal(d.services.site!.public, true);
+      assert.equal(d.services.docs!.public, false);
+      assert.ok(d.warnings.some((w) => w.startsWith('site and docs would both be public on port 3000')));
+    });
+
+    it('a start script run through `npm run <wrapper> -- <command>` resolves to the command', () => {
+      const d = tree({
+        'package.json': JSON.stringify({
+          name: 'app',
+          scripts: { 'with:env': 'dotenv -e .env --', start: 'npm run with:env -- cross-env NODE_ENV=production node build/server.js' },
+          dependencies: { express: '4' },
+        }),
+        'src/server.js': "require('express')().listen(3000);\n",
+      });
+      assert.deepEqual(d.services.app!.start, ['node', 'build/server.js']);
     });
   });
 

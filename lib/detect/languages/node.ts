@@ -595,17 +595,21 @@ function resolveCommand(ctx: Ctx, command: string, depth: number): { cmd: string
   const [head, ...args] = words;
   if (!head) return null;
   const scripts = ctx.pkg?.scripts ?? {};
-  const follow = (name: string | undefined) => {
+  const follow = (name: string | undefined, extra: string[] = []) => {
     if (!name || !(name in scripts)) return null;
-    const r = resolveCommand(ctx, scripts[name]!, depth + 1);
+    // `npm run with:env -- node server.js`: the words after `--` are appended to the script.
+    const body = [scripts[name]!, ...extra.map((a) => (/[\s'"]/.test(a) ? `'${a.replace(/'/g, '')}'` : a))].join(' ');
+    const r = resolveCommand(ctx, body, depth + 1);
     return r ? { ...r, env: { ...r.env, ...env } } : null;
   };
 
   if (head === 'npm' || head === 'pnpm' || head === 'yarn' || head === 'bun') {
-    const sub = args.filter((a) => !a.startsWith('-'));
-    if (sub[0] === 'start' || sub[0] === 'test') return follow(sub[0]);
+    const dashes = args.indexOf('--');
+    const extra = dashes >= 0 ? args.slice(dashes + 1) : [];
+    const sub = (dashes >= 0 ? args.slice(0, dashes) : args).filter((a) => !a.startsWith('-'));
+    if (sub[0] === 'start' || sub[0] === 'test') return follow(sub[0], extra);
     const script = sub[0] === 'run' || sub[0] === 'run-script' ? sub[1] : head !== 'npm' ? sub[0] : undefined;
-    if (script && script in scripts) return follow(script);
+    if (script && script in scripts) return follow(script, extra);
     if (head === 'bun') return { cmd: words, entry: sub[sub[0] === 'run' ? 1 : 0] ?? null, env };
     return null;
   }
