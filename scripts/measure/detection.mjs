@@ -165,11 +165,25 @@ function measure(truth, detection) {
 
 // ---- --yes ---------------------------------------------------------------------
 
+/**
+ * `containerize --yes` on a copy of the repository. A run refused because files the repository
+ * already has (its own .env.example, compose.yaml...) differ from what it renders stops by
+ * design (nothing is overwritten without a terminal or --force); it is run again with --force
+ * to see whether anything else would stop it.
+ */
 function runYes(dir, truth) {
+  const first = runYesOnce(dir, truth, []);
+  if (first.outcome !== 'failed' || !/These files differ from what this run renders/.test(first.output)) return first;
+  const forced = runYesOnce(dir, truth, ['--force']);
+  const files = [...first.output.matchAll(/^\s+- (\S+)$/gm)].map((m) => m[1]);
+  return { ...forced, refused: files, outcome: `refused, --force: ${forced.outcome}` };
+}
+
+function runYesOnce(dir, truth, extra) {
   const copy = join(mkdtempSync(join(tmpdir(), 'measure-')), basename(dir));
   cpSync(dir, copy, { recursive: true, filter: (p) => !/[\\/](\.git|node_modules)$/.test(p) });
   const bin = join(root, 'dist', 'bin', 'containerize.js');
-  const run = spawnSync(process.execPath, [bin, '--yes'], { cwd: copy, encoding: 'utf8', input: '', env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, [bin, '--yes', ...extra], { cwd: copy, encoding: 'utf8', input: '', env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024 });
   let written = [];
   try {
     const rc = JSON.parse(readFileSync(join(copy, '.yo-rc.json'), 'utf8'))['generator-containerize'];
@@ -183,7 +197,7 @@ function runYes(dir, truth) {
   rmSync(dirname(copy), { recursive: true, force: true });
   const outcome = run.status === 0 ? 'complete' : run.status === PARTIAL_EXIT ? 'partial' : 'failed';
   const tail = outcome === 'failed' ? (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ') : '';
-  return { outcome, code: run.status, written: written.length, wrong, leftOut, tail };
+  return { outcome, code: run.status, written: written.length, wrong, leftOut, tail, output: run.stdout + run.stderr };
 }
 
 // ---- run -----------------------------------------------------------------------
@@ -220,6 +234,7 @@ function total(list) {
   return t;
 }
 
+for (const r of results) if (r.yes) delete r.yes.output;
 if (flag('--json')) {
   const sets = [...new Set(results.map((r) => r.set))];
   console.log(JSON.stringify({ repos: results, totals: Object.fromEntries([...sets.map((s) => [s, total(results.filter((r) => r.set === s))]), ['all', total(results)]]) }, null, 2));
@@ -233,7 +248,9 @@ for (const set of ['tuned', 'held-out']) {
   if (!list.length) continue;
   console.log(`\n${set === 'tuned' ? 'Repositories the fixes were written against' : 'Held-out repositories (not tuned on)'}\n${head}`);
   for (const m of list) {
-    const yes = m.yes ? `  ${m.yes.outcome}${m.yes.outcome === 'partial' ? ` (left out: ${m.yes.leftOut.join(', ')})` : ''}${m.yes.wrong.length ? ` WRONG: ${m.yes.wrong.join(', ')}` : ''}${m.yes.tail ? ` ${m.yes.tail}` : ''}` : '';
+    const yes = m.yes
+      ? `  ${m.yes.outcome}${m.yes.refused ? ` (existing: ${m.yes.refused.join(', ')})` : ''}${/partial/.test(m.yes.outcome) ? ` (left out: ${m.yes.leftOut.join(', ')})` : ''}${m.yes.wrong.length ? ` WRONG: ${m.yes.wrong.join(', ')}` : ''}${m.yes.tail ? ` ${m.yes.tail}` : ''}`
+      : '';
     console.log(row(m.repo, m, `${m.inventedServices.length}/${m.inventedBacking.length + m.wrongBackingUses.length}/${m.inventedEdges.length}`) + yes);
     if (flag('--details')) {
       for (const x of m.misses) console.log(`    miss: ${x}`);
@@ -252,5 +269,11 @@ console.log(`\nAll: ${COLUMNS.map((c) => `${c} ${pct(all[c]).trim()} (${ratio(al
 console.log(`    port by convention only (not counted above): ${ratio(all.portConvention)}; names right: ${ratio(all.names)}; start known: ${ratio(all.startKnown)}`);
 if (flag('--yes')) {
   const outcomes = results.map((r) => r.yes.outcome);
-  console.log(`--yes: ${outcomes.filter((o) => o === 'complete').length} complete, ${outcomes.filter((o) => o === 'partial').length} partial (exit ${PARTIAL_EXIT}), ${outcomes.filter((o) => o === 'failed').length} failed, of ${results.length}`);
+  const n = (re) => outcomes.filter((o) => re.test(o)).length;
+  console.log(
+    `--yes: ${n(/^complete$/)} complete, ${n(/^partial$/)} partial (exit ${PARTIAL_EXIT}), ${n(/^failed$/)} failed; ` +
+      `${n(/^refused/)} refused to overwrite files the repository already has (by design), of which with --force ${n(/--force: complete/)} complete, ${n(/--force: partial/)} partial, ${n(/--force: failed/)} failed; of ${results.length}`,
+  );
+  const wrong = results.filter((r) => r.yes.wrong.length);
+  console.log(`    services written that the truth does not have: ${wrong.length ? wrong.map((r) => `${r.repo}: ${r.yes.wrong.join(', ')}`).join('; ') : 'none'}`);
 }
