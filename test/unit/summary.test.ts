@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { formatSummary, type RunLog } from '../../lib/write/writer.js';
 
-const log = (entries: RunLog['entries'], stages = [...new Set(entries.map((e) => e.stage))]): RunLog => ({ stages, entries, models: [] });
+const log = (entries: RunLog['entries'], stages = [...new Set(entries.map((e) => e.stage))]): RunLog => ({ stages, leftOut: [], entries, models: [] });
 
 describe('run summary', () => {
   it('lists what each stage created or changed, counts unchanged files, and says what to do next', () => {
