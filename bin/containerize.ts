@@ -10,7 +10,7 @@ import { createEnv } from 'yeoman-environment';
 import { GENERATOR_NAMES as GENERATORS } from '../lib/generator/names.js';
 import { CONFLICTS_EXIT } from '../lib/generator/base.js';
 import { suggest, UsageError } from '../lib/model/usage.js';
-import { conflictsOf, runLog } from '../lib/write/writer.js';
+import { conflictsOf, PARTIAL_EXIT_CODE, runLog } from '../lib/write/writer.js';
 
 const self = fileURLToPath(import.meta.url);
 const root = join(dirname(self), '..');
@@ -35,7 +35,8 @@ Generators (default: app):
   doctor       check this machine for what the stack needs; exit status 1 when a check fails
 
 Common flags:
-  --yes, -y          accept detected and default values; fail clearly when something required is unknown
+  --yes, -y          accept detected and default values; a service missing a required value is left
+                     out and listed with the flag that settles it (exit status 4: partial run)
   --answers FILE     answers as YAML/JSON, shaped like the generator-containerize entry of .yo-rc.json
   --set PATH=VALUE   set one model value (repeatable), e.g. --set web.port=3000
   --name, --registry application name and image registry
@@ -76,7 +77,10 @@ async function main(argv: string[]): Promise<number> {
   const env = createEnv();
   for (const g of GENERATORS) env.register(join(root, 'generators', g, `generator${extname(self)}`), { namespace: `containerize:${g}` });
   await env.run([`containerize:${name}`, ...args.filter((a) => a !== '--help' && a !== '-h')], help ? { help: true } : {});
-  return conflictsOf(runLog(env)).length ? CONFLICTS_EXIT : 0;
+  // A --yes run that left services out (a required value unknown) wrote the others; one that left
+  // conflicts applied the rest: each says so by its status (partial first).
+  const log = runLog(env);
+  return log.leftOut.length ? PARTIAL_EXIT_CODE : conflictsOf(log).length ? CONFLICTS_EXIT : 0;
 }
 
 main(process.argv.slice(2)).then(

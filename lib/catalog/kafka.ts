@@ -15,7 +15,7 @@ export const kafka: BackingRecord = {
       'kafka-python', 'confluent-kafka', 'aiokafka',
       'spring-kafka', 'kafka-clients',
       'ruby-kafka', 'rdkafka', 'karafka',
-      'confluent.kafka',
+      'confluent.kafka', 'aspire.confluent.kafka',
     ],
     goModules: ['github.com/segmentio/kafka-go', 'github.com/confluentinc/confluent-kafka-go', 'github.com/ibm/sarama', 'github.com/shopify/sarama', 'github.com/twmb/franz-go'],
     schemes: /^kafka$/,

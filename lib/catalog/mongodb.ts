@@ -14,7 +14,7 @@ export const mongodb: BackingRecord = {
       'spring-boot-starter-data-mongodb', 'spring-boot-starter-data-mongodb-reactive', 'mongodb-driver-sync', 'mongodb-driver-reactivestreams',
       'mongoid', 'mongo',
       'mongodb/mongodb', 'ext-mongodb',
-      'mongodb.driver',
+      'mongodb.driver', 'aspire.mongodb.driver',
     ],
     goModules: ['go.mongodb.org/mongo-driver'],
     schemes: /^mongodb(\+srv)?$/,

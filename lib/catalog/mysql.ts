@@ -23,7 +23,7 @@ export const mysql: BackingRecord = {
       'pymysql', 'mysqlclient', 'aiomysql', 'mysql-connector-python', 'asyncmy',
       'mysql-connector-j', 'mysql-connector-java',
       'ext-mysqli', 'ext-pdo_mysql',
-      'mysqlconnector', 'mysql.data', 'pomelo.entityframeworkcore.mysql',
+      'mysqlconnector', 'mysql.data', 'pomelo.entityframeworkcore.mysql', 'aspire.mysqlconnector', 'aspire.pomelo.entityframeworkcore.mysql',
       'mysql_async',
     ],
     goModules: ['github.com/go-sql-driver/mysql', 'gorm.io/driver/mysql'],

@@ -13,7 +13,7 @@ export const postgres: BackingRecord = {
       'psycopg2', 'psycopg2-binary', 'psycopg', 'psycopg-binary', 'psycopg-pool', 'asyncpg', 'pg8000',
       'postgresql', 'r2dbc-postgresql',
       'ext-pgsql', 'ext-pdo_pgsql',
-      'npgsql', 'npgsql.entityframeworkcore.postgresql',
+      'npgsql', 'npgsql.entityframeworkcore.postgresql', 'aspire.npgsql', 'aspire.npgsql.entityframeworkcore.postgresql',
       'tokio-postgres', 'deadpool-postgres', 'postgres-types', 'bb8-postgres',
     ],
     goModules: ['github.com/jackc/pgx', 'github.com/lib/pq', 'gorm.io/driver/postgres'],

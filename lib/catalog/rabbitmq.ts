@@ -14,7 +14,7 @@ export const rabbitmq: BackingRecord = {
       'spring-boot-starter-amqp', 'spring-rabbit', 'amqp-client',
       'bunny', 'sneakers',
       'php-amqplib/php-amqplib', 'ext-amqp',
-      'rabbitmq.client', 'masstransit.rabbitmq',
+      'rabbitmq.client', 'masstransit.rabbitmq', 'aspire.rabbitmq.client',
       'lapin', 'amiquip',
     ],
     goModules: ['github.com/rabbitmq/amqp091-go', 'github.com/streadway/amqp'],

@@ -20,7 +20,7 @@ export const redis: BackingRecord = {
       // Composer
       'predis/predis', 'ext-redis', 'phpredis/phpredis',
       // NuGet
-      'stackexchange.redis', 'microsoft.extensions.caching.stackexchangeredis',
+      'stackexchange.redis', 'microsoft.extensions.caching.stackexchangeredis', 'aspire.stackexchange.redis', 'aspire.stackexchange.redis.distributedcaching', 'aspire.stackexchange.redis.outputcaching',
       // crates
       'deadpool-redis', 'bb8-redis', 'fred',
     ],

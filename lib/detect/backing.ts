@@ -79,44 +79,52 @@ function dependencySource(repo: RepoView, dir: string, dep: string): string {
 
 /**
  * Libraries that talk to several databases (Prisma, sqlx, diesel) say which one
- * in their own config: the Prisma schema's provider, the crate's features.
+ * in their own config: the Prisma schema's provider (in the service folder or a
+ * workspace package it depends on), the crate's features.
  */
-function multiDatabaseKinds(repo: RepoView, dir: string, deps: string[]): Proof[] {
+function multiDatabaseKinds(repo: RepoView, dir: string, deps: string[], dependencyDirs: string[]): Proof[] {
   const out: Proof[] = [];
   const lower = deps.map((d) => d.toLowerCase());
   if (lower.includes('@prisma/client') || lower.includes('prisma')) {
-    for (const file of [joinRel(dir, 'prisma/schema.prisma'), joinRel(dir, 'schema.prisma')]) {
-      for (const { source, match } of grep(repo, [file], /provider\s*=\s*"(postgresql|postgres|mysql|mongodb)"/)) {
-        out.push({ kind: match[1] === 'postgresql' ? 'postgres' : (match[1] as BackingKind), source, how: 'library' });
-      }
-    }
-  }
-  if (lower.some((d) => d === 'sqlx' || d === 'diesel' || d === 'sea-orm')) {
-    const cargo = joinRel(dir, 'Cargo.toml');
-    const block = crateBlock(repo.read(cargo) ?? '', ['sqlx', 'diesel', 'sea-orm']);
-    for (const [feature, kind] of [['postgres', 'postgres'], ['mysql', 'mysql']] as const) {
-      if (new RegExp(`["'](?:sqlx-|runtime-[\\w-]*)?${feature}["']`).test(block)) {
-        out.push({ kind, source: repo.locate(cargo, new RegExp(`["'](?:sqlx-)?${feature}["']`)) ?? cargo, how: 'library' });
+    for (const d of [dir, ...dependencyDirs]) {
+      for (const file of [joinRel(d, 'prisma/schema.prisma'), joinRel(d, 'schema.prisma')]) {
+        for (const { source, match } of grep(repo, [file], /provider\s*=\s*"(postgresql|postgres|mysql|mongodb)"/)) {
+          out.push({ kind: match[1] === 'postgresql' ? 'postgres' : (match[1] as BackingKind), source, how: 'library' });
+        }
       }
     }
   }
   return out;
 }
 
-/** The text declaring some crates in a Cargo.toml: `sqlx = { ... }` lines and `[dependencies.sqlx]` tables. */
-function crateBlock(text: string, crates: string[]): string {
-  const lines = text.split('\n');
-  const out: string[] = [];
-  let inTable = false;
-  for (const line of lines) {
-    const table = /^\s*\[(.*)\]\s*$/.exec(line);
-    if (table) {
-      inTable = crates.some((c) => table[1] === `dependencies.${c}`);
-      continue;
+/** Words in a crate feature that name the client it pulls in: sqlx's "postgres", actix-session's "redis-session". */
+const FEATURE_KINDS: [RegExp, BackingKind][] = [
+  [/(?:^|[-_])postgres(?:ql)?(?:$|[-_])/, 'postgres'],
+  [/(?:^|[-_])mysql(?:$|[-_])/, 'mysql'],
+  [/(?:^|[-_])mariadb(?:$|[-_])/, 'mariadb'],
+  [/(?:^|[-_])redis(?:$|[-_])/, 'redis'],
+  [/(?:^|[-_])mongodb(?:$|[-_])/, 'mongodb'],
+  [/(?:^|[-_])(?:amqp|rabbitmq|lapin)(?:$|[-_])/, 'rabbitmq'],
+  [/(?:^|[-_])(?:kafka|rdkafka)(?:$|[-_])/, 'kafka'],
+  [/(?:^|[-_])nats(?:$|[-_])/, 'nats'],
+];
+
+/**
+ * Clients a Rust crate pulls in through a feature (`crate:feature` dependencies of the Rust
+ * detector, read whole even when the table spans lines): sqlx/diesel/sea-orm's database,
+ * actix-session's or apalis' redis...
+ */
+function crateFeatureKinds(repo: RepoView, dir: string, deps: string[]): Proof[] {
+  const out: Proof[] = [];
+  const cargo = joinRel(dir, 'Cargo.toml');
+  for (const dep of deps) {
+    const [crate, feature] = dep.split(':');
+    if (!crate || !feature) continue;
+    for (const [re, kind] of FEATURE_KINDS) {
+      if (re.test(feature.toLowerCase())) out.push({ kind, source: repo.locate(cargo, new RegExp(`["']${escapeRe(feature)}["']`)) ?? cargo, how: 'library' });
     }
-    if (inTable || crates.some((c) => new RegExp(`^\\s*${escapeRe(c)}\\s*=`).test(line))) out.push(line);
   }
-  return out.join('\n');
+  return out;
 }
 
 // ---- connection variables and URLs -------------------------------------------
@@ -142,6 +150,8 @@ export interface BackingUse {
   name: string;
   /** 'file:line' that proved the kind. */
   source: string;
+  /** True when the code named the host; false when the name is only the kind (nothing named it). */
+  named: boolean;
 }
 
 export interface BackingInput {
@@ -153,6 +163,8 @@ export interface BackingInput {
   sourceFiles: string[];
   reads: EnvRead[];
   env: Record<string, EnvFact>;
+  /** Folders of local packages the service depends on (workspace packages): their Prisma schema counts. */
+  dependencyDirs?: string[];
 }
 
 /** The backing services one service uses, plus warnings for names seen only in config files. */
@@ -176,7 +188,8 @@ export function detectBacking(repo: RepoView, input: BackingInput): { uses: Back
     const kind = libraryKind(dep, input.language);
     if (kind) proofs.push({ kind, source: dependencySource(repo, input.dir, dep), how: 'library' });
   }
-  proofs.push(...multiDatabaseKinds(repo, input.dir, input.dependencies));
+  proofs.push(...multiDatabaseKinds(repo, input.dir, input.dependencies, input.dependencyDirs ?? []));
+  if (input.language === 'rust') proofs.push(...crateFeatureKinds(repo, input.dir, input.dependencies));
   const libraryKinds = new Set(proofs.map((p) => p.kind));
   const sqlLibraries = [...libraryKinds].filter((k) => k === 'postgres' || k === 'mysql' || k === 'mariadb' || k === 'mongodb');
 
@@ -200,7 +213,7 @@ export function detectBacking(repo: RepoView, input: BackingInput): { uses: Back
   }
 
   // 3. Connection URLs and driver names written in code.
-  for (const { source, match } of grep(repo, code, /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s'"`@/]*@)?([A-Za-z0-9_.-]+)?/)) {
+  for (const { source, match } of grep(repo, code, /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s'"`/?#]*@)?([A-Za-z0-9_.-]+)?/)) {
     const kind = schemeKind(match[1]!);
     if (!kind) continue;
     proofs.push({ kind, source, how: 'url' });
@@ -214,8 +227,18 @@ export function detectBacking(repo: RepoView, input: BackingInput): { uses: Back
     addHost('elasticsearch', match[0], false, source, 0);
   }
 
+  // ADO.NET connection strings ("Server=db;Username=app;..."): the host of the one SQL kind the service uses.
+  for (const { source, match } of grep(repo, code, ADO_NET)) {
+    const kind = adoKind(sqlLibraries);
+    if (kind) addHost(kind, match[1]!, true, source, 0);
+  }
+
   // 4. Config files may name the host of a proven kind (spring.data.redis.host=cache, jdbc:postgresql://db/app).
   for (const { kind, host, source } of configHosts(repo, input.dir)) addHost(kind, host, true, source, 2);
+  for (const { source, match } of grep(repo, serviceConfigFiles(repo, input.dir), ADO_NET)) {
+    const kind = adoKind(sqlLibraries);
+    if (kind) addHost(kind, match[1]!, true, source, 2);
+  }
 
   const proven = new Map<BackingKind, string>();
   for (const p of proofs) if (!proven.has(p.kind)) proven.set(p.kind, p.source);
@@ -228,9 +251,18 @@ export function detectBacking(repo: RepoView, input: BackingInput): { uses: Back
     // Hosts the code itself uses win; a config file only names the service when the code names none.
     const best = named.filter((h) => h.rank === named[0]?.rank);
     const names = best.length ? [...new Set(best.map((h) => h.host))] : [kind];
-    for (const name of names) uses.push({ kind, name, source });
+    for (const name of names) uses.push({ kind, name, source, named: best.length > 0 });
   }
   return { uses, warnings };
+}
+
+/** An ADO.NET-style connection string: a server key naming a host, with a user, password or database key beside it. */
+const ADO_NET = /\b(?:Server|Host|Data Source|Address|Addr)\s*=\s*(?:tcp:)?([A-Za-z][\w.-]*)[^"'\n]*?;\s*(?:User ?Id|Username|Uid|User|Password|Pwd|Database|Initial Catalog)\s*=/i;
+
+/** The kind an ADO.NET connection string is for: the one SQL client library the service declares. */
+function adoKind(sqlKinds: BackingKind[]): BackingKind | null {
+  const sql = sqlKinds.filter((k) => k !== 'mongodb');
+  return sql.length === 1 ? sql[0]! : null;
 }
 
 /** Kind named by the scheme a value starts with: "postgres://...", "jdbc:mysql://...", "amqp://...". */
@@ -259,7 +291,7 @@ function serviceConfigFiles(repo: RepoView, dir: string): string[] {
 /** Host names given for a backing kind in config files: URLs with its scheme and `<kind>.host=` keys. */
 function configHosts(repo: RepoView, dir: string): { kind: BackingKind; host: string; source: string }[] {
   const out: { kind: BackingKind; host: string; source: string }[] = [];
-  for (const { source, match } of grep(repo, serviceConfigFiles(repo, dir), /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s'"`@/]*@)?([a-z][a-z0-9-]*)\b/)) {
+  for (const { source, match } of grep(repo, serviceConfigFiles(repo, dir), /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s'"`/?#]*@)?([a-z][a-z0-9-]*)\b/)) {
     const kind = schemeKind(match[1]!);
     if (kind && isServiceHost(match[2]!)) out.push({ kind, host: match[2]!, source });
   }

@@ -30,8 +30,15 @@ export const MAX_DEPTH = 4;
  */
 const NON_SERVICE_DIRS = new Set([
   'test', 'tests', '__tests__', 'spec', 'specs', 'e2e', 'cypress', 'playwright', 'fixtures', 'testdata', '__fixtures__', '__mocks__',
-  'docs', 'doc', 'examples', 'example', 'samples', 'sample', 'scripts', 'tools', 'hack', 'benchmarks', 'migrations',
+  'examples', 'example', 'samples', 'sample', 'scripts', 'tools', 'hack', 'benchmarks', 'migrations',
 ]);
+
+/**
+ * Documentation folders: not services, except a docs app a workspace lists as a member
+ * (apps/docs of a turborepo is deployed like the other apps).
+ */
+const DOC_DIRS = new Set(['docs', 'doc']);
+const inDocs = (dir: string): boolean => dir.split('/').some((p) => DOC_DIRS.has(p.toLowerCase()));
 
 /** A folder some detector matched. */
 export interface Candidate {
@@ -189,17 +196,21 @@ type Role = 'aggregator' | 'part' | 'unit';
 /** Discover the service folders of a repository and name them. */
 export function discoverServices(repo: RepoView, detectors: LanguageDetector[] = LANGUAGE_DETECTORS): Discovery {
   const warnings: string[] = [];
-  const candidates = findCandidates(repo, detectors).sort((a, b) => depthOf(a.dir) - depthOf(b.dir) || byCode(a.dir, b.dir));
-  const byDir = new Map(candidates.map((c) => [c.dir, c]));
+  const all = findCandidates(repo, detectors).sort((a, b) => depthOf(a.dir) - depthOf(b.dir) || byCode(a.dir, b.dir));
 
-  // Workspace members, whatever their depth.
+  // Workspace members, whatever their depth. A member is a project of its own: a folder that
+  // a glob such as `packages/**` reaches but that has no manifest (a source folder of a
+  // member) is not one.
   const members = new Set<string>();
-  for (const agg of candidates.filter((c) => c.members)) {
+  for (const agg of all.filter((c) => c.members)) {
     const matches = memberMatcher(agg.members!);
-    for (const c of candidates) {
-      if (isUnder(c.dir, agg.dir) && matches(agg.dir === '.' ? c.dir : c.dir.slice(agg.dir.length + 1))) members.add(c.dir);
+    for (const c of all) {
+      if (isUnder(c.dir, agg.dir) && matches(agg.dir === '.' ? c.dir : c.dir.slice(agg.dir.length + 1)) && manifestFiles(repo, c.dir).length > 0) members.add(c.dir);
     }
   }
+  // Documentation folders only count as workspace members.
+  const candidates = all.filter((c) => !inDocs(c.dir) || members.has(c.dir));
+  const byDir = new Map(candidates.map((c) => [c.dir, c]));
 
   // Roles, top-down: a nested candidate without its own manifest is part of its parent.
   const role = new Map<string, Role>();
@@ -282,17 +293,28 @@ function nameServices(repo: RepoView, chosen: Candidate[]): DiscoveredService[] 
   const used = new Set<string>();
   const sorted = [...chosen].sort((a, b) => byCode(a.dir, b.dir));
   return sorted.map((c) => {
-    const fromManifest = c.dir === '.' ? manifestName(repo, '.') : null;
-    const base = fromManifest?.value ?? toDnsLabel(c.dir === '.' ? pathBasename(repo.root) : pathBasename(c.dir), 'app');
+    const named = namingDir(c.dir);
+    const fromManifest = named === '.' ? manifestName(repo, '.') : null;
+    const base = fromManifest?.value ?? toDnsLabel(named === '.' ? pathBasename(repo.root) : pathBasename(named), 'app');
     let name = base;
-    if (used.has(name) && c.dir.includes('/')) {
-      const parent = c.dir.split('/').slice(-2, -1)[0]!;
+    if (used.has(name) && named.includes('/')) {
+      const parent = named.split('/').slice(-2, -1)[0]!;
       name = toDnsLabel(`${parent}-${base}`);
     }
     for (let i = 2; used.has(name); i++) name = `${base.slice(0, 60)}-${i}`;
     used.add(name);
-    return { dir: c.dir, name, nameSource: fromManifest?.source ?? (c.dir === '.' ? 'default' : c.dir), facts: c.facts };
+    return { dir: c.dir, name, nameSource: fromManifest?.source ?? (named === '.' ? 'default' : named), facts: c.facts };
   });
+}
+
+/** Folder names that say where code sits, not what it is: such a service is named after its parent (cartservice/src → cartservice). */
+const GENERIC_DIRS = new Set(['src', 'source', 'sources', 'code']);
+
+/** The folder whose name names the service in `dir`. */
+function namingDir(dir: string): string {
+  let d = dir;
+  while (d !== '.' && GENERIC_DIRS.has(pathBasename(d).toLowerCase())) d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '.';
+  return d;
 }
 
 /**

@@ -9,8 +9,9 @@
  * TypeScript files or a Python service with a Go helper is scanned correctly.
  */
 import { hasUrlPassword, isSecretName } from '../model/secrets.js';
-import { PROJECT_MANIFESTS } from './languages/common.js';
-import { parseDocument, isScalar, LineCounter } from 'yaml';
+import { PROJECT_MANIFESTS, isManifestFile } from './languages/common.js';
+import { parseAllDocuments, isScalar, LineCounter } from 'yaml';
+import { configLibraryReads } from './env-config.js';
 import { joinRel } from './repo.js';
 import type { Fact, RepoView } from './types.js';
 
@@ -115,7 +116,7 @@ const PROJECT_FILE = /\.(csproj|fsproj|vbproj)$/;
 /** Manifest files directly in `dir` (repo-relative), in a fixed order; [] when the folder has none. */
 export function manifestFiles(repo: RepoView, dir: string): string[] {
   const names = repo.list(dir);
-  const fixed = MANIFEST_NAMES.filter((n) => names.includes(n));
+  const fixed = MANIFEST_NAMES.filter((n) => names.includes(n) && isManifestFile(repo, joinRel(dir, n)));
   const extra = names.filter((n) => PROJECT_FILE.test(n) || /^requirements[\w.-]*\.txt$/.test(n) && n !== 'requirements.txt');
   return [...fixed, ...extra].map((n) => joinRel(dir, n)).filter((f) => !repo.isDir(f));
 }
@@ -234,6 +235,32 @@ const HELPER_READ: ReadPattern = {
   style: 'both',
 };
 
+/**
+ * Helpers that take where to store the value first and the name second, as Go code does:
+ * mustMapEnv(&cfg.addr, "CART_SERVICE_ADDR"), lookupEnv(&port, "PORT", "8080").
+ */
+const HELPER_READ_SECOND: ReadPattern = {
+  re: new RegExp(`\\b[A-Za-z_]*(?:env|Env|ENV)[A-Za-z_]*\\(\\s*&?[A-Za-z_][\\w.]*\\s*,\\s*${Q}([A-Z][A-Z0-9_]*)${Q}`, 'g'),
+  style: 'both',
+};
+
+/** Methods of an env helper object or package: envy.Get("PORT", "3000"), envy.MustGet("DATABASE_URL"), Env.String("X"). */
+const HELPER_METHOD_READ: ReadPattern = {
+  re: new RegExp(`\\b[A-Za-z_]*(?:env|Env|ENV)[A-Za-z_]*\\.(?:Get|MustGet|String|Int|Bool|Float|Duration|get|str|int|bool)\\w*\\(\\s*${Q}([A-Z][A-Z0-9_]*)${Q}`, 'g'),
+  style: 'both',
+};
+
+/**
+ * .NET configuration keys (IConfiguration): Configuration["Cache:Host"] is read from the
+ * environment as Cache__Host, GetConnectionString("Orders") as ConnectionStrings__Orders.
+ * Group 1 is the key, as written.
+ */
+const NET_CONFIG_READS: { re: RegExp; style: DefaultStyle; name: (key: string) => string }[] = [
+  { re: /\b(?:[Cc]onfiguration|[Cc]onfig|[Cc]fg)\s*\[\s*"([A-Za-z_][\w:.-]*)"\s*\]/g, style: 'after', name: (k) => k.replace(/:/g, '__') },
+  { re: /\.GetValue<[^>]+>\(\s*"([A-Za-z_][\w:.-]*)"/g, style: 'both', name: (k) => k.replace(/:/g, '__') },
+  { re: /\.GetConnectionString\(\s*"([A-Za-z_][\w.-]*)"\s*\)/g, style: 'after', name: (k) => `ConnectionStrings__${k}` },
+];
+
 /** Go struct tags of caarlos0/env and envconfig: `env:"REDIS_URL" envDefault:"redis://redis:6379"`, `envconfig:"PORT" default:"8080"`. */
 const GO_ENV_TAG = /`[^`]*\b(?:env|envconfig):"([A-Z][A-Z0-9_]*)[^"]*"[^`]*`/g;
 const GO_TAG_DEFAULT = /\b(?:envDefault|default):"([^"]*)"/;
@@ -243,13 +270,15 @@ const SPRING_PLACEHOLDER = /\$\{([A-Z][A-Z0-9_]*)(?::([^}]*))?\}/g;
 
 /** Env names we keep: upper-case by convention (process.env.foo is almost always a typo or a tool's var). */
 const isEnvName = (name: string): boolean => /^[A-Z][A-Z0-9_]*$/.test(name) && !name.startsWith('npm_');
+/** .NET configuration keys keep their case (Cache__Host, ConnectionStrings__Orders). */
+const isNetConfigName = (name: string): boolean => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
 
 /** Every env read in the given code files (and Spring config), in file order. Secrets never carry a value. */
 export function scanEnvReads(repo: RepoView, files: string[]): EnvRead[] {
   const reads: EnvRead[] = [];
   const seen = new Map<string, EnvRead>();
-  const push = (name: string, raw: string | null | undefined, source: string) => {
-    if (!isEnvName(name)) return;
+  const push = (name: string, raw: string | null | undefined, source: string, netConfig = false) => {
+    if (!(netConfig ? isNetConfigName(name) : isEnvName(name))) return;
     const value = raw === '' ? null : raw; // `${X:}`, default:"" mean "unset"
     const key = `${name}@${source}`;
     const before = seen.get(key);
@@ -275,7 +304,16 @@ export function scanEnvReads(repo: RepoView, files: string[]): EnvRead[] {
       if (family === 'go') {
         for (const m of line.text.matchAll(GO_ENV_TAG)) push(m[1]!, GO_TAG_DEFAULT.exec(m[0])?.[1], at(line));
       }
-      for (const p of [...READ_PATTERNS[family], HELPER_READ]) {
+      if (family === 'net') {
+        for (const p of NET_CONFIG_READS) {
+          for (const m of line.text.matchAll(p.re)) {
+            const rest = line.text.slice(m.index! + m[0].length);
+            const value = p.style === 'both' ? (argDefault(rest.replace(/^['"`]/, '')) ?? continuationDefault(rest.replace(/^[^)]*\)/, ''))) : continuationDefault(rest);
+            push(p.name(m[1]!), value, at(line), true);
+          }
+        }
+      }
+      for (const p of [...READ_PATTERNS[family], HELPER_READ, HELPER_READ_SECOND, HELPER_METHOD_READ]) {
         for (const m of line.text.matchAll(p.re)) {
           const rest = line.text.slice(m.index! + m[0].length);
           let value: string | null | undefined;
@@ -384,6 +422,9 @@ const LISTEN_PATTERNS: RegExp[] = [
   new RegExp(`(?:\\.start|\\bsetPort|\\bport|\\bInetSocketAddress)\\(\\s*${PORT_NUM}\\s*\\)`),
   new RegExp(`^\\s*bind\\s*=\\s*['"]${LISTEN_HOST}:${PORT_NUM}['"]`), // gunicorn.conf.py
   new RegExp(`\\bflag\\.(?:Int|String)\\(\\s*"(?:port|addr|listen|http)[^"]*"\\s*,\\s*"?${LISTEN_HOST}:?${PORT_NUM}"?\\s*,`),
+  // Kestrel in code: options.ListenAnyIP(7070), options.Listen(IPAddress.Any, 5000)
+  new RegExp(`\\b(?:ListenAnyIP|ListenLocalhost)\\(\\s*${PORT_NUM}\\b`),
+  new RegExp(`\\.Listen\\(\\s*IPAddress\\.\\w+\\s*,\\s*${PORT_NUM}\\b`),
 ];
 
 /**
@@ -412,8 +453,11 @@ export function scanCodePorts(repo: RepoView, files: string[], reads: EnvRead[])
   const hits: PortHit[] = [];
   const order = new Map(files.map((f, i) => [f, i]));
   for (const r of reads) {
-    const port = r.name === 'PORT' && typeof r.value === 'string' ? toPort(r.value) : null;
-    if (port) hits.push({ port, source: r.source, tier: 0 });
+    const port = typeof r.value === 'string' ? toPort(r.value) : null;
+    if (!port) continue;
+    // PORT itself; then a server's port setting read from the environment (INV_HTTP_PORT, SERVER_PORT).
+    if (r.name === 'PORT') hits.push({ port, source: r.source, tier: 0 });
+    else if (/(^|_)(HTTP|SERVER|LISTEN|APP|WEB)_PORT$/.test(r.name)) hits.push({ port, source: r.source, tier: 1 });
   }
   for (const file of files) {
     if (!familyOf(file) || isToolConfig(file)) continue;
@@ -485,7 +529,10 @@ export function scanConfigPorts(repo: RepoView, dir: string): PortHit[] {
       } else if (name.startsWith('.env') || name.endsWith('.env')) {
         m = /^\s*(?:export\s+)?(?:PORT|ASPNETCORE_HTTP_PORTS)\s*=\s*['"]?(\d{2,5})\b/.exec(t) ?? /^\s*ASPNETCORE_URLS\s*=\s*['"]?[^:]+:\/\/[^:]+:(\d{2,5})/.exec(t);
       } else if (name === 'Dockerfile' || name === 'Containerfile') {
-        m = /^\s*EXPOSE\s+(\d{2,5})\b/i.exec(t) ?? /^\s*ENV\s+(?:PORT|ASPNETCORE_HTTP_PORTS)[= ]\s*(\d{2,5})\b/.exec(t);
+        m =
+          /^\s*EXPOSE\s+(\d{2,5})\b/i.exec(t) ??
+          /^\s*ENV\s+(?:PORT|ASPNETCORE_HTTP_PORTS)[= ]\s*['"]?(\d{2,5})\b/.exec(t) ??
+          /^\s*ENV\s+ASPNETCORE_URLS[= ]\s*['"]?http:\/\/[^:\s'"]+:(\d{2,5})\b/.exec(t);
       } else {
         // puma.rb / gunicorn.conf.py: `port ENV.fetch("PORT") { 3000 }`, `bind = "0.0.0.0:8000"`
         m = /^\s*port\s+ENV\.fetch\(\s*['"]PORT['"]\s*\)\s*\{\s*(\d{2,5})/.exec(t) ?? /^\s*port\s+(\d{2,5})\b/.exec(t) ?? /^\s*bind\s*=\s*['"][^'"]*:(\d{2,5})['"]/.exec(t);
@@ -501,21 +548,27 @@ function yamlServerPort(repo: RepoView, file: string): { port: number | null; so
   const text = repo.read(file);
   if (!text) return null;
   const counter = new LineCounter();
-  let doc;
+  let docs;
   try {
-    doc = parseDocument(text, { lineCounter: counter });
+    docs = parseAllDocuments(text, { lineCounter: counter });
   } catch {
     return null;
   }
-  for (const path of [['server', 'port'], ['quarkus', 'http', 'port'], ['micronaut', 'server', 'port']]) {
-    const node = doc.getIn(path, true);
-    if (isScalar(node) && node.range) {
-      const raw = String(node.value);
-      const m = /^(?:\$\{PORT:)?(\d{2,5})\}?$/.exec(raw.trim());
-      if (m) return { port: toPort(m[1]), source: `${file}:${counter.linePos(node.range[0]).line}` };
+  if (!Array.isArray(docs)) return null;
+  let found: { port: number | null; source: string } | null = null;
+  // Spring applies every document that no profile activates; a later one overrides an earlier one.
+  for (const doc of docs) {
+    if (doc.getIn(['spring', 'config', 'activate', 'on-profile']) !== undefined || doc.getIn(['spring', 'profiles']) !== undefined) continue;
+    for (const path of [['server', 'port'], ['quarkus', 'http', 'port'], ['micronaut', 'server', 'port']]) {
+      const node = doc.getIn(path, true);
+      if (isScalar(node) && node.range) {
+        const raw = String(node.value);
+        const m = /^(?:\$\{PORT:)?(\d{2,5})\}?$/.exec(raw.trim());
+        if (m) found = { port: toPort(m[1]), source: `${file}:${counter.linePos(node.range[0]).line}` };
+      }
     }
   }
-  return null;
+  return found;
 }
 
 export interface PortResult {
@@ -598,7 +651,7 @@ export interface HostRef {
   source: string;
 }
 
-const URL_RE = /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s'"`@/]*@)?([A-Za-z0-9_.-]+)(?::(\d{1,5}))?/g;
+const URL_RE = /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s'"`/?#]*@)?([A-Za-z0-9_.-]+)(?::(\d{1,5}))?/g;
 
 /** A hostname another container could have: one DNS label, not localhost, no template. */
 export function isServiceHost(host: string): boolean {
@@ -672,10 +725,15 @@ export interface ServiceScan {
  * Scan one service. `files` are its LanguageFacts.sourceFiles (repo-relative);
  * tests are dropped, the entry file (if given) is read first so its port wins ties.
  */
-export function scanService(repo: RepoView, dir: string, files: string[], entry?: string | null): ServiceScan {
+export function scanService(repo: RepoView, dir: string, files: string[], entry?: string | null, extraReads: EnvRead[] = []): ServiceScan {
   const code = orderFiles(codeFiles(files), dir, entry);
   const spring = configFiles(repo, dir).filter(isSpringConfig);
-  const reads = scanEnvReads(repo, [...code, ...spring]);
+  const reads = [
+    ...scanEnvReads(repo, [...code, ...spring]),
+    ...configLibraryReads(repo, dir, code),
+    // Reads outside the code (the command of an existing Dockerfile): same rules for names and secrets.
+    ...extraReads.filter((r) => isEnvName(r.name)).map((r) => ({ ...r, value: isSecretName(r.name) ? undefined : r.value === '' ? null : r.value })),
+  ];
   const env = collectEnv(repo, dir, reads);
   const { port, warnings } = scanPort(repo, dir, code, reads);
   const healthPath = scanHealth(repo, code);

@@ -12,8 +12,10 @@
 import { portInCommand } from '../model/commands.js';
 import { basename } from 'node:path';
 import { toDnsLabel } from '../model/kinds.js';
+import { startFlag } from '../model/validate.js';
 import { SCHEMA_VERSION, type BackingKind, type EnvVar, type StackModel } from '../model/types.js';
-import { DEFAULT_VERSIONS, detectBacking, type BackingUse } from './backing.js';
+import { DEFAULT_VERSIONS, detectBacking, varKind, type BackingUse } from './backing.js';
+import { commandEnvReads, dockerfileCommand } from './dockerfile.js';
 import { discoverServices, manifestName, type DiscoveredService } from './discover.js';
 import { openRepo } from './repo.js';
 import { detectExisting, toExisting } from './existing.js';
@@ -130,14 +132,20 @@ interface Draft {
 }
 
 function draftService(repo: RepoView, svc: DiscoveredService, allNames: Set<string>, warnings: string[]): Draft {
-  const { facts, dir, name } = svc;
-  const scan = scanService(repo, dir, facts.sourceFiles, facts.entry?.value ?? null);
+  const { dir, name } = svc;
+  // No start command from the language detector: the command of the Dockerfile the project ships, if any.
+  const needsStart = !svc.facts.start?.value.length && svc.facts.language !== 'static' && !svc.facts.outputDir?.value;
+  const fromDockerfile = needsStart ? dockerfileCommand(repo, dir) : null;
+  const facts: LanguageFacts = fromDockerfile ? { ...svc.facts, start: fromDockerfile } : svc.facts;
+  const commandReads = fromDockerfile ? commandEnvReads(fromDockerfile.value).map((r) => ({ ...r, source: fromDockerfile.source })) : [];
+  const scan = scanService(repo, dir, facts.sourceFiles, facts.entry?.value ?? null, commandReads);
   warnings.push(...scan.warnings);
   const { uses, warnings: backingWarnings } = detectBacking(repo, {
     service: name,
     dir,
     language: facts.language,
     dependencies: facts.dependencies,
+    dependencyDirs: facts.dependencyDirs,
     sourceFiles: facts.sourceFiles,
     reads: scan.reads,
     env: scan.env,
@@ -149,14 +157,42 @@ function draftService(repo: RepoView, svc: DiscoveredService, allNames: Set<stri
   const healthPath: Fact<string | null> =
     port.value === null ? byDefaultNull() : (scan.healthPath ?? (facts.healthPath?.value ? facts.healthPath : byDefaultNull()));
 
-  // Other services this one calls by hostname (http://api:8000, API_HOST=api).
+  // Other services this one calls by hostname (http://api:8000, API_HOST=api), or through a
+  // variable named after one (CART_SERVICE_ADDR → cartservice, IDENTITY_URL → identity-api).
   const dependsOn = new Map<string, string>();
   for (const h of scan.hosts) if (h.host !== name && allNames.has(h.host) && !dependsOn.has(h.host)) dependsOn.set(h.host, h.source);
+  for (const r of scan.reads) {
+    const target = serviceNamedBy(r.name, allNames);
+    if (target && target !== name && !dependsOn.has(target)) dependsOn.set(target, r.source);
+  }
 
   return { repo, name, dir, facts, scan, uses, port, start, healthPath, public: { value: false, source: DEFAULT }, dependsOn };
 }
 
 const byDefaultNull = (): Fact<null> => ({ value: null, source: DEFAULT });
+
+/** What a name says, without the words that only say "a service" (cartservice → cart, identity-api → identity). */
+const canonical = (s: string): string => {
+  const flat = s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const bare = flat.replace(/(service|svc|api|server)$/, '');
+  return bare || flat;
+};
+
+/**
+ * The service a location variable is named after: PRODUCT_CATALOG_SERVICE_ADDR names
+ * productcatalogservice, FRONTEND_ADDR frontend, Identity__Url identity-api. Variables of a
+ * backing kind (REDIS_URL) are the backing services' business.
+ */
+export function serviceNamedBy(envName: string, serviceNames: Set<string>): string | null {
+  const words = envName.split(/_+/).filter(Boolean);
+  const last = (words[words.length - 1] ?? '').toUpperCase();
+  if (words.length < 2 || !LOCATION_WORDS.has(last) || varKind(envName.toUpperCase())) return null;
+  const stem = canonical(words.slice(0, -1).join(''));
+  if (stem.length < 2) return null;
+  const matches = [...serviceNames].filter((n) => canonical(n) === stem);
+  return matches.length === 1 ? matches[0]! : null;
+}
+const LOCATION_WORDS = new Set(['HOST', 'HOSTNAME', 'URL', 'URI', 'ADDR', 'ADDRESS', 'ENDPOINT', 'BASEURL']);
 
 /**
  * The port, strongest source first:
@@ -192,7 +228,7 @@ function decidePort(facts: LanguageFacts, scan: ServiceScan, name: string, warni
 function decideStart(facts: LanguageFacts, name: string, warnings: string[]): Fact<string[]> {
   if (facts.start && facts.start.value.length > 0) return facts.start;
   if (facts.language === 'static' || facts.outputDir?.value) return facts.start ?? { value: [], source: DEFAULT };
-  warnings.push(`${name}: could not tell how to start it; set ${name}.start (e.g. --set ${name}.start="node server.js")`);
+  warnings.push(`${name}: could not tell how to start it; set ${name}.start (${startFlag(name, facts.language)})`);
   return { value: [], source: UNKNOWN };
 }
 
@@ -285,10 +321,22 @@ interface BackingEntry {
 function mergeBacking(drafts: Draft[], serviceNames: Set<string>, warnings: string[]) {
   const entries = new Map<string, BackingEntry>();
   const rename = new Map<Draft, Map<BackingUse, string>>();
-  for (const d of [...drafts].sort((a, b) => byCode(a.name, b.name))) {
-    const mine = new Map<BackingUse, string>();
-    for (const use of d.uses) {
-      let name = use.name;
+  // A use whose host nothing named is the same server as the one host the other services
+  // name for that kind (the worker reads PGHOST, the web app postgres://db/app: one database, "db").
+  const namedHosts = new Map<BackingKind, Set<string>>();
+  for (const d of drafts) for (const u of d.uses) if (u.named) namedHosts.set(u.kind, (namedHosts.get(u.kind) ?? new Set()).add(u.name));
+  const ordered = [...drafts].sort((a, b) => byCode(a.name, b.name));
+  // Named uses first, so an unnamed one joins the entry they created.
+  const passes = [(u: BackingUse) => u.named, (u: BackingUse) => !u.named];
+  for (const pass of passes) for (const d of ordered) {
+    const mine = rename.get(d) ?? new Map<BackingUse, string>();
+    for (const use of d.uses.filter(pass)) {
+      const only = namedHosts.get(use.kind);
+      let name = !use.named && only?.size === 1 ? [...only][0]! : use.name;
+      if (!use.named && only?.size === 1 && entries.has(name) && entries.get(name)!.kind === use.kind) {
+        mine.set(use, name);
+        continue;
+      }
       const clash = (n: string) => serviceNames.has(n) || (entries.has(n) && entries.get(n)!.kind !== use.kind);
       if (clash(name)) {
         const alt = [use.kind, `${use.name}-${use.kind}`].find((n) => !clash(n)) ?? `${use.name}-${use.kind}-2`;
@@ -323,12 +371,17 @@ function decidePublic(drafts: Draft[], warnings: string[]): void {
     else if (fw && FRONTEND_FRAMEWORKS.has(fw)) d.public = { value: true, source: d.facts.framework!.source };
     else if (PUBLIC_NAMES.has(d.name)) d.public = { value: true, source: d.dir };
   }
+  // Public services are published on their own port: two on one port cannot both be. The one
+  // named like a front door, else one outside a docs folder, else the first by name, stays public.
   const published = new Map<number, string>();
-  for (const d of [...drafts].sort((a, b) => byCode(a.name, b.name))) {
+  const rank = (d: Draft) => (PUBLIC_NAMES.has(d.name) ? 0 : 1) * 2 + (d.dir.split('/').some((p) => p === 'docs' || p === 'doc') ? 1 : 0);
+  for (const d of [...drafts].sort((a, b) => rank(a) - rank(b) || byCode(a.name, b.name))) {
     if (!d.public.value || d.port.value === null) continue;
     const other = published.get(d.port.value);
-    if (other) warnings.push(`${other} and ${d.name} are both public on port ${d.port.value}; change one port or make one private`);
-    else published.set(d.port.value, d.name);
+    if (other) {
+      warnings.push(`${other} and ${d.name} would both be public on port ${d.port.value}; ${d.name} is made private (set ${d.name}.public=true and give it another port to publish it too)`);
+      d.public = { value: false, source: DEFAULT };
+    } else published.set(d.port.value, d.name);
   }
   if (drafts.some((d) => d.public.value)) return;
   const withPort = drafts.filter((d) => d.port.value !== null);

@@ -33,8 +33,15 @@ export interface LanguageFacts {
   port?: Fact<number | null>;
   /** Health path known from the framework (e.g. Spring actuator), if any. */
   healthPath?: Fact<string | null>;
-  /** Names of declared dependencies (npm packages, PyPI names, Go modules, Maven artifactIds, gems...). */
+  /**
+   * Names of declared dependencies (npm packages, PyPI names, Go modules, Maven artifactIds, gems...),
+   * including those of the local packages or projects it depends on (workspace packages, .NET
+   * project references): their clients run in this service's process. Rust crates also appear
+   * as 'crate:feature' for each feature enabled.
+   */
   dependencies: string[];
+  /** Folders of the local packages it depends on (workspace packages), repo-relative. */
+  dependencyDirs?: string[];
   /** Files (relative to the repository root, POSIX) whose text the cross-cutting scanners read. */
   sourceFiles: string[];
   /** True when the folder looks like a library (nothing runnable): it is not made a service. */

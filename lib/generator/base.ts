@@ -26,7 +26,7 @@ import { detectStack, toModel } from '../detect/stack.js';
 import type { Detection } from '../detect/types.js';
 import { migrate, ConfigError } from '../model/migrate.js';
 import { canonical, checkSetTargets, mergeLayers, readAnswersFile, setsToLayer, type Layer } from '../model/merge.js';
-import { assertModel } from '../model/validate.js';
+import { assertModel, startFlag, startUnknown } from '../model/validate.js';
 import { CONFIG_KEY, type StackModel } from '../model/types.js';
 import { buildQuestions, applyAnswers } from '../model/questions.js';
 import { suggest, UsageError } from '../model/usage.js';
@@ -38,7 +38,7 @@ import { commitFiles, InterruptedError, withSigint } from '../write/commit.js';
 import { formatLedger, LEDGER_PATH, readLedger, type Ledger } from '../write/ledger.js';
 import { besideOf, conflictPath } from '../write/ownership.js';
 import { planWrites, replaceAction, type Action, type Plan } from '../write/plan.js';
-import { conflictsOf, formatDryRun, formatSummary, recordOutputs, runLog, unifiedDiff } from '../write/writer.js';
+import { conflictsOf, formatDryRun, formatSummary, recordOutputs, runLog, unifiedDiff, type LeftOut } from '../write/writer.js';
 import { formatDetection } from '../detect/report.js';
 import { GENERATOR_NAMES } from './names.js';
 
@@ -174,6 +174,48 @@ const INTERNAL_OPTIONS = new Set([
   'updateCheck',
 ]);
 
+/**
+ * Services of the model that miss a required value (an unknown start command) are removed,
+ * with the references other services make to them and the backing services only they use.
+ * Returns them; none is removed when every service misses one (the run then fails with
+ * every problem listed, nothing written).
+ */
+export function leaveOutIncomplete(model: StackModel): LeftOut[] {
+  const names = Object.keys(model.services ?? {}).sort();
+  const incomplete = names.filter((n) => startUnknown(model.services[n]!));
+  if (incomplete.length === 0 || incomplete.length === names.length) return [];
+  const out: LeftOut[] = incomplete.map((name) => ({ name, path: model.services[name]!.path, field: 'start', flag: startFlag(name, model.services[name]!.language) }));
+  const dropped = new Set(incomplete);
+  const theirBacking = new Set(incomplete.flatMap((n) => model.services[n]!.dependsOn ?? []));
+  for (const name of incomplete) delete model.services[name];
+  for (const svc of Object.values(model.services)) svc.dependsOn = (svc.dependsOn ?? []).filter((d) => !dropped.has(d));
+  const stillUsed = new Set(Object.values(model.services).flatMap((s) => s.dependsOn));
+  for (const b of theirBacking) if (b in (model.backing ?? {}) && !stillUsed.has(b)) delete model.backing[b];
+  return out;
+}
+
+/**
+ * Layers that bring back services the stored model lacks: each wanted service as detection
+ * sees it (with the backing services it uses that the model lacks), and the dependsOn entries
+ * stored services have on it by detection.
+ */
+function redetected(detected: StackModel, stored: StackModel, wanted: string[]): { detected: Layer; restore: Layer } {
+  const services: Layer = {};
+  const backing: Layer = {};
+  const restore: Record<string, Layer> = {};
+  for (const name of wanted) {
+    const svc = detected.services[name];
+    if (!svc) continue;
+    services[name] = svc;
+    for (const dep of svc.dependsOn) if (dep in detected.backing && !(dep in stored.backing)) backing[dep] = detected.backing[dep];
+    for (const [other, o] of Object.entries(stored.services)) {
+      const deps = (restore[other]?.dependsOn as string[] | undefined) ?? o.dependsOn;
+      if (detected.services[other]?.dependsOn.includes(name) && !deps.includes(name)) restore[other] = { dependsOn: [...deps, name].sort() };
+    }
+  }
+  return { detected: { services, backing }, restore: { services: restore } };
+}
+
 const toList = (v: unknown): string[] => (v === undefined ? [] : ([] as unknown[]).concat(v).map(String));
 
 export abstract class ContainerizeGenerator extends Generator<Record<string, any>, ContainerizeOptions & Record<string, any> & Generator['options']> {
@@ -195,7 +237,11 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     // Only the root generator sets it (Yeoman wants one per run).
     super(args, options, { inheritTasks: true, ...(options?.composed ? {} : { customInstallTask: true }), ...features });
     hideInstallOptions(this);
-    this.option('yes', { type: Boolean, alias: 'y', description: 'Accept every detected or default value; fail if something required cannot be determined' });
+    this.option('yes', {
+      type: Boolean,
+      alias: 'y',
+      description: 'Accept every detected or default value; a service whose start command cannot be determined is left out (the run is partial: exit status 4, each one listed with the flag that settles it)',
+    });
     this.option('answers', { type: String, description: 'YAML or JSON file of answers, shaped like the generator-containerize entry of .yo-rc.json' });
     this.option('set', {
       type: toList as any,
@@ -267,14 +313,29 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     this.startRun();
     const root = this.destinationRoot();
     this.stored = this.readStoredModel();
+    const user = this.userLayers();
     if (!this.stored) {
       this.log.info(`Detecting the application in ${root} ...`);
       const detection = detectStack(root, { ours: new Set(this.ledger!.keys()) });
       this.detection = detection;
       this.log(formatDetection(detection));
+      this.detected = this.detectedLayer();
+      this.answered = [{}, ...user];
+      return;
     }
-    this.detected = this.detectedLayer();
-    this.answered = [(this.stored ?? {}) as unknown as Layer, ...this.userLayers()];
+    // A service the stored model lacks but that a partial run left out, or that a flag names
+    // (`--set worker.start=...` after a partial run), is detected again and joins the model.
+    const { leftOut, ...stored } = this.stored as StackModel & { leftOut?: Record<string, unknown> };
+    const named = user.flatMap((l) => Object.entries((l.services ?? {}) as Layer).filter(([, v]) => v !== null).map(([n]) => n));
+    const wanted = [...new Set([...Object.keys(leftOut ?? {}), ...named])].filter((n) => !(n in stored.services)).sort();
+    let restore: Layer = {};
+    this.detected = {};
+    if (wanted.length) {
+      const detection = detectStack(root, { ours: new Set(this.ledger!.keys()) });
+      this.detection = detection;
+      ({ detected: this.detected, restore } = redetected(toModel(detection), stored as StackModel, wanted));
+    }
+    this.answered = [stored as unknown as Layer, restore, ...user];
   }
 
   /** What the user said on this run, lowest priority first: --answers FILE, --set, named flags. */
@@ -320,9 +381,15 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   }
 
   protected acquireConfiguring(): void {
-    const merged = mergeLayers(this.detected, ...this.answered, this.promptLayer) as unknown as StackModel;
-    const model = canonical(assertModel(migrate(merged, 'the merged answers'), this.destinationRoot()));
+    const merged = migrate(mergeLayers(this.detected, ...this.answered, this.promptLayer), 'the merged answers');
+    // With --yes nothing can be asked: a service missing a required value is left out and the
+    // others are written (a partial run, exit status 4), each left-out one listed with its flag.
+    const leftOut = this.options.yes ? leaveOutIncomplete(merged) : [];
+    const model = canonical(assertModel(merged, this.destinationRoot()));
     this.config.set(model as unknown as Record<string, unknown>);
+    if (leftOut.length) this.config.set('leftOut', Object.fromEntries(leftOut.map((l) => [l.name, { path: l.path, missing: l.field }])));
+    else this.config.delete('leftOut');
+    runLog(this.env).leftOut = leftOut;
     this.model = model;
   }
 

@@ -56,8 +56,7 @@ export function checkModel(model: StackModel, root: string): string[] {
     for (const [field, check] of Object.entries(SERVICE_FIELDS)) {
       add(`${at}.${field}`, check((svc as unknown as Record<string, unknown>)[field]));
     }
-    if (Array.isArray(svc.start) && svc.start.length === 0 && svc.language !== 'static' && !svc.outputDir)
-      add(`${at}.start`, `is unknown: give the command that starts the service (e.g. --set ${name}.start="node server.js")`);
+    if (startUnknown(svc)) add(`${at}.start`, `is unknown: give the command that starts the service (${startFlag(name, svc.language)})`);
     const commandPort = Array.isArray(svc.start) ? portInCommand(svc.start) : null;
     if (commandPort !== null && svc.port !== null && commandPort !== svc.port)
       add(`${at}.start`, `listens on port ${commandPort} but the service's port is ${svc.port}: change both together`);
@@ -129,6 +128,25 @@ export function checkModel(model: StackModel, root: string): string[] {
     }
   return problems;
 }
+
+/** True when a service needs a start command and has none (static sites and builds are served by the image's web server). */
+export const startUnknown = (svc: { start?: unknown; language?: unknown; outputDir?: unknown }): boolean =>
+  Array.isArray(svc.start) && svc.start.length === 0 && svc.language !== 'static' && !svc.outputDir;
+
+/** An example start command per language, for messages. */
+const START_EXAMPLES: Record<string, string> = {
+  node: 'node server.js',
+  python: 'python main.py',
+  go: './app',
+  java: 'java -jar app.jar',
+  ruby: 'bundle exec ruby app.rb',
+  php: 'php worker.php',
+  dotnet: 'dotnet App.dll',
+  rust: './app',
+};
+
+/** The flag that gives a service its start command, with an example for its language. */
+export const startFlag = (name: string, language: unknown): string => `--set ${name}.start="${START_EXAMPLES[String(language)] ?? 'the command that starts it'}"`;
 
 export function assertModel(model: StackModel, root: string): StackModel {
   const problems = checkModel(model, root);

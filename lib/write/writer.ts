@@ -19,7 +19,22 @@ import { LEDGER_PATH, formatLedger, type Ledger } from './ledger.js';
 import { conflictPath } from './ownership.js';
 import type { Action, Desired, Status } from './plan.js';
 
+/** A service a --yes run left out because a required value is unknown: the others were written. */
+export interface LeftOut {
+  name: string;
+  path: string;
+  /** The model field that is unknown ('start'). */
+  field: string;
+  /** The flag that settles it, e.g. `--set worker.start="python worker.py"`. */
+  flag: string;
+}
+
+/** The exit status of a run that wrote some services and left others out (the `containerize` bin's). */
+export const PARTIAL_EXIT_CODE = 4;
+
 export interface RunLog {
+  /** Services left out of this run (partial run), in name order. */
+  leftOut: LeftOut[];
   /** Stages in the order they rendered. */
   stages: string[];
   /** What the stages rendered, in order. */
@@ -38,7 +53,7 @@ const logs = new WeakMap<object, RunLog>();
 /** The log of one run (one Yeoman environment). */
 export function runLog(env: object): RunLog {
   let log = logs.get(env);
-  if (!log) logs.set(env, (log = { stages: [], entries: [], models: [], actions: [] }));
+  if (!log) logs.set(env, (log = { stages: [], leftOut: [], entries: [], models: [], actions: [] }));
   return log;
 }
 
@@ -142,6 +157,15 @@ const WORDS: Record<Status, { count: string; label: string }> = {
 const EXTRA: Status[] = ['merged', 'overwrite', 'keep', 'orphan', 'skip', 'remove', 'conflict'];
 const plural = (n: number, word: string) => (word === 'conflict' && n !== 1 ? 'conflicts' : word);
 
+/** The services a partial run left out, each with the flag that settles it. */
+export function formatLeftOut(leftOut: LeftOut[]): string[] {
+  return [
+    `Partial run: ${leftOut.length} service${leftOut.length === 1 ? '' : 's'} left out (a required value is unknown), the others written. Run again with:`,
+    ...leftOut.map((l) => `  ${l.name} (${l.path}): ${l.flag}`),
+    `(exit status ${PARTIAL_EXIT_CODE}: partial)`,
+  ];
+}
+
 export interface SummaryOptions {
   wiring?: Wiring;
   layout?: Layout;
@@ -194,6 +218,7 @@ export function formatSummary(log: RunLog, show: (path: string) => string, opts:
     );
   }
   if (opts.wiring) lines.push(...formatWiring(opts.wiring));
+  if (log.leftOut.length) lines.push(...formatLeftOut(log.leftOut));
   const next = nextSteps(log, opts.layout);
   if (next.length && count('create') + count('update') + count('merged') > 0) lines.push('Next:', ...next.map((s) => `  ${s}`));
   return lines.join('\n');

@@ -78,14 +78,15 @@ describe('backing: client libraries', () => {
   }
 
   it('sqlx and Prisma say their database in their own config', () => {
-    const sqlx = backingOf({ 'Cargo.toml': '[package]\nname = "x"\n\n[dependencies]\nsqlx = { version = "0.8", features = ["runtime-tokio", "postgres"] }\n', 'src/main.rs': 'fn main() {}\n' }, 'rust', ['sqlx']);
-    assert.deepEqual(sqlx.uses, [{ kind: 'postgres', name: 'postgres', source: 'Cargo.toml:5' }]);
+    // The Rust detector reports each enabled feature as 'crate:feature' (read whole, even over several lines).
+    const sqlx = backingOf({ 'Cargo.toml': '[package]\nname = "x"\n\n[dependencies]\nsqlx = { version = "0.8", features = ["runtime-tokio", "postgres"] }\n', 'src/main.rs': 'fn main() {}\n' }, 'rust', ['sqlx', 'sqlx:runtime-tokio', 'sqlx:postgres']);
+    assert.deepEqual(sqlx.uses, [{ kind: 'postgres', name: 'postgres', source: 'Cargo.toml:5', named: false }]);
     const prisma = backingOf(
       { 'package.json': '{"dependencies":{"@prisma/client":"5"}}', 'prisma/schema.prisma': 'datasource db {\n  provider = "mysql"\n  url = env("DATABASE_URL")\n}\n', 'index.js': '' },
       'node',
       ['@prisma/client'],
     );
-    assert.deepEqual(prisma.uses, [{ kind: 'mysql', name: 'mysql', source: 'prisma/schema.prisma:2' }]);
+    assert.deepEqual(prisma.uses, [{ kind: 'mysql', name: 'mysql', source: 'prisma/schema.prisma:2', named: false }]);
   });
 });
 
@@ -107,15 +108,15 @@ describe('backing: variables and URLs in code', () => {
 
   it('a connection variable read in code proves the kind even without a library; its default names the host', () => {
     const { uses, warnings } = backingOf({ 'app.py': 'import os\nurl = os.environ.get("REDIS_URL", "redis://cache:6379/0")\n' }, 'python', []);
-    assert.deepEqual(uses, [{ kind: 'redis', name: 'cache', source: 'app.py:2' }]);
+    assert.deepEqual(uses, [{ kind: 'redis', name: 'cache', source: 'app.py:2', named: true }]);
     assert.deepEqual(warnings, []);
   });
 
   it('DATABASE_URL: kind from the scheme of its default (code or .env.example)', () => {
     const fromCode = backingOf({ 'a.js': "const db = process.env.DATABASE_URL || 'postgres://u:p@db:5432/app';\n" }, 'node', []);
-    assert.deepEqual(fromCode.uses, [{ kind: 'postgres', name: 'db', source: 'a.js:1' }]);
+    assert.deepEqual(fromCode.uses, [{ kind: 'postgres', name: 'db', source: 'a.js:1', named: true }]);
     const fromExample = backingOf({ 'a.js': 'const db = process.env.DATABASE_URL;\n', '.env.example': 'DATABASE_URL=mysql://root@mysql:3306/app\n' }, 'node', []);
-    assert.deepEqual(fromExample.uses, [{ kind: 'mysql', name: 'mysql', source: 'a.js:1' }]);
+    assert.deepEqual(fromExample.uses, [{ kind: 'mysql', name: 'mysql', source: 'a.js:1', named: true }]);
   });
 
   it('DATABASE_URL with no scheme and no client library: a warning, no backing service', () => {
@@ -127,12 +128,12 @@ describe('backing: variables and URLs in code', () => {
 
   it('DATABASE_URL with one SQL client: that client decides', () => {
     const { uses } = backingOf({ 'package.json': '{\n  "dependencies": {\n    "pg": "8"\n  }\n}\n', 'a.js': 'const db = process.env.DATABASE_URL;\n' }, 'node', ['pg']);
-    assert.deepEqual(uses, [{ kind: 'postgres', name: 'postgres', source: 'package.json:3' }]);
+    assert.deepEqual(uses, [{ kind: 'postgres', name: 'postgres', source: 'package.json:3', named: false }]);
   });
 
   it('a connection URL literal in code proves the kind; localhost names nothing', () => {
     const { uses } = backingOf({ 'main.go': 'conn, _ := amqp.Dial("amqp://guest:guest@localhost:5672/")\n' }, 'go', []);
-    assert.deepEqual(uses, [{ kind: 'rabbitmq', name: 'rabbitmq', source: 'main.go:1' }]);
+    assert.deepEqual(uses, [{ kind: 'rabbitmq', name: 'rabbitmq', source: 'main.go:1', named: false }]);
   });
 
   it('two hosts of one kind are two backing services', () => {
@@ -154,7 +155,7 @@ describe('backing: variables and URLs in code', () => {
       'java',
       ['spring-boot-starter-data-redis'],
     );
-    assert.deepEqual(uses, [{ kind: 'redis', name: 'session-store', source: 'pom.xml:3' }]);
+    assert.deepEqual(uses, [{ kind: 'redis', name: 'session-store', source: 'pom.xml:3', named: true }]);
   });
 });
 

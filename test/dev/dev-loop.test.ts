@@ -79,6 +79,19 @@ describe('dev loop: build output the dev command writes stays off the host folde
     assert.deepEqual(validateCompose([r.get('compose.yaml'), r.get('compose.override.yaml'), r.get('.devcontainer/compose.devcontainer.yaml')], { files: r.out }), []);
   });
 
+  it('when every service has its own Dockerfile, the dev layer has no service entries (services: {}, not null) and still validates', () => {
+    // Real repositories often ship their Dockerfiles (issue 12's corpus): compose.override.yaml then
+    // lists no service, and an empty `services:` key would be null, dropping compose.yaml's services.
+    const own = stack('owned', {
+      api: service({ path: 'api', language: 'go', port: 8080, start: ['./api'], dockerfile: 'api/Dockerfile' }),
+      worker: service({ path: 'worker', language: 'python', start: ['python', 'worker.py'], dockerfile: 'worker/Dockerfile' }),
+    }, { redis: { kind: 'redis', version: '7' } });
+    own.services.api!.dependsOn = ['redis'];
+    const { get, out, override } = render(own);
+    assert.deepEqual(override.services, {});
+    assert.deepEqual(validateCompose([get('compose.yaml'), get('compose.override.yaml')], { files: out }), []);
+  });
+
   describe('every anonymous volume of the dev layer exists in the dev stage, owned by 10001', () => {
     const models: [string, StackModel][] = [
       ...Object.entries(SAMPLE_MODELS),

@@ -3,7 +3,7 @@ import { formatSummary, unifiedDiff, type RunLog } from '../../lib/write/writer.
 import type { Action } from '../../lib/write/plan.js';
 
 const act = (stage: string, path: string, status: Action['status'], extra: Partial<Action> = {}): Action => ({ stage, path, status, writes: [], ledger: [], ...extra });
-const log = (actions: Action[], stages = [...new Set(actions.map((a) => a.stage))]): RunLog => ({ stages, entries: [], models: [], actions });
+const log = (actions: Action[], stages = [...new Set(actions.map((a) => a.stage))]): RunLog => ({ stages, leftOut: [], entries: [], models: [], actions });
 
 describe('run summary', () => {
   it('lists what each stage created or changed, counts unchanged files, and says what to do next', () => {

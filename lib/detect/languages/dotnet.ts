@@ -7,16 +7,17 @@
  *   (`aspnet:<v>` for ASP.NET Core, `runtime:<v>` otherwise) copies /app/publish to
  *   its WORKDIR /app, where `start = ['dotnet', '<AssemblyName>.dll']` runs.
  * - `entry` is the project file name, relative to the service folder.
- * - Port: ASP.NET Core 8+ images listen on 8080 (ASPNETCORE_HTTP_PORTS); older ones on 80.
- *   An http URL in appsettings.json (`Urls`, or Kestrel `Endpoints:*:Url`) overrides.
- *   Properties/launchSettings.json is deliberately ignored: it only applies to
- *   `dotnet run` on a developer machine, never to `dotnet app.dll` in a container.
+ * - Port: an http URL in appsettings.json (`Urls`, `HTTP_PORTS`, or Kestrel `Endpoints:*:Url`),
+ *   else the `http` profile of Properties/launchSettings.json (what `dotnet run` uses: often the
+ *   only place a project states its port; the image is told to listen there through
+ *   ASPNETCORE_HTTP_PORTS), else what ASP.NET Core 8+ images listen on, 8080 (80 before 8).
  * - Sdk="Microsoft.NET.Sdk.Web" (or a FrameworkReference to Microsoft.AspNetCore.App) →
  *   'aspnetcore'; Sdk="Microsoft.NET.Sdk.Worker" → 'worker' (worker: true); a console
  *   Exe is a worker with framework null; a class library or test project is a library.
  * - A folder with a solution file and no project file is an aggregator (library: true);
  *   its projects are services in their own folders.
  */
+import { parseJsonc } from './common.js';
 import { joinRel } from '../repo.js';
 import { byDefault, fact } from '../types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
@@ -90,19 +91,118 @@ function globalJsonVersion(repo: RepoView, dir: string): Fact<string> | null {
   }
 }
 
-/** First http:// port in appsettings.json (`Urls` or Kestrel endpoint `Url`). */
+/** The port of an `http://host:port` URL, or null (https, no port, a template). */
+const httpPort = (url: string): number | null => {
+  const m = /^http:\/\/[^/:]*:(\d{2,5})\b/.exec(url.trim());
+  return m ? Number(m[1]) : null;
+};
+
+/** 'file:line' of the first line of `file` holding `needle` (after the line holding `after`, if given). */
+function lineOf(repo: RepoView, file: string, needle: string, after?: string): string {
+  const lines = (repo.read(file) ?? '').split('\n');
+  const from = after ? Math.max(0, lines.findIndex((l) => l.includes(after))) : 0;
+  const i = lines.findIndex((l, n) => n >= from && l.includes(needle));
+  return i < 0 ? file : `${file}:${i + 1}`;
+}
+
+/**
+ * The port appsettings.json gives Kestrel: the top-level `Urls` (or `HTTP_PORTS`), else the
+ * first http endpoint under `Kestrel:Endpoints`. Other `Url` keys (the address of an identity
+ * server, a callback) are other services' addresses, never this one's.
+ */
 function appsettingsPort(repo: RepoView, dir: string): Fact<number> | null {
   const file = joinRel(dir, 'appsettings.json');
-  const lines = (repo.read(file) ?? '').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /"Urls?"\s*:\s*"([^"]+)"/i.exec(lines[i]!);
-    if (!m) continue;
-    for (const url of m[1]!.split(';')) {
-      const p = /^http:\/\/[^/]*:(\d+)/.exec(url.trim());
-      if (p) return fact(Number(p[1]), `${file}:${i + 1}`);
+  const json = parseJsonc(repo.read(file));
+  if (!json) return null;
+  const key = (o: unknown, name: string): unknown =>
+    o && typeof o === 'object' ? Object.entries(o as Record<string, unknown>).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1] : undefined;
+  const urls = key(json, 'Urls');
+  if (typeof urls === 'string') {
+    for (const url of urls.split(';')) {
+      const p = httpPort(url);
+      if (p) return fact(p, lineOf(repo, file, url.trim()));
+    }
+  }
+  const ports = key(json, 'HTTP_PORTS');
+  if (typeof ports === 'string' || typeof ports === 'number') {
+    const p = Number(String(ports).split(';')[0]);
+    if (p > 0 && p < 65536) return fact(p, lineOf(repo, file, 'HTTP_PORTS'));
+  }
+  const endpoints = key(key(json, 'Kestrel'), 'Endpoints');
+  if (endpoints && typeof endpoints === 'object') {
+    for (const endpoint of Object.values(endpoints as Record<string, unknown>)) {
+      const url = key(endpoint, 'Url');
+      const p = typeof url === 'string' ? httpPort(url) : null;
+      if (p) return fact(p, lineOf(repo, file, url as string, '"Kestrel"'));
     }
   }
   return null;
+}
+
+/**
+ * The port `dotnet run` serves on, from Properties/launchSettings.json: the profile named
+ * `http`, else the first profile that runs the project; its first http:// applicationUrl (or
+ * an ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS it sets). IIS Express settings are not this app's.
+ * It is the only place many projects state their port; the image runs on it
+ * (ASPNETCORE_HTTP_PORTS is set to the model's port).
+ */
+function launchSettingsPort(repo: RepoView, dir: string): Fact<number> | null {
+  const file = joinRel(dir, 'Properties/launchSettings.json');
+  const json = parseJsonc(repo.read(file));
+  const profiles = json?.profiles;
+  if (!profiles || typeof profiles !== 'object') return null;
+  const entries = Object.entries(profiles as Record<string, Record<string, unknown>>).filter(([, p]) => p && p.commandName === 'Project');
+  const ordered = [...entries.filter(([n]) => n.toLowerCase() === 'http'), ...entries.filter(([n]) => n.toLowerCase() !== 'http')];
+  for (const [name, profile] of ordered) {
+    const env = (profile.environmentVariables ?? {}) as Record<string, unknown>;
+    const candidates: [string | undefined, string][] = [
+      [typeof profile.applicationUrl === 'string' ? profile.applicationUrl : undefined, '"applicationUrl"'],
+      [typeof env.ASPNETCORE_URLS === 'string' ? env.ASPNETCORE_URLS : undefined, '"ASPNETCORE_URLS"'],
+    ];
+    for (const [value, needle] of candidates) {
+      for (const url of value?.split(';') ?? []) {
+        const p = httpPort(url);
+        if (p) return fact(p, lineOf(repo, file, needle, `"${name}"`));
+      }
+    }
+    const httpPorts = Number(String(env.ASPNETCORE_HTTP_PORTS ?? '').split(';')[0]);
+    if (httpPorts > 0 && httpPorts < 65536) return fact(httpPorts, lineOf(repo, file, '"ASPNETCORE_HTTP_PORTS"', `"${name}"`));
+  }
+  return null;
+}
+
+const packageReferences = (text: string): string[] => [...text.matchAll(/<PackageReference\s+[^>]*?\bInclude\s*=\s*"([^"]+)"/g)].map((m) => m[1]!);
+
+/** PackageReferences of the projects `file` references, transitively (each project once). */
+function referencedPackages(repo: RepoView, file: string, seen = new Set<string>([file])): string[] {
+  const text = (repo.read(file) ?? '').replace(/<!--[\s\S]*?-->/g, '');
+  const out: string[] = [];
+  for (const m of text.matchAll(/<ProjectReference\s+[^>]*?\bInclude\s*=\s*"([^"]+)"/g)) {
+    const target = resolvePath(parentOf(file), m[1]!.replace(/\\/g, '/'));
+    if (!target || seen.has(target) || !repo.exists(target)) continue;
+    seen.add(target);
+    out.push(...packageReferences((repo.read(target) ?? '').replace(/<!--[\s\S]*?-->/g, '')), ...referencedPackages(repo, target, seen));
+  }
+  return out;
+}
+
+/** `rel` resolved against the folder `base` ('..' allowed), or null when it leaves the repository. */
+function resolvePath(base: string, rel: string): string | null {
+  const out: string[] = base === '.' ? [] : base.split('/');
+  for (const part of rel.split('/')) {
+    if (!part || part === '.') continue;
+    if (part === '..') {
+      if (!out.length) return null;
+      out.pop();
+    } else out.push(part);
+  }
+  return out.join('/') || null;
+}
+
+/** The target frameworks a project names (['none'] when none is literal). */
+function targetFrameworks(tf: { value: string } | null, tfs: { value: string } | null): string[] {
+  const list = [tf?.value ?? '', ...(tfs?.value.split(';') ?? [])].map((t) => t.trim()).filter((t) => t && !t.includes('$('));
+  return list.length ? list : ['none'];
 }
 
 function projectRank(p: Project): number {
@@ -169,12 +269,23 @@ export const dotnetDetector: LanguageDetector = {
     else if (project.sdk === 'Microsoft.NET.Sdk.Worker') framework = fact('worker', sdkSource);
     else if (aspnetRef) framework = fact('aspnetcore', aspnetRef);
 
-    const packages = [...project.text.matchAll(/<PackageReference\s+[^>]*?\bInclude\s*=\s*"([^"]+)"/g)].map((m) => m[1]!);
+    const packages = packageReferences(project.text);
+    // Packages of the projects it references run in its process too (a shared event-bus project's RabbitMQ client).
+    const referenced = referencedPackages(repo, project.file);
     const outputType = prop('OutputType');
     const isTest =
       /^true$/i.test(prop('IsTestProject')?.value ?? '') || packages.includes('Microsoft.NET.Test.Sdk');
     const exe = outputType ? /^(Exe|WinExe)$/i.test(outputType.value) : project.sdk !== 'Microsoft.NET.Sdk' && project.sdk !== 'Microsoft.NET.Sdk.Razor';
-    const library = isTest || !exe;
+    // Apps that run on a device (MAUI, WPF, Windows Forms, WinExe, mobile target frameworks) and the
+    // Aspire AppHost, which orchestrates the other projects on a developer machine, are not services.
+    const deviceApp =
+      /^true$/i.test(prop('UseMaui')?.value ?? '') ||
+      /^true$/i.test(prop('UseWPF')?.value ?? '') ||
+      /^true$/i.test(prop('UseWindowsForms')?.value ?? '') ||
+      /^WinExe$/i.test(outputType?.value ?? '') ||
+      targetFrameworks(tf, tfs).every((t) => /-(android|ios|maccatalyst|tizen)/.test(t));
+    const appHost = /^Aspire\.AppHost\.Sdk$/i.test(project.sdk) || /^true$/i.test(prop('IsAspireHost')?.value ?? '');
+    const library = isTest || !exe || deviceApp || appHost;
 
     // Source files: code of this project only (nested folders with their own project are other projects).
     const nestedProjects = repo
@@ -199,7 +310,7 @@ export const dotnetDetector: LanguageDetector = {
       build: fact(`dotnet publish ${projectName} -c Release${publishFramework} -o /app/publish`, publishFramework ? tfs!.source : project.file),
       entry: fact(projectName, project.file),
       start: fact(['dotnet', `${assemblyName}.dll`], assembly?.source ?? project.file),
-      dependencies: uniq(packages),
+      dependencies: uniq([...packages, ...referenced]),
       sourceFiles: uniq([...code, project.file, ...settings, ...meta, ...extra]),
     };
     if (library) {
@@ -208,7 +319,7 @@ export const dotnetDetector: LanguageDetector = {
     }
     if (framework.value === 'aspnetcore') {
       const major = Number(languageVersion.value.split('.')[0]);
-      facts.port = appsettingsPort(repo, dir) ?? byDefault(major >= 8 ? 8080 : 80);
+      facts.port = appsettingsPort(repo, dir) ?? launchSettingsPort(repo, dir) ?? byDefault(major >= 8 ? 8080 : 80);
       for (const f of code) {
         const loc = repo.locate(f, /MapHealthChecks\s*\(\s*"[^"]+"/);
         if (!loc) continue;

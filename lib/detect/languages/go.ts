@@ -3,8 +3,8 @@
  *
  * Conventions (what the rest of the generator can rely on):
  *
- * - `languageVersion` is 'major.minor': the `toolchain go1.23.2` line wins
- *   (→ '1.23'), else the `go 1.22[.3]` directive (→ '1.22'); default '1.23'.
+ * - `languageVersion` is 'major.minor': the newer of the `toolchain go1.23.2` line
+ *   (→ '1.23') and the `go 1.22[.3]` directive (→ '1.22'), as Go itself picks; default '1.23'.
  * - `packageManager` is 'go'; `lockfile` is 'go.sum' when present.
  * - `entry` is the main package to build, as a `go build` argument: '.' when
  *   the folder itself is package main, './cmd/<name>' for a cmd/ layout (when
@@ -82,7 +82,14 @@ export function parseGoMod(text: string, file: string): GoMod {
     else if (/^require\s*\(\s*$/.test(line)) inRequire = true;
     else if ((m = /^require\s+(\S+)\s+v\S+/.exec(line))) requires.push({ path: m[1]!, source: src, indirect: /\/\/\s*indirect/.test(line) });
   });
-  return { module, goVersion: toolchain ?? goDirective, requires };
+  // Go builds with the newer of the two: the go line is the least the module needs, the
+  // toolchain line a suggestion that never goes below it.
+  const newer = (a: Fact<string> | null, b: Fact<string> | null): Fact<string> | null => {
+    if (!a || !b) return a ?? b;
+    const key = (f: Fact<string>) => f.value.split('.').map(Number).reduce((acc, n) => acc * 1000 + n, 0);
+    return key(a) >= key(b) ? a : b;
+  };
+  return { module, goVersion: newer(toolchain, goDirective), requires };
 }
 
 /** Non-test .go files directly in `dir`. */

@@ -36,6 +36,8 @@ const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile']
 /** Starters that make a Spring Boot application serve HTTP. */
 const SPRING_WEB = [
   'spring-boot-starter-web',
+  // Spring Boot 4 renamed the servlet web starter.
+  'spring-boot-starter-webmvc',
   'spring-boot-starter-webflux',
   'spring-boot-starter-jersey',
   'spring-boot-starter-websocket',
@@ -408,20 +410,34 @@ function configValue(repo: RepoView, dir: string, key: string): ConfigValue | nu
     const file = joinRel(res, name);
     const yml = repo.read(file);
     if (yml === null) continue;
-    const stack: Array<{ indent: number; key: string }> = [];
+    // Every document that no profile activates applies, a later one over an earlier one.
     const lines = yml.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (/^---/.test(line) && i > 0) break;
-      if (/^\s*(#|$)/.test(line) || /^\s*-/.test(line)) continue;
-      const m = /^(\s*)([^:#]+?)\s*:(?:\s+(.*?))?\s*$/.exec(line.replace(/\s+#.*$/, ''));
-      if (!m) continue;
-      const indent = m[1]!.length;
-      while (stack.length && stack[stack.length - 1]!.indent >= indent) stack.pop();
-      stack.push({ indent, key: m[2]!.replace(/^["']|["']$/g, '') });
-      const path = stack.map((s) => s.key).join('.');
-      if (path === key && m[3] !== undefined && m[3] !== '') return { value: m[3].replace(/^["']|["']$/g, ''), source: `${file}:${i + 1}` };
+    let found: ConfigValue | null = null;
+    let start = 0;
+    for (let end = 0; end <= lines.length; end++) {
+      if (end < lines.length && !(/^---/.test(lines[end]!) && end > 0)) continue;
+      const hit = yamlDocValue(lines, start, end, key, file);
+      if (hit && !yamlDocValue(lines, start, end, 'spring.config.activate.on-profile', file) && !yamlDocValue(lines, start, end, 'spring.profiles', file)) found = hit;
+      start = end + 1;
     }
+    if (found) return found;
+  }
+  return null;
+}
+
+/** `key` (dotted path) in the YAML lines [start, end) of one document, with its line. */
+function yamlDocValue(lines: string[], start: number, end: number, key: string, file: string): ConfigValue | null {
+  const stack: Array<{ indent: number; key: string }> = [];
+  for (let i = start; i < end; i++) {
+    const line = lines[i]!;
+    if (/^\s*(#|$)/.test(line) || /^\s*-/.test(line)) continue;
+    const m = /^(\s*)([^:#]+?)\s*:(?:\s+(.*?))?\s*$/.exec(line.replace(/\s+#.*$/, ''));
+    if (!m) continue;
+    const indent = m[1]!.length;
+    while (stack.length && stack[stack.length - 1]!.indent >= indent) stack.pop();
+    stack.push({ indent, key: m[2]!.replace(/^["']|["']$/g, '') });
+    const path = stack.map((s) => s.key).join('.');
+    if (path === key && m[3] !== undefined && m[3] !== '') return { value: m[3].replace(/^["']|["']$/g, ''), source: `${file}:${i + 1}` };
   }
   return null;
 }

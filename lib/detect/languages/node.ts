@@ -43,7 +43,9 @@
  *   shaped like a published library (exports/types/module/peerDependencies),
  *   or a workspace root whose scripts only delegate to its workspaces.
  */
-import { PROJECT_MANIFESTS, inNestedProject } from './common.js';
+import { PROJECT_MANIFESTS, inNestedProject, parseJsonc } from './common.js';
+
+export { parseJsonc };
 import { posix } from 'node:path';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
@@ -78,7 +80,7 @@ const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__mocks__', 'spec', 'e
 const OTHER_MANIFESTS = PROJECT_MANIFESTS.filter((m) => m !== 'package.json').concat(['setup.cfg', 'mix.exs', 'deno.json', 'deno.jsonc']);
 
 /** Code that opens a listening socket. */
-const SERVER_CODE_RE = /\.listen\s*\(|\bcreateServer\s*\(|\bBun\.serve\s*\(|\bDeno\.serve\s*\(|\bnew\s+WebSocketServer\s*\(/;
+const SERVER_CODE_RE = /\.listen\s*\(|\bcreateServer\s*\(|\bBun\.serve\s*\(|\bDeno\.serve\s*\(|\bnew\s+WebSocketServer\s*\(|\.bindAsync\s*\(|\bnew\s+grpc\.Server\s*\(/;
 /** Code that only makes sense under Node (used to tell Node files from browser scripts). */
 const NODE_CODE_RE =
   /\brequire\s*\(\s*['"]|\bfrom\s+['"](?:node:)?(?:http|https|http2|net|fs|fs\/promises|path|url|os|events|child_process|worker_threads|crypto|stream|util|cluster|dgram|readline|express|fastify|koa)['"]|\bprocess\.(?:env|argv|exit|on)\b|\bcreateServer\s*\(/;
@@ -145,6 +147,10 @@ const KNOWN_BINS = new Set([
 const DEV_RUNNERS = new Set(['nodemon', 'ts-node', 'ts-node-dev', 'tsnd', 'tsx', 'node-dev', 'babel-node', 'supervisor', 'forever', 'pm2', 'esno', 'esrun', 'jiti']);
 /** Node flags that take the next token as their value. */
 const NODE_VALUE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '-C', '--conditions', '--title', '--inspect-port']);
+/** Test runners: a package that only runs them is a test suite, not a service. */
+const TEST_RUNNERS = ['@playwright/test', 'playwright', 'cypress', 'jest', 'vitest', 'mocha', '@cucumber/cucumber', 'puppeteer', 'webdriverio', '@wdio/cli', 'testcafe', 'start-server-and-test'];
+/** Desktop and mobile app toolkits: their apps run on a device, not in a container. */
+const DEVICE_APP_DEPS = ['electron', 'electron-builder', '@electron-forge/cli', '@tauri-apps/cli', '@tauri-apps/api', 'react-native', 'expo', '@capacitor/core', '@capacitor/cli', 'nw'];
 const WORKSPACE_TOOLS = new Set(['turbo', 'nx', 'lerna', 'concurrently', 'npm-run-all', 'run-p', 'run-s']);
 
 // ---------------------------------------------------------------- helpers
@@ -158,40 +164,6 @@ const asRecord = (v: unknown): Record<string, string> => {
   }
   return out;
 };
-
-/** Parses JSON with comments and trailing commas (tsconfig.json, angular.json). */
-export function parseJsonc(text: string | null): Json | null {
-  if (text === null) return null;
-  let out = '';
-  let inStr = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (inStr) {
-      out += ch;
-      if (ch === '\\') out += text[++i] ?? '';
-      else if (ch === '"') inStr = false;
-      continue;
-    }
-    if (ch === '"') {
-      inStr = true;
-      out += ch;
-    } else if (ch === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (ch === '/' && text[i + 1] === '*') {
-      i += 2;
-      while (i < text.length && !(text[i] === '*' && text[i + 1] === '/')) i++;
-      i++;
-    } else out += ch;
-  }
-  out = out.replace(/,(\s*[}\]])/g, '$1');
-  try {
-    const v: unknown = JSON.parse(out);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null;
-  } catch {
-    return null;
-  }
-}
 
 function readPackageJson(repo: RepoView, file: string): PackageJson | null {
   const raw = parseJsonc(repo.read(file));
@@ -322,6 +294,17 @@ function packageIndex(repo: RepoView): { file: string; pkg: PackageJson }[] {
 }
 
 
+/** Packages of this repository that `deps` names (workspace packages), with their runtime dependencies. One level deep. */
+function localPackages(repo: RepoView, dir: string, deps: string[]): { dir: string; deps: string[] }[] {
+  const out: { dir: string; deps: string[] }[] = [];
+  for (const { file, pkg } of packageIndex(repo)) {
+    const where = posix.dirname(file) || '.';
+    if (!pkg.name || where === dir || !deps.includes(pkg.name)) continue;
+    out.push({ dir: where, deps: [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies)] });
+  }
+  return out.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+}
+
 function isTestPath(relToDir: string): boolean {
   const parts = relToDir.split('/');
   const name = parts[parts.length - 1]!;
@@ -367,6 +350,26 @@ export function nodeMajor(spec: string): string | null {
 }
 
 function detectNodeVersion(repo: RepoView, dir: string, pkg: PackageJson | null): Fact<string> {
+  const own = ownNodeVersion(repo, dir, pkg);
+  if (own) return own;
+  // A workspace member that states nothing runs on the version its workspace root states.
+  const root = workspaceRootOf(repo, dir);
+  const inherited = root ? ownNodeVersion(repo, root, readPackageJson(repo, joinRel(root, 'package.json'))) : null;
+  return inherited ?? byDefault(DEFAULT_NODE_VERSION);
+}
+
+/** The nearest folder above `dir` whose package.json (or pnpm-workspace.yaml) declares workspaces, or null. */
+function workspaceRootOf(repo: RepoView, dir: string): string | null {
+  if (dir === '.') return null;
+  const parts = dir.split('/');
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const anc = joinRel(...parts.slice(0, i));
+    if (repo.exists(joinRel(anc, 'package.json')) && isWorkspaceRoot(repo, anc)) return anc;
+  }
+  return null;
+}
+
+function ownNodeVersion(repo: RepoView, dir: string, pkg: PackageJson | null): Fact<string> | null {
   const pkgFile = joinRel(dir, 'package.json');
   const engines = pkg?.engines?.node;
   if (engines) {
@@ -394,7 +397,7 @@ function detectNodeVersion(repo: RepoView, dir: string, pkg: PackageJson | null)
     const v = nodeMajor(volta);
     if (v) return fact(v, locateAfter(repo, pkgFile, /"volta"\s*:/, /"node"\s*:/) ?? pkgFile);
   }
-  return byDefault(DEFAULT_NODE_VERSION);
+  return null;
 }
 
 // ---------------------------------------------------------------- package manager
@@ -592,17 +595,21 @@ function resolveCommand(ctx: Ctx, command: string, depth: number): { cmd: string
   const [head, ...args] = words;
   if (!head) return null;
   const scripts = ctx.pkg?.scripts ?? {};
-  const follow = (name: string | undefined) => {
+  const follow = (name: string | undefined, extra: string[] = []) => {
     if (!name || !(name in scripts)) return null;
-    const r = resolveCommand(ctx, scripts[name]!, depth + 1);
+    // `npm run with:env -- node server.js`: the words after `--` are appended to the script.
+    const body = [scripts[name]!, ...extra.map((a) => (/[\s'"]/.test(a) ? `'${a.replace(/'/g, '')}'` : a))].join(' ');
+    const r = resolveCommand(ctx, body, depth + 1);
     return r ? { ...r, env: { ...r.env, ...env } } : null;
   };
 
   if (head === 'npm' || head === 'pnpm' || head === 'yarn' || head === 'bun') {
-    const sub = args.filter((a) => !a.startsWith('-'));
-    if (sub[0] === 'start' || sub[0] === 'test') return follow(sub[0]);
+    const dashes = args.indexOf('--');
+    const extra = dashes >= 0 ? args.slice(dashes + 1) : [];
+    const sub = (dashes >= 0 ? args.slice(0, dashes) : args).filter((a) => !a.startsWith('-'));
+    if (sub[0] === 'start' || sub[0] === 'test') return follow(sub[0], extra);
     const script = sub[0] === 'run' || sub[0] === 'run-script' ? sub[1] : head !== 'npm' ? sub[0] : undefined;
-    if (script && script in scripts) return follow(script);
+    if (script && script in scripts) return follow(script, extra);
     if (head === 'bun') return { cmd: words, entry: sub[sub[0] === 'run' ? 1 : 0] ?? null, env };
     return null;
   }
@@ -897,7 +904,16 @@ function detectFramework(ctx: Ctx): FrameworkInfo | null {
 
 function isLibrary(ctx: Ctx, serverCode: boolean, hasStartScript: boolean): boolean {
   const { pkg } = ctx;
-  if (!pkg || serverCode || pkg.bin) return false;
+  if (!pkg || serverCode) return false;
+  const all = Object.keys(ctx.allDeps);
+  const runtimeWeb = WEB_DEPS.some((d) => d in pkg.dependencies || d in pkg.optionalDependencies);
+  // A desktop or mobile app (Electron, Tauri, React Native, Expo, Capacitor) runs on a device.
+  if (!runtimeWeb && all.some((d) => DEVICE_APP_DEPS.includes(d))) return true;
+  // An end-to-end or integration test suite: it runs a test runner, it serves nothing.
+  if (!runtimeWeb && !hasStartScript && all.some((d) => TEST_RUNNERS.includes(d))) return true;
+  if (pkg.bin) return false;
+  // A workspace member with nothing to start (no start script, no main): tooling (email templates, configs, codegen).
+  if (!hasStartScript && !pkg.main && workspaceRootOf(ctx.repo, ctx.dir) !== null) return true;
   if (isWorkspaceRoot(ctx.repo, ctx.dir)) {
     // A monorepo root: not runnable itself unless its start runs code of its own.
     const start = pkg.scripts.start;
@@ -964,14 +980,17 @@ export const nodeDetector: LanguageDetector = {
     const code = files.code.map((f) => repo.read(f) ?? '');
     const serverCode = code.some((t) => SERVER_CODE_RE.test(t));
 
+    const local = pkg ? localPackages(repo, dir, runtimeDeps) : [];
     const facts: LanguageFacts = {
       language: 'node',
       languageVersion: detectNodeVersion(repo, dir, pkg),
       packageManager,
       lockfile,
-      dependencies: runtimeDeps,
+      // The clients of the workspace packages it depends on run in its process (a shared db package's Prisma).
+      dependencies: [...new Set([...runtimeDeps, ...local.flatMap((l) => l.deps)])],
       sourceFiles: files.all,
     };
+    if (local.length) facts.dependencyDirs = local.map((l) => l.dir);
 
     // Manifest-less service: a top-level ES module / CommonJS server file.
     if (!pkg) {

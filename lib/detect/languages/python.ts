@@ -61,7 +61,7 @@
  *   pyproject [project].dependencies, [tool.poetry.dependencies], Pipfile
  *   [packages], setup.py / setup.cfg install_requires.
  */
-import { inNestedProject } from './common.js';
+import { inNestedProject, isManifestFile } from './common.js';
 import { posix } from 'node:path';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
@@ -78,6 +78,10 @@ const TEST_DIRS = new Set(['test', 'tests', 'testing', 'migrations', 'docs', 'ex
 const ENTRY_NAMES = ['wsgi.py', 'asgi.py', 'app.py', 'main.py', 'server.py', 'application.py', 'api.py', 'run.py', '__init__.py'];
 const SCRIPT_NAMES = ['main.py', 'app.py', 'server.py', 'worker.py', 'run.py', 'bot.py', 'consumer.py', 'cli.py'];
 const STDLIB_HTTP_RE = /\b(?:http\.server|socketserver|wsgiref\.simple_server|HTTPServer|ThreadingHTTPServer|asyncio\.start_server|serve_forever\s*\()/;
+/** A gRPC server: its script is the service's entry, not the client scripts beside it. */
+const GRPC_SERVER_RE = /\bgrpc\.(?:aio\.)?server\s*\(|\.add_(?:insecure|secure)_port\s*\(/;
+/** Code that serves without a web framework: the standard library's servers, gRPC. */
+const PLAIN_SERVER_RE = new RegExp(`${STDLIB_HTTP_RE.source}|${GRPC_SERVER_RE.source}`);
 
 // ---------------------------------------------------------------- helpers
 
@@ -228,15 +232,33 @@ function addRequirementsFile(repo: RepoView, file: string, deps: DepMap, seen: S
   seen.add(file);
   const text = repo.read(file);
   if (text === null) return;
-  text.split('\n').forEach((line, i) => {
+  const lines = text.split('\n');
+  const compiled = lines.some((l) => /^\s*#\s*via\b/.test(l));
+  lines.forEach((line, i) => {
     const inc = /^\s*(?:-r|--requirement)\s*=?\s*(\S+)/.exec(line);
     if (inc) {
       addRequirementsFile(repo, joinRel(posix.dirname(file), inc[1]!), deps, seen);
       return;
     }
     const name = requirementName(line);
+    // pip-compile / uv pip compile annotate every pin with what pulled it in; a pin only
+    // pulled in by other packages (`# via locust`) is not something this code uses itself.
+    if (name && compiled && !pinnedDirectly(lines, i)) return;
     if (name && !deps.has(name)) deps.set(name, `${file}:${i + 1}`);
   });
+}
+
+/** For a compiled requirements file: is the pin on line `i` there for its own sake (`# via -r requirements.in`)? */
+function pinnedDirectly(lines: string[], i: number): boolean {
+  const via: string[] = [];
+  const inline = /#\s*via\s+(.+)$/.exec(lines[i]!);
+  if (inline) via.push(inline[1]!.trim());
+  for (let j = i + 1; j < lines.length && /^\s+#/.test(lines[j]!); j++) {
+    const m = /^\s+#\s*(?:via\s*)?(.*)$/.exec(lines[j]!);
+    if (m && m[1]!.trim()) via.push(m[1]!.trim());
+  }
+  // No annotation at all: nothing says it is indirect.
+  return via.length === 0 || via.some((v) => /^-[rc]\s|\.(?:in|txt|toml|cfg)$|^pyproject\.toml|^setup\.(?:py|cfg)/.test(v));
 }
 
 interface Manifests {
@@ -462,20 +484,38 @@ function findAppObject(ctx: Ctx, ctors: string[]): { entry: string; source: stri
   return null;
 }
 
+/** 'file:line' of a `__main__` block in `file` that runs a server with a literal port, or null. */
+function selfRunning(ctx: Ctx, file: string): string | null {
+  const text = ctx.repo.read(file) ?? '';
+  const main = /^if\s+__name__\s*==\s*['"]__main__['"]\s*:/m.exec(text);
+  if (!main || !/\.run\([^)]*\bport\s*=\s*\d{2,5}/.test(text.slice(main.index))) return null;
+  return ctx.repo.locate(file, /^if\s+__name__\s*==/);
+}
+
 interface StartPlan {
   start: Fact<string[]>;
   entry: Fact<string | null>;
   port?: Fact<number | null>;
 }
 
-const bindPort = (ctx: Ctx, fallback: number): Fact<number> => {
-  // gunicorn reads gunicorn.conf.py from the working directory; its bind is the port.
+const bindPort = (ctx: Ctx, fallback: number): Fact<number> => confBind(ctx)?.port ?? byDefault(fallback);
+
+/**
+ * The bind gunicorn.conf.py declares (gunicorn reads that file from the working directory):
+ * a literal (`bind = "0.0.0.0:8001"`) or a PORT read with a default
+ * (`bind = f"0.0.0.0:{os.environ.get('PORT', '8001')}"`). Null when it sets no bind we can read.
+ */
+function confBind(ctx: Ctx): { port: Fact<number> } | null {
   const conf = joinRel(ctx.dir, 'gunicorn.conf.py');
   const text = ctx.repo.read(conf);
-  const m = text ? /^\s*bind\s*=\s*\[?\s*['"][^'"]*:(\d+)['"]/m.exec(text) : null;
-  if (m) return fact(Number(m[1]), ctx.repo.locate(conf, /^\s*bind\s*=/) ?? conf);
-  return byDefault(fallback);
-};
+  const line = text?.split('\n').find((l) => /^\s*bind\s*=/.test(l));
+  if (!line) return null;
+  const m =
+    /['"][^'"]*:(\d{2,5})['"]/.exec(line) ??
+    /(?:environ\.get|getenv)\(\s*['"]PORT['"]\s*,\s*['"]?(\d{2,5})/.exec(line) ??
+    /environ\[\s*['"]PORT['"]\s*\]\s*(?:\)\s*)?(?:or|if)[^\d]*(\d{2,5})/.exec(line);
+  return m ? { port: fact(Number(m[1]), ctx.repo.locate(conf, /^\s*bind\s*=/) ?? conf) } : null;
+}
 
 function has(ctx: Ctx, name: string): boolean {
   return ctx.deps.has(name);
@@ -508,12 +548,15 @@ function djangoPlan(ctx: Ctx): StartPlan | null {
   return { start: fact(['python', 'manage.py', 'runserver', '0.0.0.0:8000', '--noreload'], settingsSrc), entry: fact(wsgiEntry, settingsSrc), port: byDefault(8000) };
 }
 
+/** Scripts that call a service (a gRPC or HTTP client, a smoke test) rather than run it. */
+const isClientScript = (f: string): boolean => /(?:^|[_-])client\.py$|^client\.py$/.test(posix.basename(f));
+
 function scriptPlan(ctx: Ctx, prefer: RegExp | null): StartPlan | null {
   const candidates = sortedSources(ctx, SCRIPT_NAMES).filter((f) => !/(?:^|\/)(?:setup|conftest|manage|settings|config|__init__)\.py$/.test(f));
   const pick =
     (prefer && candidates.find((f) => prefer.test(ctx.repo.read(f) ?? ''))) ||
     candidates.find((f) => relToDir(ctx, f).split('/').length === 1 && SCRIPT_NAMES.includes(posix.basename(f))) ||
-    candidates.find((f) => relToDir(ctx, f).split('/').length === 1 && /if\s+__name__\s*==\s*['"]__main__['"]/.test(ctx.repo.read(f) ?? ''));
+    candidates.find((f) => relToDir(ctx, f).split('/').length === 1 && !isClientScript(f) && /if\s+__name__\s*==\s*['"]__main__['"]/.test(ctx.repo.read(f) ?? ''));
   if (pick) {
     const rel = relToDir(ctx, pick);
     const src = (prefer && ctx.repo.locate(pick, prefer)) || ctx.repo.locate(pick, /if\s+__name__\s*==/) || pick;
@@ -551,6 +594,9 @@ function procfilePlan(ctx: Ctx, defaultPort: number, allowWorker: boolean): (Sta
     if (lit) {
       const p = Number(lit[1] ?? lit[2] ?? lit[3]);
       portFact = literal || envDefault ? fact(p, src) : byDefault(p);
+    } else if (words[0] === 'gunicorn' && !words.some((w) => /^(?:-b|--bind)(?:=|$)/.test(w))) {
+      // No bind on the command line: gunicorn.conf.py's, else 0.0.0.0:$PORT (the container sets PORT), else 8000.
+      portFact = bindPort(ctx, 8000);
     }
     const entryTok = words.find((w, i) => i > 0 && /^[\w.]+:[\w().]+$/.test(w)) ?? words.find((w) => w.endsWith('.py')) ?? null;
     return { kind, start: fact(words, src), entry: fact(entryTok, src), port: kind === 'web' ? portFact : undefined };
@@ -602,7 +648,7 @@ export const pythonDetector: LanguageDetector = {
   language: 'python',
 
   matches(repo, dir) {
-    if (MANIFESTS.some((m) => repo.exists(joinRel(dir, m)))) return true;
+    if (MANIFESTS.some((m) => isManifestFile(repo, joinRel(dir, m)))) return true;
     const names = repo.list(dir);
     if (names.includes('manage.py')) return true;
     // Beside another language's manifest, a requirements.txt or a script is tooling (docs, codegen).
@@ -618,7 +664,7 @@ export const pythonDetector: LanguageDetector = {
     const { pm, lock } = detectPackageManager(repo, dir, manifests);
     // A package of some kind (a library when there is nothing to run).
     const distribution =
-      repo.exists(joinRel(dir, 'setup.py')) || manifests.pyproject.some((e) => (e.section === 'project' && e.key === 'name') || e.section === 'tool.poetry');
+      isManifestFile(repo, joinRel(dir, 'setup.py')) || manifests.pyproject.some((e) => (e.section === 'project' && e.key === 'name') || e.section === 'tool.poetry');
     const packaged = packagedAt(repo, dir, manifests, pm.value);
     const ctx: Ctx = { repo, dir, deps: manifests.deps, sources, installable: packaged !== null };
     const framework = detectFramework(ctx);
@@ -658,6 +704,10 @@ export const pythonDetector: LanguageDetector = {
           plan = { start: fact(['gunicorn', '--bind', `0.0.0.0:${port.value}`, app.entry], depSrc(ctx, 'gunicorn', app.source)), entry: fact(app.entry, app.source), port };
         } else if (has(ctx, 'waitress')) {
           plan = { start: fact(['waitress-serve', '--listen=0.0.0.0:8080', app.entry], depSrc(ctx, 'waitress', app.source)), entry: fact(app.entry, app.source), port: byDefault(8080) };
+        } else if (fw === 'flask' && selfRunning(ctx, app.file)) {
+          // No WSGI server: the app runs itself (`if __name__ == "__main__": app.run(port=...)`), as its author does.
+          const rel = relToDir(ctx, app.file);
+          plan = { start: fact(['python', rel], selfRunning(ctx, app.file)!), entry: fact(rel, app.source) };
         } else if (fw === 'flask') {
           plan = { start: fact(['flask', '--app', app.entry, 'run', '--host', '0.0.0.0', '--port', '5000'], app.source), entry: fact(app.entry, app.source), port: byDefault(5000) };
         }
@@ -692,12 +742,12 @@ export const pythonDetector: LanguageDetector = {
       plan = scriptPlan(ctx, /\.listen\s*\(|IOLoop/);
     } else if (fw === null) {
       const celeryApp = has(ctx, 'celery') ? findAppObject(ctx, ['Celery']) : null;
-      const stdlibWeb = sources.find((f) => STDLIB_HTTP_RE.test(repo.read(f) ?? ''));
+      const stdlibWeb = sources.find((f) => PLAIN_SERVER_RE.test(repo.read(f) ?? ''));
       if (celeryApp && !stdlibWeb) {
         const mod = celeryApp.entry.split(':')[0]!;
         plan = { start: fact(['celery', '-A', mod, 'worker', '--loglevel=INFO'], celeryApp.source), entry: fact(mod, celeryApp.source) };
       } else {
-        plan = scriptPlan(ctx, stdlibWeb ? STDLIB_HTTP_RE : null);
+        plan = scriptPlan(ctx, stdlibWeb ? PLAIN_SERVER_RE : null);
       }
     }
     // A framework whose app object was not found: run the script that starts it.
@@ -712,7 +762,7 @@ export const pythonDetector: LanguageDetector = {
     }
 
     const procWorker = proc?.kind === 'worker';
-    const stdlibWeb = sources.some((f) => STDLIB_HTTP_RE.test(repo.read(f) ?? ''));
+    const stdlibWeb = sources.some((f) => PLAIN_SERVER_RE.test(repo.read(f) ?? ''));
     facts.worker = (fw === null && !stdlibWeb && !(proc && proc.kind === 'web')) || procWorker;
     facts.library = !plan && fw === null && distribution;
     if (facts.library) facts.worker = false;

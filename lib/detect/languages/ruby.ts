@@ -20,7 +20,8 @@
  * - No web framework: a worker (sidekiq, resque, a Procfile process, or a main script);
  *   a gem (*.gemspec) with nothing runnable is a library.
  * - languageVersion keeps an exact pin as written ('3.3.0'): Bundler refuses to run on
- *   another patch release when the Gemfile pins one. Constraints ('~> 3.2') give major.minor.
+ *   another patch release when the Gemfile pins one. Then .ruby-version, .tool-versions, the
+ *   Gemfile.lock's RUBY VERSION (exact), and last a Gemfile constraint ('~> 3.2' gives major.minor).
  */
 import { joinRel } from '../repo.js';
 import { byDefault, fact } from '../types.js';
@@ -105,7 +106,7 @@ function detectVersion(repo: RepoView, dir: string, gemfile: Gemfile): Fact<stri
     const v = rubyVersion(line.trim().split(/\s+/)[1] ?? '');
     if (v) return fact(v.version, tvLoc);
   }
-  if (gemRuby) return fact(gemRuby.version, `${gemfile.file}:${gemfile.ruby!.line}`);
+  // Gemfile.lock records the exact Ruby the bundle was resolved with: it beats a Gemfile range.
   const lock = joinRel(dir, 'Gemfile.lock');
   const lockLines = (repo.read(lock) ?? '').split('\n');
   const idx = lockLines.findIndex((l) => /^RUBY VERSION/.test(l));
@@ -113,6 +114,7 @@ function detectVersion(repo: RepoView, dir: string, gemfile: Gemfile): Fact<stri
     const v = rubyVersion(lockLines[idx + 1]!.trim().replace(/^ruby\s+/, '').replace(/p\d+$/, ''));
     if (v) return fact(v.version, `${lock}:${idx + 2}`);
   }
+  if (gemRuby) return fact(gemRuby.version, `${gemfile.file}:${gemfile.ruby!.line}`);
   return byDefault(DEFAULT_RUBY);
 }
 

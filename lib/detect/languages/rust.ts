@@ -19,6 +19,7 @@
  *   A package without binaries is a library; a virtual workspace root ([workspace]
  *   without [package]) is a library too (its members are the services).
  */
+import { isScalar, LineCounter, parseDocument } from 'yaml';
 import { joinRel } from '../repo.js';
 import { byDefault, fact } from '../types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
@@ -29,8 +30,6 @@ const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile']
 const FRAMEWORKS = ['axum', 'actix-web', 'rocket', 'warp', 'hyper'];
 /** Crates that make the program a network server even without a web framework above. */
 const SERVER_CRATES = ['tonic', 'poem', 'salvo', 'tide', 'tiny_http', 'ntex', 'gotham', 'loco-rs', 'pingora'];
-/** Crates whose database features are worth reporting as 'crate:feature'. */
-const FEATURE_CRATES = new Set(['sqlx', 'sea-orm', 'diesel']);
 
 const uniq = (xs: string[]): string[] => [...new Set(xs)];
 /** The parent folder of a repo-relative folder ('.' stays '.'). */
@@ -229,6 +228,55 @@ function dependenciesOf(cargo: Cargo, root: Cargo | null): Dependency[] {
   return [...deps.values()];
 }
 
+/* ------------------------------------------------------------ settings */
+
+/** Folders and base names where apps keep the settings the `config` crate layers (base first). */
+const SETTINGS_DIRS = ['configuration', 'config', 'settings', '.'];
+const SETTINGS_NAMES = ['base', 'default', 'settings', 'config', 'application', 'app'];
+/** Where a listening port sits in such a file. */
+const PORT_PATHS = [['application', 'port'], ['server', 'port'], ['http', 'port'], ['app', 'port'], ['web', 'port'], ['port']];
+
+/** The port a settings file declares (YAML, TOML or JSON), with its line. */
+function settingsPort(repo: RepoView, dir: string): Fact<number> | null {
+  for (const folder of SETTINGS_DIRS) {
+    for (const base of SETTINGS_NAMES) {
+      for (const ext of ['yaml', 'yml', 'toml', 'json']) {
+        const file = joinRel(dir, folder, `${base}.${ext}`);
+        const text = repo.read(file);
+        if (text === null) continue;
+        const hit = ext === 'toml' ? tomlPort(text) : yamlPort(text);
+        if (hit) return fact(hit.port, `${file}:${hit.line}`);
+      }
+    }
+  }
+  return null;
+}
+
+/** JSON is YAML: one parser for both. */
+function yamlPort(text: string): { port: number; line: number } | null {
+  const counter = new LineCounter();
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter: counter });
+  } catch {
+    return null;
+  }
+  for (const path of PORT_PATHS) {
+    const node = doc.getIn(path, true);
+    if (isScalar(node) && node.range && /^\d{2,5}$/.test(String(node.value))) return { port: Number(node.value), line: counter.linePos(node.range[0]).line };
+  }
+  return null;
+}
+
+function tomlPort(text: string): { port: number; line: number } | null {
+  const entries = parseToml(text);
+  for (const path of PORT_PATHS) {
+    const e = entries.find((x) => x.key === path[path.length - 1] && x.table === path.slice(0, -1).join('.'));
+    if (e && /^\d{2,5}$/.test(e.value)) return { port: Number(e.value), line: e.line };
+  }
+  return null;
+}
+
 /* ------------------------------------------------------------- detector */
 
 /** .rs files under `rel` (walk() skips folders named bin, which Cargo uses for src/bin). */
@@ -319,7 +367,7 @@ export const rustDetector: LanguageDetector = {
 
     const pkgName = stringValue(cargo.get('package', 'name')?.value);
     const deps = dependenciesOf(cargo, root);
-    const dependencies = uniq(deps.flatMap((d) => [d.name, ...(FEATURE_CRATES.has(d.name) ? d.features.map((f) => `${d.name}:${f}`) : [])]));
+    const dependencies = uniq(deps.flatMap((d) => [d.name, ...d.features.map((f) => `${d.name}:${f}`)]));
     const code = uniq([...rustFiles(repo, rel('src')), ...(repo.exists(rel('build.rs')) ? [rel('build.rs')] : [])]);
     const sourceFiles = uniq([...code, ...extra]);
 
@@ -347,6 +395,10 @@ export const rustDetector: LanguageDetector = {
       const entries = text ? parseToml(text).filter((e) => e.key === 'port') : [];
       const pick = ['release', 'global', 'default'].map((t) => entries.find((e) => e.table === t)).find(Boolean);
       facts.port = pick && /^\d+$/.test(pick.value) ? fact(Number(pick.value), `${rocketToml}:${pick.line}`) : byDefault(8000);
+    } else if (framework.value) {
+      // Settings files read through the `config` crate (or figment): configuration/base.yaml...
+      const configured = deps.some((d) => d.name === 'config' || d.name === 'figment') ? settingsPort(repo, dir) : null;
+      if (configured) facts.port = configured;
     } else if (!framework.value) {
       const server = deps.find((d) => SERVER_CRATES.includes(d.name));
       const listener = code.map((f) => repo.locate(f, /\b(TcpListener|UdpSocket)\b/)).find(Boolean);

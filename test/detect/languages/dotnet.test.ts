@@ -33,8 +33,9 @@ describe('dotnetDetector', () => {
     assert.deepEqual(f.build, { value: 'dotnet publish Orders.Api.csproj -c Release -o /app/publish', source: 'Orders.Api.csproj' });
     assert.deepEqual(f.entry, { value: 'Orders.Api.csproj', source: 'Orders.Api.csproj' });
     assert.deepEqual(f.start, { value: ['dotnet', 'Orders.Api.dll'], source: 'Orders.Api.csproj' });
-    // launchSettings.json (5123) is for `dotnet run` only: the container default applies.
-    assert.deepEqual(f.port, { value: 8080, source: 'default' });
+    // The http profile of launchSettings.json is where the project states its port (issue 12); the image
+    // listens there through ASPNETCORE_HTTP_PORTS.
+    assert.deepEqual(f.port, { value: 5123, source: 'Properties/launchSettings.json:5' });
     assert.deepEqual(f.healthPath, { value: '/healthz', source: 'Program.cs:11' });
     assert.equal(f.worker, undefined);
     assert.equal(f.library, undefined);
@@ -77,7 +78,9 @@ describe('dotnetDetector', () => {
       assert.deepEqual(f.port, { value: null, source: 'src/Shop.Worker/Shop.Worker.csproj:1' });
       assert.deepEqual(f.start, { value: ['dotnet', 'Shop.Worker.dll'], source: 'src/Shop.Worker/Shop.Worker.csproj' });
       assert.deepEqual(f.entry, { value: 'Shop.Worker.csproj', source: 'src/Shop.Worker/Shop.Worker.csproj' });
-      assert.deepEqual(f.dependencies, ['Microsoft.Extensions.Hosting', 'RabbitMQ.Client']);
+      // Its ProjectReference to Shop.Api brings that project's packages into its process (issue 12: a shared
+      // event-bus project's client is how eShop-style services reach RabbitMQ).
+      assert.deepEqual(f.dependencies, ['Microsoft.Extensions.Hosting', 'RabbitMQ.Client', 'StackExchange.Redis']);
       assert.deepEqual(f.sourceFiles, [
         'src/Shop.Worker/Program.cs',
         'src/Shop.Worker/Worker.cs',

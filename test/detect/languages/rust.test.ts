@@ -35,7 +35,8 @@ describe('rustDetector', () => {
     assert.equal(f.port, undefined);
     assert.equal(f.worker, undefined);
     assert.equal(f.library, undefined);
-    assert.deepEqual(f.dependencies, ['axum', 'tokio', 'serde', 'sqlx', 'sqlx:runtime-tokio', 'sqlx:postgres', 'sqlx:macros', 'tracing', 'redis']);
+    // Every crate's features are reported as 'crate:feature' (issue 12: a feature can pull in a client, actix-session's redis).
+    assert.deepEqual(f.dependencies, ['axum', 'axum:macros', 'tokio', 'tokio:full', 'serde', 'serde:derive', 'sqlx', 'sqlx:runtime-tokio', 'sqlx:postgres', 'sqlx:macros', 'tracing', 'redis', 'redis:tokio-comp']);
     // No tests/ or target/.
     assert.deepEqual(f.sourceFiles, ['src/main.rs', 'src/routes.rs', 'Cargo.toml']);
   });
