@@ -90,6 +90,8 @@ type Role = 'url' | 'jdbc' | 'host' | 'port' | 'user' | 'password' | 'database' 
 
 const words = (name: string) => name.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '0.0.0.0', '::1', '[::1]']);
+/** A host that inside a container is the app itself; '' is a URL without one (`postgres:///db`: libpq's local socket). */
+const isLocalHost = (host: string | null | undefined): boolean => host === '' || (!!host && LOCAL_HOSTS.has(host));
 const GENERIC_HINTS = new Set(['DB', 'DATABASE', 'SQL', 'BROKER', 'MQ', 'CACHE', 'SEARCH']);
 /** libpq's own single-word variables. */
 const PG_ROLES: Record<string, Role> = { PGHOST: 'host', PGPORT: 'port', PGUSER: 'user', PGPASSWORD: 'password', PGDATABASE: 'database' };
@@ -154,7 +156,7 @@ function targetOf(model: StackModel, svc: ServiceModel, name: string, value: str
   if (!deps.length) return null;
   const parsed = parseValue(role === 'host' || role === 'address' || role === 'url' || role === 'jdbc' ? value : null);
   if (parsed?.host && deps.includes(parsed.host)) return parsed.host;
-  if (value !== null && value !== '' && (role === 'host' || role === 'address' || role === 'url' || role === 'jdbc') && !(parsed?.host && LOCAL_HOSTS.has(parsed.host))) return null;
+  if (value !== null && value !== '' && (role === 'host' || role === 'address' || role === 'url' || role === 'jdbc') && !isLocalHost(parsed?.host)) return null;
   const schemeTarget = parsed ? schemeKind(parsed.scheme) : null;
   const pool = schemeTarget ? deps.filter((d) => model.backing[d]!.kind === schemeTarget) : deps;
   if (schemeTarget && pool.length === 1) return pool[0]!;
@@ -381,7 +383,7 @@ function ambiguous(model: StackModel, svc: ServiceModel, name: string): string[]
 
 const isLocal = (value: string) => {
   const p = parseValue(value);
-  return !!p?.host && LOCAL_HOSTS.has(p.host);
+  return isLocalHost(p?.host);
 };
 
 /** The kind (or 'sql' for a generic database name) a variable's name or value ties it to. */

@@ -109,6 +109,12 @@ describe('wiring: apps reach their backing services', () => {
     assert.equal(valueOf(vars(model, 'api').ConnectionStrings__Default), 'Host=postgres;Port=5432;Database=shop;Username=app;Password=s3cr3t');
   });
 
+  it('a URL without a host (postgres:///db, libpq\'s local socket: django-environ\'s usual default) is local too', () => {
+    const model = stack('shop', { api: service({ path: 'api', language: 'python', framework: 'django', env: { DATABASE_URL: plain('postgres:///styleguide') }, dependsOn: ['db'] }) }, { db: { kind: 'postgres', version: '16' } });
+    const parsed = parsePg(valueOf(vars(model, 'api').DATABASE_URL));
+    assert.deepEqual([parsed.user, parsed.password, parsed.host, parsed.database], ['app', PW, 'db', 'styleguide']);
+  });
+
   it('keeps a value that points at a host outside the stack, and the code\'s scheme and options', () => {
     const model = stack('shop', {
       api: service({ path: 'api', language: 'python', env: { DATABASE_URL: plain('postgresql+asyncpg://localhost/orders?sslmode=disable'), ANALYTICS_DB_HOST: plain('analytics.internal.example.com') }, dependsOn: ['postgres'] }),
