@@ -11,13 +11,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackModel } from '../../lib/model/types.js';
-import { uses } from '../../lib/render/actions.js';
 import { renderFile } from '../../lib/render/ejs.js';
-import { CI_DIR, CI_WORKFLOW, planPipeline } from '../../lib/render/pipeline.js';
+import { CI_DIR, planPipeline } from '../../lib/render/pipeline.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { shq } from '../compose/files.js';
-import { chartDir } from '../helm/files.js';
-import { KUBERNETES_DIR } from '../kubernetes/files.js';
+import { workflowData } from '../ci/files.js';
 import { planKubernetes } from '../kubernetes/plan.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
@@ -28,13 +25,7 @@ export function files(model: StackModel): OutputFile[] {
   const staging = k.environments.staging;
   const objects = new Map(k.services.map((s) => [s.name, s.objectName]));
   const data = {
-    p,
-    uses,
-    shq,
-    ciDir: CI_DIR,
-    ciWorkflow: CI_WORKFLOW,
-    chartDir: chartDir(model),
-    kubernetesDir: KUBERNETES_DIR,
+    ...workflowData(model, p),
     namespaces: { staging: staging.namespace, production: k.environments.production.namespace },
     services: p.images.map((i) => ({ ...i, objectName: objects.get(i.service)!, path: i.healthPath ?? '' })),
     // Staging's Secrets (the in-cluster backing services' and the app's own): a preview has the same.

@@ -74,16 +74,15 @@ export function smokeRoutes(p: Pipeline): { service: string; url: string }[] {
   return p.images.filter((i) => i.public && i.port !== null).map((i) => ({ service: i.service, url: `http://127.0.0.1:${i.port}${i.healthPath ?? '/'}` }));
 }
 
+/** What every workflow and ci/ script template reads, for the ci stage and the cd stage alike. */
+export function workflowData(model: StackModel, p: Pipeline = planPipeline(model)) {
+  return { p, uses, shq, ciDir: CI_DIR, ciWorkflow: CI_WORKFLOW, chartDir: chartDir(model), kubernetesDir: KUBERNETES_DIR };
+}
+
 export function files(model: StackModel): OutputFile[] {
   const p = planPipeline(model);
   const data = {
-    p,
-    uses,
-    shq,
-    ciDir: CI_DIR,
-    ciWorkflow: CI_WORKFLOW,
-    chartDir: chartDir(model),
-    kubernetesDir: KUBERNETES_DIR,
+    ...workflowData(model, p),
     environments: ENVIRONMENTS,
     hadolint: image('hadolint'),
     kubeconform: image('kubeconform'),

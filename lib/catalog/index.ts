@@ -32,6 +32,11 @@ export function schemeKind(scheme: string | null): BackingKind | null {
 
 export { PASSWORD, type BackingRecord, type ClientContext, type ServerContext, type Resources, type Quantities } from './types.js';
 
+/** The kind a variable's name ties it to: REDIS_URL, PGHOST, MONGODB_URI, AMQP_URL, KAFKA_BROKERS... (each record's envNames). */
+export function envNameKind(name: string): BackingKind | null {
+  return Object.values(CATALOG).find((r) => r.signals.envNames.test(name))?.kind ?? null;
+}
+
 /**
  * The version a backing service gets when nothing in the code pins one: the leading version of
  * its image pin in templates/images.Dockerfile ('16' of postgres:16-bookworm, '3.7.0' of

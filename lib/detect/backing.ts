@@ -9,7 +9,7 @@
  * A backing service is named by the hostname the code uses to reach it
  * (redis://cache:6379 -> 'cache'), else by its kind.
  */
-import { CATALOG, DEFAULT_VERSIONS, schemeKind } from '../catalog/index.js';
+import { CATALOG, DEFAULT_VERSIONS, envNameKind, schemeKind } from '../catalog/index.js';
 
 export { schemeKind };
 import type { BackingKind, Language } from '../model/types.js';
@@ -133,7 +133,7 @@ function crateFeatureKinds(repo: RepoView, dir: string, deps: string[]): Proof[]
 const GENERIC_DB_VAR = /^(DATABASE|DB)_(URL|URI|HOST|DSN|ADDR)$|^(SQLALCHEMY_DATABASE_URI|CELERY_BROKER_URL|BROKER_URL|CELERY_RESULT_BACKEND)$/;
 
 /** The kind a variable's name ties it to: REDIS_URL, PGHOST, MONGODB_URI, AMQP_URL, KAFKA_BROKERS... (the catalog's signals). */
-export const varKind = (name: string): BackingKind | null => Object.values(CATALOG).find((r) => r.signals.envNames.test(name))?.kind ?? null;
+export const varKind = envNameKind;
 
 // ---- result ------------------------------------------------------------------
 

@@ -26,7 +26,7 @@
  * - A value holding a password is a connection (parts around the password),
  *   never a literal: each output puts the password in from its secret.
  */
-import { CATALOG, PASSWORD, schemeKind, type BackingRecord, type ClientContext, type ServerContext } from '../catalog/index.js';
+import { CATALOG, envNameKind, PASSWORD, schemeKind, type BackingRecord, type ClientContext, type ServerContext } from '../catalog/index.js';
 import { backingNames, serviceNames } from '../model/derive.js';
 import { hasUrlPassword, isSecretName } from '../model/secrets.js';
 import type { BackingKind, ServiceModel, StackModel } from '../model/types.js';
@@ -351,8 +351,9 @@ export function wireStack(model: StackModel): Wiring {
         notes.push(`${service}: ${name} could be about ${among.join(' or ')}, so it is not wired; give it its value yourself (secrets/${service}.env for Compose, the Secret or ConfigMap of ${service} on Kubernetes), or name the backing service in the variable (e.g. ${among[0]!.toUpperCase().replace(/-/g, '_')}_${words(name).pop()})`);
       const linkedKind = kindNamedBy(name, env.value);
       if (among.length <= 1 && role && linkedKind && (env.value === null || isLocal(env.value)) && !svc.dependsOn.some((d) => d in model.backing && backingMatches(model.backing[d]!.kind, linkedKind))) {
+        const kind = linkedKind === 'sql' ? 'postgres' : linkedKind;
         notes.push(
-          `${service}: ${name} names a ${linkedKind === 'sql' ? 'database' : linkedKind} but ${service} depends on no such backing service, so it is not wired; add one: --set backing.${linkedKind === 'sql' ? 'postgres' : linkedKind}.kind=${linkedKind === 'sql' ? 'postgres' : linkedKind} --set ${service}.dependsOn=${[...svc.dependsOn, linkedKind === 'sql' ? 'postgres' : linkedKind].join(',')}`,
+          `${service}: ${name} names a ${linkedKind === 'sql' ? 'database' : kind} but ${service} depends on no such backing service, so it is not wired; add one: --set backing.${kind}.kind=${kind} --set ${service}.dependsOn=${[...svc.dependsOn, kind].join(',')}`,
         );
       }
       // A connection URL to a database that could not be wired will hold a password: a secret to fill in, never a ConfigMap value.
@@ -391,7 +392,8 @@ function kindNamedBy(name: string, value: string | null): BackingKind | 'sql' | 
   const p = parseValue(value);
   const byScheme = p ? schemeKind(p.scheme) : null;
   if (byScheme) return byScheme;
-  for (const r of Object.values(CATALOG)) if (r.signals.envNames.test(name.toUpperCase())) return r.kind;
+  const byName = envNameKind(name.toUpperCase());
+  if (byName) return byName;
   return /^(DATABASE|DB)_(URL|URI|HOST|DSN)$/.test(name.toUpperCase()) ? 'sql' : null;
 }
 
