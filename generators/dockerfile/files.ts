@@ -21,7 +21,7 @@
  */
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildContext, CONTAINER_GID, CONTAINER_UID, isWorkspaceMember, pathInContext, serviceNames } from '../../lib/model/derive.js';
+import { buildContext, CONTAINER_GID, CONTAINER_UID, isWorkspaceMember, imageServices, pathInContext } from '../../lib/model/derive.js';
 import type { ServiceModel, StackModel } from '../../lib/model/types.js';
 import { devOutputDirs } from '../../lib/render/devloop.js';
 import { renderFile } from '../../lib/render/ejs.js';
@@ -65,7 +65,8 @@ export type Variant =
 
 export function files(model: StackModel): OutputFile[] {
   const out: OutputFile[] = [];
-  for (const name of serviceNames(model)) {
+  // One Dockerfile per folder: the other processes of a folder (imageFrom) run its image.
+  for (const name of imageServices(model)) {
     const svc = model.services[name]!;
     if (svc.dockerfile) continue; // the user's own Dockerfile is kept and used
     out.push({ path: inService(svc, 'Dockerfile'), content: renderDockerfile(model, name) });

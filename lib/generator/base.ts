@@ -27,6 +27,7 @@ import type { Detection } from '../detect/types.js';
 import { migrate, ConfigError } from '../model/migrate.js';
 import { canonical, checkSetTargets, mergeLayers, readAnswersFile, setsToLayer, type Layer } from '../model/merge.js';
 import { assertModel, startFlag, startUnknown } from '../model/validate.js';
+import { followOwners } from '../model/processes.js';
 import { CONFIG_KEY, type StackModel } from '../model/types.js';
 import { buildQuestions, applyAnswers } from '../model/questions.js';
 import { suggest, UsageError } from '../model/usage.js';
@@ -182,9 +183,15 @@ const INTERNAL_OPTIONS = new Set([
  */
 export function leaveOutIncomplete(model: StackModel): LeftOut[] {
   const names = Object.keys(model.services ?? {}).sort();
-  const incomplete = names.filter((n) => startUnknown(model.services[n]!));
+  const unknown = names.filter((n) => startUnknown(model.services[n]!));
+  // The processes of a service left out go with it: they run its image.
+  const incomplete = names.filter((n) => unknown.includes(n) || unknown.includes(model.services[n]!.imageFrom ?? ''));
   if (incomplete.length === 0 || incomplete.length === names.length) return [];
-  const out: LeftOut[] = incomplete.map((name) => ({ name, path: model.services[name]!.path, field: 'start', flag: startFlag(name, model.services[name]!.language) }));
+  const out: LeftOut[] = incomplete.map((name) => {
+    const svc = model.services[name]!;
+    const owner = unknown.includes(name) ? name : svc.imageFrom!;
+    return { name, path: svc.path, field: 'start', flag: startFlag(owner, model.services[owner]!.language) };
+  });
   const dropped = new Set(incomplete);
   const theirBacking = new Set(incomplete.flatMap((n) => model.services[n]!.dependsOn ?? []));
   for (const name of incomplete) delete model.services[name];
@@ -381,7 +388,7 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   }
 
   protected acquireConfiguring(): void {
-    const merged = migrate(mergeLayers(this.detected, ...this.answered, this.promptLayer), 'the merged answers');
+    const merged = followOwners(migrate(mergeLayers(this.detected, ...this.answered, this.promptLayer), 'the merged answers'));
     // With --yes nothing can be asked: a service missing a required value is left out and the
     // others are written (a partial run, exit status 4), each left-out one listed with its flag.
     const leftOut = this.options.yes ? leaveOutIncomplete(merged) : [];

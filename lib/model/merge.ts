@@ -51,6 +51,7 @@ function coerce(field: string, text: string): unknown {
       return Number.isInteger(n) ? n : text; // validation reports a non-number later
     }
     case 'public':
+    case 'release':
     case 'secret':
     case 'previews':
     case 'link':
@@ -218,6 +219,8 @@ const SERVICE_KEY_ORDER = [
   'entry',
   'outputDir',
   'dockerfile',
+  'imageFrom',
+  'release',
 ];
 
 const sortKeys = <T>(obj: Record<string, T>): Record<string, T> =>

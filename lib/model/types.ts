@@ -8,7 +8,7 @@
  * `migrate.ts`.
  */
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const LANGUAGES = ['node', 'python', 'go', 'java', 'ruby', 'php', 'dotnet', 'rust', 'static'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -93,6 +93,20 @@ export interface ServiceModel {
   outputDir: string | null;
   /** Path of a Dockerfile the user already has (kept and used), or null to generate one. */
   dockerfile: string | null;
+  /**
+   * Another process of the same folder: the name of the service whose image this one runs
+   * (a Celery worker of a Django app, Sidekiq beside Rails, a Procfile `worker:`). It is not
+   * built on its own: it runs that image with its own `start`. Its path and image fields
+   * (IMAGE_FIELDS in lib/model/processes.ts) follow that service's. Absent: its own image.
+   */
+  imageFrom?: string;
+  /**
+   * A one-off release command (migrations: a Procfile `release:`), run to completion before
+   * the services of its image start: a Compose service with `restart: "no"` the others wait
+   * for, a Kubernetes Job, a Helm pre-upgrade hook. Only for a process (`imageFrom`), never
+   * with a port. Absent: a long-running process.
+   */
+  release?: boolean;
 }
 
 /** A stateful dependency (database, cache, broker) the app uses but does not build. */

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { portInCommand } from './commands.js';
 import { existingDir, kinds } from './kinds.js';
+import { processProblems } from './processes.js';
 import { BACKING_KINDS, DEPLOY_TOOLS, EXISTING_KINDS, LANGUAGES, LINKABLE, REGISTRY_KINDS, SCHEMA_VERSION, type StackModel } from './types.js';
 
 export class ModelError extends Error {
@@ -83,10 +84,14 @@ export function checkModel(model: StackModel, root: string): string[] {
     else published.set(svc.port, name);
   }
 
+  problems.push(...processProblems(model));
+
+  // One image per folder: a second service of a folder is a process of the first (imageFrom).
   const paths = new Map<string, string>();
   for (const [name, svc] of Object.entries(services)) {
+    if (svc.imageFrom) continue;
     const other = paths.get(svc.path);
-    if (other) add(`services.${name}.path`, `"${svc.path}" is also the path of "${other}"`);
+    if (other) add(`services.${name}.path`, `"${svc.path}" is also the path of "${other}" (another process of that folder runs its image: set ${name}.imageFrom=${other})`);
     else paths.set(svc.path, name);
   }
 

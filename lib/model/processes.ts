@@ -1,0 +1,91 @@
+/**
+ * Several processes of one folder (docs/model.md, "Processes of one image"). A service with
+ * `imageFrom` runs the image of another service (its image owner) with its own start command:
+ * one Dockerfile per folder, one image built, several commands run. A `release` process is a
+ * one-off command (migrations) the other services of that image wait for.
+ *
+ * What an image is made of belongs to its owner: a process's path and IMAGE_FIELDS follow the
+ * owner's (`followOwners` copies them after the answer layers are merged, so `--set
+ * web.languageVersion=3.13` moves the worker too), and validation reports a model edited by
+ * hand where they differ.
+ */
+import type { ServiceModel, StackModel } from './types.js';
+
+/** The fields that describe the image, not the process: a process takes them from its image owner. */
+export const IMAGE_FIELDS = ['path', 'language', 'languageVersion', 'framework', 'packageManager', 'lockfile', 'build', 'entry', 'outputDir', 'dockerfile'] as const;
+
+/** The service whose image `name` runs: itself, or the one its `imageFrom` names. */
+export function imageOwner(model: StackModel, name: string): string {
+  return model.services[name]?.imageFrom ?? name;
+}
+
+/** True when the service builds an image of its own (it is not another service's process). */
+export const ownsImage = (svc: ServiceModel): boolean => !svc.imageFrom;
+
+/** The processes that run the image of `owner` (not the owner itself), sorted. */
+export function processesOf(model: StackModel, owner: string): string[] {
+  return Object.keys(model.services)
+    .filter((n) => model.services[n]!.imageFrom === owner)
+    .sort();
+}
+
+/** The release processes that must complete before `name` starts: those of its image, other than itself. */
+export function releasesBefore(model: StackModel, name: string): string[] {
+  const svc = model.services[name];
+  if (!svc || svc.release) return [];
+  const owner = imageOwner(model, name);
+  return processesOf(model, owner).filter((n) => n !== name && model.services[n]!.release === true);
+}
+
+/**
+ * Copies each process's image fields from its owner, and drops `imageFrom: null` and
+ * `release: false|null` (the defaults) so the stored model stays minimal. In place; a process
+ * whose owner is missing or is itself a process is left for validation to report.
+ */
+export function followOwners(model: StackModel): StackModel {
+  for (const svc of Object.values(model.services ?? {})) {
+    const raw = svc as unknown as Record<string, unknown>;
+    if (raw.imageFrom === null || raw.imageFrom === undefined) delete raw.imageFrom;
+    if (raw.release === false || raw.release === null || raw.release === undefined) delete raw.release;
+  }
+  for (const svc of Object.values(model.services ?? {})) {
+    const owner = svc.imageFrom ? model.services[svc.imageFrom] : undefined;
+    if (!owner || owner.imageFrom) continue;
+    const target = svc as unknown as Record<string, unknown>;
+    for (const field of IMAGE_FIELDS) target[field] = (owner as unknown as Record<string, unknown>)[field];
+  }
+  return model;
+}
+
+/** Problems with the processes of a model, each naming its field (read by lib/model/validate.ts). */
+export function processProblems(model: StackModel): string[] {
+  const problems: string[] = [];
+  const services = model.services ?? {};
+  for (const [name, svc] of Object.entries(services)) {
+    const at = `services.${name}`;
+    const raw = svc as unknown as Record<string, unknown>;
+    if (raw.release !== undefined && typeof raw.release !== 'boolean') problems.push(`${at}.release must be true or false`);
+    if (raw.imageFrom === undefined) {
+      if (svc.release) problems.push(`${at}.release is true but the service has no imageFrom: a release command runs the image of the service it releases (set ${name}.imageFrom=<service>)`);
+      continue;
+    }
+    if (typeof raw.imageFrom !== 'string' || raw.imageFrom === '') {
+      problems.push(`${at}.imageFrom must be the name of another service`);
+      continue;
+    }
+    const ownerName = svc.imageFrom!;
+    const owner = services[ownerName];
+    if (ownerName === name) problems.push(`${at}.imageFrom names the service itself`);
+    else if (!owner) problems.push(`${at}.imageFrom names "${ownerName}", which is not a service`);
+    else if (owner.imageFrom) problems.push(`${at}.imageFrom names "${ownerName}", which runs the image of "${owner.imageFrom}" itself: name "${owner.imageFrom}"`);
+    else
+      for (const field of IMAGE_FIELDS) {
+        const mine = JSON.stringify((svc as unknown as Record<string, unknown>)[field] ?? null);
+        const theirs = JSON.stringify((owner as unknown as Record<string, unknown>)[field] ?? null);
+        if (mine !== theirs) problems.push(`${at}.${field} is ${mine} but ${name} runs the image of "${ownerName}", whose ${field} is ${theirs}: set it on ${ownerName}`);
+      }
+    if (svc.release && svc.port !== null) problems.push(`${at}.port is set but a release command runs once and serves nothing (set ${name}.port=null)`);
+    if (svc.release && svc.public) problems.push(`${at}.public is true but a release command serves nothing`);
+  }
+  return problems;
+}
