@@ -49,7 +49,9 @@ export function detectStack(root: string, opts: DetectOptions = {}): Detection {
   warnings.push(...discovery.warnings);
 
   const names = new Set(discovery.services.map((s) => s.name));
-  const drafts = discovery.services.map((svc) => draftService(repo, svc, names, warnings));
+  const owners = discovery.services.map((svc) => draftService(repo, svc, names, warnings));
+  // The other processes of each folder (a Celery worker, Sidekiq, a Procfile's release line): services of their own that run its image.
+  const drafts = [...owners, ...owners.flatMap((d) => processDrafts(d, names, owners.length === 1))];
   const backing = mergeBacking(drafts, names, warnings);
   for (const d of drafts) linkDependencies(d, backing.rename);
   decidePublic(drafts, warnings);
@@ -105,6 +107,8 @@ export function toModel(d: Detection): StackModel {
       entry: s.entry,
       outputDir: s.outputDir,
       dockerfile: s.dockerfile,
+      ...(s.imageFrom ? { imageFrom: s.imageFrom } : {}),
+      ...(s.release ? { release: true } : {}),
     };
   }
   const backing: StackModel['backing'] = {};
@@ -129,6 +133,38 @@ interface Draft {
   public: Fact<boolean>;
   /** name -> evidence */
   dependsOn: Map<string, string>;
+  /** Another process of a folder: the service whose image it runs. */
+  imageFrom?: string;
+  release?: boolean;
+}
+
+/**
+ * The drafts of a service's other processes (LanguageFacts.processes). Each runs the owner's
+ * image, so it shares its folder, code, env and the backing services the code uses; it has its
+ * own command, no health path, and a port only when its command serves one. Named after its
+ * role (`worker`, `beat`, `release`) when the repository has a single service, else
+ * `<service>-<role>`; a name already taken gets a number.
+ */
+function processDrafts(owner: Draft, names: Set<string>, single: boolean): Draft[] {
+  const out: Draft[] = [];
+  for (const p of owner.facts.processes ?? []) {
+    const base = toDnsLabel(single ? p.name : `${owner.name}-${p.name}`, 'process');
+    let name = base;
+    for (let i = 2; names.has(name); i++) name = `${base}-${i}`;
+    names.add(name);
+    out.push({
+      ...owner,
+      name,
+      start: p.start,
+      port: p.port,
+      healthPath: byDefaultNull(),
+      public: { value: false, source: DEFAULT },
+      dependsOn: new Map(owner.dependsOn),
+      imageFrom: owner.name,
+      ...(p.release ? { release: true } : {}),
+    });
+  }
+  return out;
 }
 
 function draftService(repo: RepoView, svc: DiscoveredService, allNames: Set<string>, warnings: string[]): Draft {
@@ -279,6 +315,8 @@ function finish(d: Draft): DetectedService {
   const outputDir = take('outputDir', orNull(f.outputDir));
   const dockerfile = take('dockerfile', existingDockerfile(d.repo, d.dir));
 
+  if (d.imageFrom) ev.imageFrom = d.start.source;
+  if (d.release) ev.release = d.start.source;
   return {
     path,
     language,
@@ -296,6 +334,8 @@ function finish(d: Draft): DetectedService {
     entry,
     outputDir,
     dockerfile,
+    ...(d.imageFrom ? { imageFrom: d.imageFrom } : {}),
+    ...(d.release ? { release: true } : {}),
     evidence: Object.fromEntries(Object.entries(ev).sort(([a], [b]) => byCode(a, b))),
   };
 }
