@@ -18,6 +18,7 @@ import { DEFAULT_VERSIONS, detectBacking, varKind, type BackingUse } from './bac
 import { commandEnvReads, dockerfileCommand } from './dockerfile.js';
 import { discoverServices, manifestName, type DiscoveredService } from './discover.js';
 import { openRepo } from './repo.js';
+import { procfileEntries, procfileProcesses } from './languages/common.js';
 import { detectExisting, toExisting } from './existing.js';
 import { byCode, manifestFiles, scanService, type ServiceScan } from './scan.js';
 import type { DetectedBacking, DetectedService, Detection, Fact, LanguageDetector, LanguageFacts, RepoView } from './types.js';
@@ -147,7 +148,9 @@ interface Draft {
  */
 function processDrafts(owner: Draft, names: Set<string>, single: boolean): Draft[] {
   const out: Draft[] = [];
-  for (const p of owner.facts.processes ?? []) {
+  // Languages whose detector reads no Procfile (Go, Java, PHP, .NET, Rust): its lines other than web, as written.
+  const list = owner.facts.processes ?? procfileProcesses(procfileEntries(owner.repo, owner.dir), 'web', (cmd) => (/[;&|<>`$]/.test(cmd) ? ['sh', '-c', cmd] : cmd.split(/\s+/).filter(Boolean)));
+  for (const p of list) {
     const base = toDnsLabel(single ? p.name : `${owner.name}-${p.name}`, 'process');
     let name = base;
     for (let i = 2; names.has(name); i++) name = `${base}-${i}`;

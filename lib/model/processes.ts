@@ -53,6 +53,13 @@ export function followOwners(model: StackModel): StackModel {
     if (!owner || owner.imageFrom) continue;
     const target = svc as unknown as Record<string, unknown>;
     for (const field of IMAGE_FIELDS) target[field] = (owner as unknown as Record<string, unknown>)[field];
+    // A process added by flags alone (--set worker.imageFrom=web --set worker.start=...): a worker
+    // of the same code: its env and what its owner calls.
+    target.port ??= null;
+    target.healthPath ??= null;
+    target.public ??= false;
+    target.env ??= JSON.parse(JSON.stringify(owner.env ?? {}));
+    target.dependsOn ??= [...owner.dependsOn];
   }
   return model;
 }

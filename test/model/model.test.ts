@@ -285,3 +285,15 @@ describe('several processes of one folder (imageFrom, release)', () => {
     assert.match(out.find((o) => o.name === 'worker')!.flag, /--set web\.start=/);
   });
 });
+
+describe('a process added by flags alone', () => {
+  it('--set <name>.imageFrom and .start create a worker of the owner\'s image, calling what it calls', () => {
+    const root = repoWith('web');
+    const base = model({ services: { web: svc({ dependsOn: ['redis'] }) }, backing: { redis: { kind: 'redis', version: '7' } } } as never);
+    const sets = setsToLayer(['queue.imageFrom=web', 'queue.start=node queue.js']);
+    checkSetTargets(sets, base as never);
+    const merged = followOwners(migrate(mergeLayers(base as never, sets), 'test'));
+    assert.deepEqual(checkModel(merged, root), []);
+    assert.deepEqual(merged.services.queue, { ...svc({ dependsOn: ['redis'] }), port: null, healthPath: null, public: false, env: {}, start: ['node', 'queue.js'], imageFrom: 'web' });
+  });
+});
