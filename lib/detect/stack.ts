@@ -177,7 +177,7 @@ function draftService(repo: RepoView, svc: DiscoveredService, allNames: Set<stri
   const fromDockerfile = needsStart ? dockerfileCommand(repo, dir) : null;
   const facts: LanguageFacts = fromDockerfile ? { ...svc.facts, start: fromDockerfile } : svc.facts;
   const commandReads = fromDockerfile ? commandEnvReads(fromDockerfile.value).map((r) => ({ ...r, source: fromDockerfile.source })) : [];
-  const scan = scanService(repo, dir, facts.sourceFiles, facts.entry?.value ?? null, commandReads);
+  const scan = scanService(repo, dir, facts.sourceFiles, facts.entry?.value ?? null, commandReads, name);
   warnings.push(...scan.warnings);
   const { uses, warnings: backingWarnings } = detectBacking(repo, {
     service: name,

@@ -224,6 +224,25 @@ describe('detection on real-repository shapes', () => {
     });
   });
 
+  describe('ports from the repository\'s env files, and code-generation folders', () => {
+    const d = () => detect('own-port-env');
+
+    it('a port variable named after the service, read with no default, takes its value from the repository\'s .env', () => {
+      assert.deepEqual([d().services.orders!.port, d().services.orders!.evidence.port], [7001, '.env:2']);
+      assert.deepEqual([d().services.billing!.port, d().services.billing!.evidence.port], [7002, '.env:3']);
+      assert.deepEqual([d().services.quotes!.port, d().services.quotes!.evidence.port], [7003, '.env:5']);
+    });
+
+    it('another service\'s port variable (BILLING_PORT read by orders, to call billing) is not its own port', () => {
+      assert.notEqual(d().services.orders!.port, 7002);
+      assert.deepEqual(d().services.orders!.dependsOn, ['billing']);
+    });
+
+    it('a folder with only the requirements of a code-generation image (no Python code, no command) is not a service, and its parent is', () => {
+      assert.deepEqual(servicePaths(d()), { billing: 'billing', orders: 'orders', quotes: 'quotes' });
+    });
+  });
+
   describe('several processes of one folder', () => {
     const tree = (files: Record<string, string>) => {
       const root = mkdtempSync(join(tmpdir(), 'shapes-'));

@@ -66,6 +66,7 @@ import { posix } from 'node:path';
 import type { Fact, LanguageDetector, LanguageFacts, ProcessFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
 import { joinRel } from '../repo.js';
+import { dockerfileCommand } from '../dockerfile.js';
 
 export const DEFAULT_PYTHON_VERSION = '3.12';
 
@@ -810,7 +811,10 @@ export const pythonDetector: LanguageDetector = {
     const procWorker = proc?.kind === 'worker';
     const stdlibWeb = sources.some((f) => PLAIN_SERVER_RE.test(repo.read(f) ?? ''));
     facts.worker = (fw === null && !stdlibWeb && !(proc && proc.kind === 'web')) || procWorker;
-    facts.library = !plan && fw === null && distribution;
+    // Nothing runnable and no Python code at all (requirements of a code-generation image, say
+    // grpcio-tools): tooling, not a service, unless a Dockerfile it ships says what to run.
+    const noCode = !plan && sources.length === 0 && !dockerfileCommand(repo, dir);
+    facts.library = (!plan && fw === null && distribution) || noCode;
     if (facts.library) facts.worker = false;
 
     facts.processes = pythonProcesses(ctx, proc?.kind ?? null, plan, fw);
