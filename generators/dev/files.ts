@@ -313,7 +313,7 @@ export function files(model: StackModel): OutputFile[] {
     { path: layout.override, content: render('compose.override.yaml.ejs', { plan, layout }) },
     { path: `${layout.devcontainer}/devcontainer.json`, content: `${JSON.stringify(devcontainer(plan, layout), null, 2)}\n` },
     { path: `${layout.devcontainer}/compose.devcontainer.yaml`, content: render('compose.devcontainer.yaml.ejs', { plan, layout }) },
-    { path: layout.makefile, content: render('Makefile.ejs', { plan, layout, self, services: composeServices(plan), noTests: NO_TESTS, ...makeTargets(plan) }) },
+    { path: layout.makefile, content: render('Makefile.ejs', { plan, layout, self, services: composeServices(plan), releases: plan.stack.apps.filter((a) => a.release).map((a) => a.name), noTests: NO_TESTS, ...makeTargets(plan) }) },
   ].map((f) => placed(layout, f));
   if (layout.makeInclude)
     out.push({ path: layout.makeInclude, content: `include ${layout.makefile}\n`, block: true });
