@@ -289,7 +289,7 @@ export function existingDir(root: string, value: unknown): string | null {
   if (!existsSync(abs)) return `${show(rel)} does not exist (looked for ${abs}); expected an existing folder of the repository, e.g. services/api`;
   if (!statSync(abs).isDirectory()) return `${show(rel)} is not a folder; expected an existing folder of the repository, e.g. services/api`;
   const real = insideRepo(root, rel);
-  if (real === null) return `${show(rel)} leads outside the repository (a symbolic link to ${realpathSync(abs)}): nothing is read or written outside ${root}; use a folder of the repository`;
+  if (real === null) return `${show(rel)} leads outside the repository (a symbolic link to ${realpathSync(abs)}): nothing is read or written outside ${root}; expected a folder of the repository, e.g. services/api`;
   return null;
 }
 
@@ -303,7 +303,7 @@ export function boundaryProblem(root: string, rel: string): string | null {
   } catch {
     /* dangling */
   }
-  return `${show(rel)} leads outside the repository${target !== abs ? ` (to ${target}, through a symbolic link)` : ''}: nothing is read or written outside ${root}`;
+  return `${show(rel)} leads outside the repository${target !== abs ? ` (to ${target}, through a symbolic link)` : ''}: nothing is read or written outside ${root}; expected a path inside it (replace the symbolic link by a folder, e.g. a copy)`;
 }
 
 /** The repository-relative POSIX path of `rel` below `base` ('.' for the root). */

@@ -64,8 +64,17 @@ function missing(check: Check): string {
   return `is missing; ${i >= 0 ? msg.slice(i) : 'give it a value'}`;
 }
 
-/** A value shown in a message, unless it may be a secret. */
-const shownValue = (value: string) => (value.length > 3 ? `"${value.slice(0, 3)}…" (not shown in full)` : '(not shown)');
+/** A value shown in a message, unless it may be a secret: its first three characters, escaped. */
+const shownValue = (value: string) => (value.length > 3 ? `${show(value.slice(0, 3)).slice(0, -1)}…" (not shown in full)` : '(not shown)');
+
+/**
+ * A map key as a segment of a field's path: `.web`, or `["x\ny"]` for a key that is no plain
+ * name, so a message never prints a raw line break from a key.
+ */
+/** A name for the examples of a message (`--set <name>.port=...`): the name, or `<name>` when it is no plain name. */
+const safeName = (name: string): string => (/^[A-Za-z0-9_-]{1,80}$/.test(name) ? name : '<name>');
+
+export const seg = (key: string): string => (/^[A-Za-z0-9_-]{1,80}$/.test(key) ? `.${key}` : `[${show(key)}]`);
 
 /**
  * Check a merged model. `root` is the repository folder, used to check that
@@ -77,7 +86,7 @@ export function checkModel(model: StackModel, root: string): string[] {
     if (msg) problems.push(`${where}: ${msg}`);
   };
   const raw = model as unknown as Record<string, unknown>;
-  for (const key of Object.keys(raw)) if (!TOP_FIELDS.has(key)) add(key, `is not a field of the stack model; expected one of ${[...TOP_FIELDS].join(', ')}`);
+  for (const key of Object.keys(raw)) if (!TOP_FIELDS.has(key)) add(key, `is not a field of the stack model; expected one of ${[...TOP_FIELDS].join(', ')}, e.g. registry`);
 
   if (model.schemaVersion !== SCHEMA_VERSION) add('schemaVersion', `is ${show(model.schemaVersion)}; expected ${SCHEMA_VERSION}`);
   add('name', kinds.dnsLabel(model.name));
@@ -92,9 +101,9 @@ export function checkModel(model: StackModel, root: string): string[] {
 
   const valid = new Map<string, ServiceModel>();
   for (const [name, svcRaw] of Object.entries(services)) {
-    const at = `services.${name}`;
+    const at = `services${seg(name)}`;
     add(at, kinds.dnsLabel(name));
-    if (name in backing) add(at, `has the same name as a backing service; hostnames must be unique (rename one, e.g. ${name}-app)`);
+    if (name in backing) add(at, `has the same name as a backing service; expected a hostname of its own, e.g. ${safeName(name)}-app`);
     if (!isObject(svcRaw)) {
       add(at, `is ${show(svcRaw)}; expected a mapping of the service's fields (path, language, ...)`);
       continue;
@@ -102,14 +111,14 @@ export function checkModel(model: StackModel, root: string): string[] {
     const svc = svcRaw as unknown as ServiceModel;
     const fields = svcRaw as Record<string, unknown>;
     for (const key of Object.keys(fields))
-      if (!(key in SERVICE_FIELDS)) add(`${at}.${key}`, `is not a field of a service; the fields are ${Object.keys(SERVICE_FIELDS).join(', ')}`);
+      if (!(key in SERVICE_FIELDS)) add(`${at}.${key}`, `is not a field of a service; expected one of ${Object.keys(SERVICE_FIELDS).join(', ')}, e.g. port`);
     for (const [field, check] of Object.entries(SERVICE_FIELDS)) {
       if (!check) continue;
       if (fields[field] === undefined) add(`${at}.${field}`, missing(check));
       else add(`${at}.${field}`, check(fields[field]));
     }
     if (typeof svc.path === 'string' && !kinds.relPath(svc.path)) add(`${at}.path`, existingDir(root, svc.path));
-    checkEnv(at, name, svc, typeof model.name === 'string' && !kinds.dnsLabel(model.name) ? model.name : '<app>', add);
+    checkEnv(at, safeName(name), svc, typeof model.name === 'string' && !kinds.dnsLabel(model.name) ? model.name : '<app>', add);
     checkDependsOn(at, name, svc, services, backing, add);
     // Rules across fields, each on the fields it reads when those have their kinds (every problem at once).
     const ok = (field: keyof ServiceModel) => fields[field] !== undefined && SERVICE_FIELDS[field]!(fields[field]) === null;
@@ -122,7 +131,7 @@ export function checkModel(model: StackModel, root: string): string[] {
   for (const [name, svc] of valid) {
     if (!svc.public || svc.port === null) continue;
     const other = published.get(svc.port);
-    if (other) add(`services.${name}.port`, `${svc.port} clashes with public service "${other}" (both would be published on that host port); change one port or make one private (--set ${name}.public=false)`);
+    if (other) add(`services${seg(name)}.port`, `${svc.port} clashes with public service "${other}" (both would be published on that host port); expected another port or a private service, e.g. --set ${safeName(name)}.public=false`);
     else published.set(svc.port, name);
   }
 
@@ -130,18 +139,18 @@ export function checkModel(model: StackModel, root: string): string[] {
   for (const [name, svc] of valid) {
     const p = posix.normalize(svc.path).replace(/\/$/, '');
     const other = paths.get(p);
-    if (other) add(`services.${name}.path`, `"${svc.path}" is also the path of "${other}"; each service has a folder of its own`);
+    if (other) add(`services${seg(name)}.path`, `"${svc.path}" is also the path of "${other}"; expected a folder of its own, e.g. --set ${safeName(name)}.path=${safeName(name)}`);
     else paths.set(p, name);
   }
 
   for (const [name, b] of Object.entries(backing)) {
-    const at = `backing.${name}`;
+    const at = `backing${seg(name)}`;
     add(at, kinds.dnsLabel(name));
     if (!isObject(b)) {
       add(at, `is ${show(b)}; expected {kind, version}, e.g. {kind: redis, version: "7"}`);
       continue;
     }
-    for (const key of Object.keys(b)) if (!BACKING_FIELDS.has(key)) add(`${at}.${key}`, 'is not a field of a backing service; the fields are kind, version');
+    for (const key of Object.keys(b)) if (!BACKING_FIELDS.has(key)) add(`${at}.${key}`, 'is not a field of a backing service; expected kind or version, e.g. --set backing.redis.version=7');
     add(`${at}.kind`, oneOf(BACKING_KINDS, 'postgres')(b.kind));
     add(`${at}.version`, b.version === undefined ? missing(kinds.version) : kinds.version(b.version));
   }
@@ -202,14 +211,14 @@ function checkEnv(at: string, service: string, svc: ServiceModel, app: string, a
   if (env === undefined) return add(`${at}.env`, 'is missing; expected a mapping of variable name to {value, secret}, e.g. {LOG_LEVEL: {value: info, secret: false}}');
   if (!isObject(env)) return add(`${at}.env`, `is ${show(env)}; expected a mapping of variable name to {value, secret}, e.g. {LOG_LEVEL: {value: info, secret: false}}`);
   for (const [envName, e] of Object.entries(env)) {
-    const where = `${at}.env.${envName}`;
+    const where = `${at}.env${seg(envName)}`;
     const nameProblem = kinds.envName(envName);
     if (nameProblem) add(`${at}.env`, nameProblem);
     if (!isObject(e)) {
       add(where, `is ${typeof e === 'string' ? 'a string' : show(e)}; expected {value, secret}, e.g. {value: "info", secret: false} (on the command line: --set ${service}.env.${nameProblem ? 'NAME' : envName}=info)`);
       continue;
     }
-    for (const key of Object.keys(e)) if (!ENV_FIELDS.has(key)) add(`${where}.${key}`, 'is not a field of a variable; the fields are value, secret and notSecret');
+    for (const key of Object.keys(e)) if (!ENV_FIELDS.has(key)) add(`${where}.${key}`, 'is not a field of a variable; expected value, secret or notSecret, e.g. {value: "info", secret: false}');
     const value = e.value;
     const valueProblem = value === undefined ? 'is missing; expected a string, or null when the code gives no default' : kinds.envValue(value);
     add(`${where}.value`, valueProblem && typeof value === 'string' && (secretNameReason(envName) || secretValueReason(value)) ? valueProblem.replace(show(value), shownValue(value)) : valueProblem);
@@ -217,15 +226,15 @@ function checkEnv(at: string, service: string, svc: ServiceModel, app: string, a
     if (e.notSecret !== undefined) add(`${where}.notSecret`, kinds.boolean(e.notSecret));
     if (valueProblem || typeof e.secret !== 'boolean') continue;
     const v = value as string | null;
-    if (e.secret && e.notSecret === true) add(where, `is marked both secret and notSecret; keep one (--not-secret ${service}.${envName} says it is not a secret)`);
+    if (e.secret && e.notSecret === true) add(where, `is marked both secret and notSecret; expected one of them, e.g. secret: false (--not-secret ${service}.${envName} says it is not a secret)`);
     else if (e.secret && v !== null)
-      add(where, `is a secret and must not have a value in the model (${shownValue(v)}): the model is stored in .yo-rc.json; remove the value (--set ${service}.env.${envName}=null) and give it at run time: secrets/${service}.env for Compose, the Secret ${app}-${service} on Kubernetes`);
+      add(where, `is a secret and must not have a value in the model (${shownValue(v)}): the model is stored in .yo-rc.json; expected no value, e.g. --set ${service}.env.${envName}=null, and the value given at run time: secrets/${service}.env for Compose, the Secret ${app}-${service} on Kubernetes`);
     else if (!e.secret && e.notSecret !== true && v !== null) {
       const why = secretNameReason(envName) ?? secretValueReason(v);
       if (why)
         add(
           where,
-          `is given the value ${shownValue(v)} as plain text, but it looks like a secret (${why}); a secret's value never goes into a generated file or .yo-rc.json. Remove the value (--set ${service}.env.${envName}=null): it then comes from secrets/${service}.env in Compose and from the Secret ${app}-${service} on Kubernetes; or, if it is not a secret, say so: --not-secret ${service}.${envName}`,
+          `is given the value ${shownValue(v)} as plain text, but it looks like a secret (${why}); a secret's value never goes into a generated file or .yo-rc.json. Expected no value, e.g. --set ${service}.env.${envName}=null: it then comes from secrets/${service}.env in Compose and from the Secret ${app}-${service} on Kubernetes; or, if it is not a secret, say so: --not-secret ${service}.${envName}`,
         );
     }
   }
@@ -233,25 +242,28 @@ function checkEnv(at: string, service: string, svc: ServiceModel, app: string, a
 
 function checkDependsOn(at: string, name: string, svc: ServiceModel, services: Record<string, unknown>, backing: Record<string, unknown>, add: (where: string, msg: string | null) => void): void {
   const deps = (svc as unknown as Record<string, unknown>).dependsOn;
-  const example = `e.g. [redis, api] (on the command line: --set ${name}.dependsOn=redis,api)`;
+  const example = `e.g. [redis, api] (on the command line: --set ${safeName(name)}.dependsOn=redis,api)`;
   if (deps === undefined) return add(`${at}.dependsOn`, `is missing; expected a list of service and backing service names, ${example}`);
   if (!Array.isArray(deps)) return add(`${at}.dependsOn`, `${show(deps)} is ${typeof deps === 'string' ? 'a string' : 'not a list'}; expected a list of service and backing service names, ${example}`);
   for (const dep of deps) {
     if (typeof dep !== 'string') add(`${at}.dependsOn`, `${show(dep)} is not a name; expected a list of service and backing service names, ${example}`);
     else if (dep === name) add(`${at}.dependsOn`, `names the service itself; expected other services and backing services, ${example}`);
     else if (!(dep in services) && !(dep in backing))
-      add(`${at}.dependsOn`, `names "${dep}", which is neither a service nor a backing service; expected one of ${[...Object.keys(services).filter((s) => s !== name), ...Object.keys(backing)].join(', ') || '(none: add a backing service with --set backing.<name>.kind=<kind>)'}`);
+      add(
+        `${at}.dependsOn`,
+        `names ${show(dep)}, which is neither a service nor a backing service; expected one of ${[...Object.keys(services).filter((s) => s !== name), ...Object.keys(backing)].filter((s) => !kinds.dnsLabel(s)).join(', ') || 'them (there is none: add a backing service with --set backing.<name>.kind=<kind>)'}, e.g. --set ${safeName(name)}.dependsOn=${Object.keys(backing).find((b) => !kinds.dnsLabel(b)) ?? 'redis'}`,
+      );
   }
 }
 
 /** Rules across fields of one service whose fields each have the right type and kind. */
 function checkService(at: string, name: string, svc: ServiceModel, root: string, add: (where: string, msg: string | null) => void, ok: (field: keyof ServiceModel) => boolean): void {
-  if (ok('start') && startUnknown(svc)) add(`${at}.start`, `is unknown: give the command that starts the service, e.g. ${startFlag(name, svc.language)}`);
+  if (ok('start') && startUnknown(svc)) add(`${at}.start`, `is unknown; expected the command that starts the service, e.g. ${startFlag(safeName(name), svc.language)}`);
   const commandPort = ok('start') ? portInCommand(svc.start) : null;
   if (commandPort !== null && ok('port') && svc.port !== null && commandPort !== svc.port)
-    add(`${at}.start`, `listens on port ${commandPort} but the service's port is ${svc.port}: change both together, e.g. --set ${name}.port=${commandPort}`);
-  if (ok('port') && svc.port === null && svc.public === true) add(`${at}.public`, `is true but the service has no port (a worker cannot be public); set its port (e.g. --set ${name}.port=8080) or --set ${name}.public=false`);
-  if (ok('port') && svc.port === null && svc.healthPath) add(`${at}.healthPath`, `is set but the service has no port; set its port (e.g. --set ${name}.port=8080) or --set ${name}.healthPath=null`);
+    add(`${at}.start`, `listens on port ${commandPort} but the service's port is ${svc.port}; expected the same port in both, e.g. --set ${safeName(name)}.port=${commandPort}`);
+  if (ok('port') && svc.port === null && svc.public === true) add(`${at}.public`, `is true but the service has no port (a worker cannot be public); expected a port or false, e.g. --set ${safeName(name)}.port=8080 or --set ${safeName(name)}.public=false`);
+  if (ok('port') && svc.port === null && svc.healthPath) add(`${at}.healthPath`, `is set but the service has no port; expected a port or no health path, e.g. --set ${safeName(name)}.port=8080 or --set ${safeName(name)}.healthPath=null`);
   if (!(['language', 'start', 'build', 'entry', 'path', 'lockfile', 'outputDir', 'dockerfile'] as const).every(ok)) return;
   const bin = binaryName(svc);
   if (bin !== null) {
@@ -269,8 +281,8 @@ function checkService(at: string, name: string, svc: ServiceModel, root: string,
   if (svc.entry !== null && !svc.entry.includes('*') && !svc.entry.includes(':')) add(`${at}.entry`, boundaryProblem(root, posix.join(svcDir, svc.entry)));
   if (svc.dockerfile !== null) {
     const abs = join(root, svc.dockerfile);
-    if (!existsSync(abs)) add(`${at}.dockerfile`, `${show(svc.dockerfile)} does not exist (looked for ${abs}); expected your Dockerfile's path from the repository root, or null to generate one`);
-    else if (!statSync(abs).isFile()) add(`${at}.dockerfile`, `${show(svc.dockerfile)} is not a file; expected your Dockerfile's path from the repository root, or null to generate one`);
+    if (!existsSync(abs)) add(`${at}.dockerfile`, `${show(svc.dockerfile)} does not exist (looked for ${abs}); expected your Dockerfile's path from the repository root, or null to generate one, e.g. --set ${safeName(name)}.dockerfile=null`);
+    else if (!statSync(abs).isFile()) add(`${at}.dockerfile`, `${show(svc.dockerfile)} is not a file; expected your Dockerfile's path from the repository root, or null to generate one, e.g. --set ${safeName(name)}.dockerfile=null`);
     else add(`${at}.dockerfile`, boundaryProblem(root, svc.dockerfile));
   }
 }

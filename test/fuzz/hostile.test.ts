@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import fc from 'fast-check';
 import { parse, parseAllDocuments } from 'yaml';
-import { checkModel } from '../../lib/model/validate.js';
+import { checkModel, seg } from '../../lib/model/validate.js';
 import type { StackModel } from '../../lib/model/types.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { helmAvailable } from '../../lib/validate/helm.js';
@@ -70,7 +70,8 @@ const FIELDS: Field[] = [
 ];
 
 /** The field a problem must name: the field itself, or the map holding a hostile key. */
-const named = (field: string, v: string) => (field === 'services.<name>' ? [`services.${v}`] : field === 'backing.<name>' ? [`backing.${v}`] : [field]);
+const named = (field: string, v: string) =>
+  field === 'services.<name>' ? [`services${seg(v)}`] : field === 'backing.<name>' ? [`backing${seg(v)}`] : field === 'services.web.env' ? [`services.web.env${seg(v)}`, 'services.web.env'] : [field];
 
 /** Text outside single quotes of a POSIX shell script (where a command would run). */
 function unquotedShell(script: string): string {
@@ -175,8 +176,11 @@ describe('property: a hostile string in any field is refused or inert', function
     const refused = checkModel(m, root());
     if (refused.length) {
       const fields = named(f.field, v);
-      const ok = refused.some((p) => fields.some((x) => p.startsWith(`${x}:`) || p.startsWith(`${x}.`)));
-      return { refused: true, problems: ok ? [] : [`${label}: refused without naming ${fields.join(' or ')}: ${refused.join(' | ').slice(0, 300)}`], model: m, files: [] };
+      const mine = refused.filter((p) => fields.some((x) => p.startsWith(`${x}:`) || p.startsWith(`${x}.`)));
+      const problems = mine.length ? [] : [`${label}: refused without naming ${fields.join(' or ')}: ${refused.join(' | ').slice(0, 300)}`];
+      // A person can act on it: one line, the value shown escaped, what is expected, an example.
+      for (const p of mine) if (p.includes('\n') || !/expected/.test(p) || !/e\.g\./.test(p)) problems.push(`${label}: not actionable: ${JSON.stringify(p).slice(0, 300)}`);
+      return { refused: true, problems, model: m, files: [] };
     }
     const { files, problems } = renderAll(m);
     const dir = join(work, 'out', label.replace(/[^a-z0-9]+/gi, '-').slice(0, 60) + Math.random().toString(36).slice(2, 6));

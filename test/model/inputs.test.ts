@@ -125,7 +125,7 @@ describe('a wrong type is an error, never coerced (issue 10)', () => {
   it('an unknown field is refused (a misspelt prot: would otherwise be ignored)', () => {
     const m = clone();
     (m.services.web as any).prot = 3001;
-    assert.ok(checkModel(m, repo()).some((p) => p.startsWith('services.web.prot: is not a field of a service; the fields are path, language')));
+    assert.ok(checkModel(m, repo()).some((p) => p.startsWith('services.web.prot: is not a field of a service; expected one of path, language')));
   });
 
   it('a missing field says what it expects', () => {
