@@ -15,7 +15,7 @@
  * line of defence.
  */
 import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, sep } from 'node:path';
 
 export type Check = (value: unknown) => string | null;
 
@@ -305,12 +305,6 @@ export function boundaryProblem(root: string, rel: string): string | null {
   }
   return `${show(rel)} leads outside the repository${target !== abs ? ` (to ${target}, through a symbolic link)` : ''}: nothing is read or written outside ${root}; expected a path inside it (replace the symbolic link by a folder, e.g. a copy)`;
 }
-
-/** The repository-relative POSIX path of `rel` below `base` ('.' for the root). */
-export const repoJoin = (base: string, rel: string): string => posix.normalize(posix.join(base, rel));
-
-/** True when a repository-relative path (already normalised) stays at or below the root. */
-export const staysInside = (p: string): boolean => p !== '..' && !p.startsWith('../') && !isAbsolute(p) && !relative('.', p).startsWith('..');
 
 /** Turn any string into a DNS-1123 label (used for detected names, never to silently fix user input). */
 export function toDnsLabel(raw: string, fallback = 'app'): string {
