@@ -404,8 +404,9 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   /** The model this run renders from: the stored config (app stored it in configuring). */
   protected loadModel(): StackModel {
     if (this.model) return this.model;
-    const entry = this.config.getAll();
-    if (!entry || Object.keys(entry).length === 0)
+    // `leftOut` sits beside the model in .yo-rc.json (services a --yes run left out) and is never rendered.
+    const { leftOut: _leftOut, ...entry } = this.config.getAll() ?? {};
+    if (Object.keys(entry).length === 0)
       throw new ConfigError('No stack model in .yo-rc.json: run `yo containerize` (or `containerize`) first.');
     this.model = canonical(assertModel(migrate(entry, '.yo-rc.json'), this.destinationRoot()));
     return this.model;

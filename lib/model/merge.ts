@@ -42,8 +42,8 @@ export function splitCommand(line: string): string[] {
   return words;
 }
 
-/** A --set mistake: the flag, what is wrong, an example of a good one. */
-export class SetError extends Error {
+/** A --set mistake: the flag, what is wrong, an example of a good one (a usage error: exit status 2). */
+export class SetError extends UsageError {
   constructor(message: string) {
     super(message);
     this.name = 'SetError';

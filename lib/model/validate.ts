@@ -53,6 +53,7 @@ const SERVICE_FIELDS: Record<keyof ServiceModel, Check | null> = {
 };
 const ENV_FIELDS = new Set(['value', 'secret', 'notSecret']);
 const BACKING_FIELDS = new Set(['kind', 'version']);
+const DELIVERY_FIELDS = ['registryKind', 'deployTool', 'previews'];
 const TOP_FIELDS = new Set(['schemaVersion', 'name', 'registry', 'services', 'backing', 'existing', 'delivery']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -156,33 +157,33 @@ export function checkModel(model: StackModel, root: string): string[] {
   }
   if (model.delivery !== undefined) {
     const d = model.delivery as Record<string, unknown>;
-    if (typeof d !== 'object' || d === null || Array.isArray(d)) add('delivery', 'must be an object (registryKind, deployTool, previews)');
+    if (!isObject(d)) add('delivery', `is ${show(d)}; expected a mapping of registryKind, deployTool and previews, e.g. {deployTool: helm}`);
     else {
       for (const key of Object.keys(d))
-        if (!['registryKind', 'deployTool', 'previews'].includes(key)) add(`delivery.${key}`, 'is not a field (registryKind, deployTool, previews)');
-      add('delivery.registryKind', kinds.oneOf(REGISTRY_KINDS)(d.registryKind));
-      add('delivery.deployTool', kinds.oneOf(DEPLOY_TOOLS)(d.deployTool));
-      if (d.previews !== undefined && typeof d.previews !== 'boolean') add('delivery.previews', 'must be true or false');
+        if (!DELIVERY_FIELDS.includes(key)) add(`delivery.${key}`, `is not a delivery field; expected one of ${DELIVERY_FIELDS.join(', ')}, e.g. --set delivery.deployTool=helm`);
+      if (d.registryKind !== undefined) add('delivery.registryKind', oneOf(REGISTRY_KINDS, 'ghcr')(d.registryKind));
+      if (d.deployTool !== undefined) add('delivery.deployTool', oneOf(DEPLOY_TOOLS, 'helm')(d.deployTool));
+      if (d.previews !== undefined) add('delivery.previews', kinds.boolean(d.previews));
     }
   }
 
   const existing = model.existing ?? {};
-  if (typeof existing !== 'object' || existing === null || Array.isArray(existing)) problems.push('existing must be an object');
+  if (!isObject(existing)) add('existing', `is ${show(existing)}; expected a mapping of kind to {path, link}, e.g. {makefile: {path: Makefile}}`);
   else
     for (const [kind, file] of Object.entries(existing)) {
       const at = `existing.${kind}`;
       if (!EXISTING_KINDS.includes(kind as never)) {
-        add(at, `is not one of ${EXISTING_KINDS.join(', ')}`);
+        add(at, `is not a kind of existing file; expected one of ${EXISTING_KINDS.join(', ')}, e.g. existing.makefile`);
         continue;
       }
-      if (typeof file !== 'object' || file === null) {
-        add(at, 'must be an object with a path');
+      if (!isObject(file)) {
+        add(at, `is ${show(file)}; expected {path, link}, e.g. {path: Makefile}`);
         continue;
       }
       add(`${at}.path`, kinds.relPath(file.path));
-      if (file.link !== undefined && typeof file.link !== 'boolean') add(`${at}.link`, 'must be true or false');
-      if (file.link && !LINKABLE.includes(kind as never)) add(`${at}.link`, `only ${LINKABLE.join(' and ')} can be linked`);
-      for (const key of Object.keys(file)) if (key !== 'path' && key !== 'link') add(`${at}.${key}`, 'is not a field (path, link)');
+      if (file.link !== undefined) add(`${at}.link`, kinds.boolean(file.link));
+      if (file.link === true && !LINKABLE.includes(kind as never)) add(`${at}.link`, `is true, but only ${LINKABLE.join(' and ')} can be linked; expected false, e.g. --set existing.${kind}.link=false`);
+      for (const key of Object.keys(file)) if (key !== 'path' && key !== 'link') add(`${at}.${key}`, 'is not a field of an existing file; expected path or link, e.g. existing.makefile.path=Makefile');
     }
   return problems;
 }

@@ -22,7 +22,7 @@
  *   then every rendered document of each model through the strict Kubernetes schemas
  *   (validateManifests), our rules (checkRules), the wiring's env rules (envProblems) and
  *   "no NetworkPolicy rule without peers".
- * actionlint is not run: no stage writes a workflow yet (the ci and cd stages render nothing).
+ * Per batch, asynchronously (workflowChecks): actionlint over every generated workflow.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,6 +52,7 @@ import { danglingDocReferences } from '../helpers/references.js';
 import { envProblems } from '../helpers/wiring-checks.js';
 import { REPO_ROOT, writeTree } from '../helpers/tree.js';
 import type { Generated } from '../helpers/arbitraries.js';
+import { runLint } from '../helpers/actionlint.js';
 
 export const STAGE_FILES: Record<string, (m: StackModel) => OutputFile[]> = {
   dockerfile: dockerfileFiles,
@@ -63,8 +64,8 @@ export const STAGE_FILES: Record<string, (m: StackModel) => OutputFile[]> = {
   helm: helmFiles,
   docs: docsFiles,
 };
-// Every generator folder but the three that render no file of their own is a stage here.
-for (const g of readdirSync(join(REPO_ROOT, 'generators'))) if (!['app', 'detect', 'service'].includes(g) && !(g in STAGE_FILES)) throw new Error(`stage ${g} is missing from the fuzz harness`);
+// Every generator folder but the four that render no file of their own (doctor only reports) is a stage here.
+for (const g of readdirSync(join(REPO_ROOT, 'generators'))) if (!['app', 'detect', 'service', 'doctor'].includes(g) && !(g in STAGE_FILES)) throw new Error(`stage ${g} is missing from the fuzz harness`);
 
 /** A model under test: where its repository is and what came of it. */
 export interface Case {
@@ -165,7 +166,9 @@ export function cheapChecks(model: StackModel, files: OutputFile[], dir: string)
       if (!validate(merged)) problems.push(`${env}: ${JSON.stringify(validate.errors).slice(0, 400)}`);
     }
   }
-  problems.push(...danglingDocReferences(files).map((r) => `dangling doc reference ${r}`));
+  // The workflows name the operations guide in both of the folders the docs stage may pick (docs/ or, beside the user's own pages, docs/containerize/).
+  const fallbackPages = files.filter((f) => /^docs\/[^/]+\.md$/.test(f.path)).map((f) => ({ ...f, path: f.path.replace(/^docs\//, 'docs/containerize/') }));
+  problems.push(...danglingDocReferences([...files, ...fallbackPages]).map((r) => `dangling doc reference ${r}`));
   // Shell scripts parse; the Makefile parses and every target it lists resolves.
   for (const f of files.filter((x) => x.path.endsWith('.sh'))) {
     const shell = /^#!.*\bbash\b/.test(f.content) ? 'bash' : 'sh';
@@ -340,6 +343,17 @@ function kustomizeChecks(ok: Case[], work: string, kustomizationsOf: (c: Case) =
 }
 
 const problemsInto = (c: Case, ps: string[]) => c.problems.push(...ps);
+
+/** actionlint (WebAssembly, asynchronous) over every workflow the cases rendered; identical workflows are linted once. */
+export async function workflowChecks(cases: Case[]): Promise<void> {
+  const seen = new Map<string, string[]>();
+  for (const c of cases)
+    for (const f of c.files.filter((x) => x.path.startsWith('.github/workflows/'))) {
+      let found = seen.get(f.content);
+      if (!found) seen.set(f.content, (found = (await runLint(f.content, f.path)).map((p) => `${p.line}:${p.column} ${p.kind}: ${p.message}`)));
+      c.problems.push(...found.map((p) => `actionlint ${f.path}: ${p}`));
+    }
+}
 
 /** A scratch folder for a run. */
 export const scratch = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));

@@ -24,7 +24,7 @@ import { helmAvailable } from '../../lib/validate/helm.js';
 import { kubectlAvailable } from '../kubernetes/kustomize.js';
 import { HOSTILE } from '../helpers/arbitraries.js';
 import { service, stack } from '../helpers/models.js';
-import { cheapChecks, costlyChecks, renderAll, scratch, writeFiles, type Case } from './harness.js';
+import { cheapChecks, costlyChecks, renderAll, scratch, workflowChecks, writeFiles, type Case } from './harness.js';
 
 const SEED = 20261211;
 
@@ -190,17 +190,23 @@ describe('property: a hostile string in any field is refused or inert', function
     return { refused: false, problems: all.map((p) => `${label}: ${p}`), model: m, files };
   }
 
-  it(`every field x every curated hostile string (${FIELDS.length} x ${HOSTILE.length}): refused naming the field, or inert`, function () {
+  it(`every field x every curated hostile string (${FIELDS.length} x ${HOSTILE.length}): refused naming the field, or inert`, async function () {
     const failures: string[] = [];
     const accepted: Case[] = [];
     let refused = 0;
+    const rendered: Case[] = [];
     for (const f of FIELDS)
       for (const [i, v] of HOSTILE.entries()) {
         const r = attempt(f, v, `${f.field} = HOSTILE[${i}] ${JSON.stringify(v).slice(0, 40)}`);
         failures.push(...r.problems);
         if (r.refused) refused++;
+        else rendered.push({ id: `${f.field}#${i}`, model: r.model, root: '', refused: [], files: r.files, problems: [] });
+        if (r.refused) continue;
         else if (f.field.includes('.env.') && !r.problems.length) accepted.push({ id: `${f.field}#${i}`, model: r.model, root: '', refused: [], files: r.files, problems: [] });
       }
+    // Every accepted value's workflows through actionlint (identical workflows are linted once).
+    await workflowChecks(rendered);
+    for (const c of rendered) failures.push(...c.problems.map((p) => `${c.id}: ${p}`));
     // A sample of the accepted env values through helm and kubectl too (batched; env values are the
     // only field most hostile strings may go in, and the in-process checks above see every one).
     const t0 = Date.now();

@@ -19,7 +19,7 @@ import { stackArb } from '../helpers/arbitraries.js';
 import { helmAvailable } from '../../lib/validate/helm.js';
 import { kubectlAvailable } from '../kubernetes/kustomize.js';
 import { checkModel } from '../../lib/model/validate.js';
-import { runBatch, renderAll, scratch, writeRepo, cheapChecks, writeFiles, type Case } from './harness.js';
+import { runBatch, renderAll, scratch, writeRepo, cheapChecks, workflowChecks, writeFiles, type Case } from './harness.js';
 
 export const FUZZ_SEED = 20261210;
 const RUNS = 50;
@@ -33,12 +33,13 @@ describe('property: every valid model renders and passes every validator', funct
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  it(`${RUNS} random models (seed ${FUZZ_SEED}): accepted by the model validator, rendered by every stage, every validator and rule passes`, function () {
+  it(`${RUNS} random models (seed ${FUZZ_SEED}): accepted by the model validator, rendered by every stage, every validator and rule passes`, async function () {
     if (!helmAvailable() || !kubectlAvailable()) this.skip();
     const models = fc.sample(stackArb(), { seed: FUZZ_SEED, numRuns: RUNS });
     const failures: string[] = [];
     for (let i = 0; i < models.length; i += BATCH) {
       const cases = runBatch(models.slice(i, i + BATCH), join(work, `b${i}`), `#${i}+`, (_c, j) => [(i + j) % 2 ? 'overlays/production' : 'overlays/staging']);
+      await workflowChecks(cases);
       for (const c of cases) {
         if (c.refused.length) failures.push(`model ${c.id} refused by the model validator (the generator makes only valid models):\n  ${c.refused.join('\n  ')}`);
         else if (c.problems.length) failures.push(`model ${c.id} (${JSON.stringify(c.model).length} bytes of model):\n  ${[...new Set(c.problems)].slice(0, 20).join('\n  ')}\n  model: ${JSON.stringify(c.model)}`);

@@ -33,6 +33,7 @@ const kinds = new Set<string>();
 const features: Record<string, number> = { workers: 0, public: 0, 'own Dockerfiles': 0, 'workspace members': 0, 'secret variables': 0, 'insisted plain (--not-secret)': 0, 'dependencies on workers': 0, 'cycles of services': 0 };
 for (let i = 0; i < models.length; i += batch) {
   const cases = runBatch(models.slice(i, i + batch), join(work, `b${i}`), `${i}+`);
+  await workflowChecks(cases);
   for (const c of cases) {
     services += Object.keys(c.model.services).length;
     for (const s of Object.values(c.model.services)) {

@@ -146,9 +146,9 @@ describe('whole-model validation', () => {
   it('checks the repository\'s own files: known kinds, relative paths, links only where a block can go', () => {
     const existing = { makefile: { path: 'Makefile', link: true }, compose: { path: '/abs/compose.yml', link: true }, nginx: { path: 'x' } };
     assert.deepEqual(checkModel(model({ existing } as never), repoWith('web')), [
-      'existing.compose.path "/abs/compose.yml" must be a relative POSIX path',
-      'existing.compose.link only makefile and envExample can be linked',
-      'existing.nginx is not one of compose, makefile, envExample, devcontainer',
+      `existing.compose.path: "/abs/compose.yml" is an absolute path; expected a relative path inside the repository, of letters, digits, '.', '_', '-', '@' and '+' ('.' for the root), e.g. services/api`,
+      'existing.compose.link: is true, but only makefile and envExample can be linked; expected false, e.g. --set existing.compose.link=false',
+      'existing.nginx: is not a kind of existing file; expected one of compose, makefile, envExample, devcontainer, e.g. existing.makefile',
     ]);
   });
   it('reports every problem at once, naming each field', () => {
