@@ -33,7 +33,7 @@ import { posix } from 'node:path';
 import { PASSWORD } from '../../lib/catalog/index.js';
 import { buildContext, imageRepository, serviceNames } from '../../lib/model/derive.js';
 import type { BackingKind, ServiceModel, StackModel } from '../../lib/model/types.js';
-import { image } from '../../lib/render/images.js';
+import { image } from '../../lib/catalog/images.js';
 import { SHELL_NAMES, wireStack, type BackingWiring, type Part, type Wiring } from '../../lib/render/wiring.js';
 
 /** Folder of every secret value; ignored by git through its own .gitignore. */

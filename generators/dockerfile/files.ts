@@ -27,7 +27,7 @@ import { comment, shellJoin, shellQuote } from '../../lib/render/escape.js';
 import type { ServiceModel, StackModel } from '../../lib/model/types.js';
 import { devOutputDirs } from '../../lib/render/devloop.js';
 import { renderFile } from '../../lib/render/ejs.js';
-import { image, imagePin, tagFor } from '../../lib/render/images.js';
+import { image, imagePin, tagFor } from '../../lib/catalog/images.js';
 import type { OutputFile } from '../../lib/render/types.js';
 
 export const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');

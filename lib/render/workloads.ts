@@ -13,7 +13,7 @@
 import { CATALOG, PASSWORD, type Resources } from '../catalog/index.js';
 import { backingNames, CONTAINER_GID, CONTAINER_UID, imageRepository, serviceNames } from '../model/derive.js';
 import type { BackingKind, ServiceModel, StackModel } from '../model/types.js';
-import { imagePin, tagFor } from './images.js';
+import { imagePin, tagFor } from '../catalog/images.js';
 import { runtimeProfile, type RuntimeProfile } from './profiles.js';
 import { joinParts, wireStack, type Wiring } from './wiring.js';
 

@@ -16,7 +16,7 @@ import { planStack } from '../../generators/compose/plan.js';
 import { files as devFiles, planDev } from '../../generators/dev/files.js';
 import { imageRepository } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
-import { image } from '../../lib/render/images.js';
+import { image } from '../../lib/catalog/images.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { checkEnvExample, envEntries, validateCompose } from '../../lib/validate/compose.js';
 import { checkOutput } from '../../lib/validate/outputs.js';
