@@ -9,7 +9,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { stackArb } from '../helpers/arbitraries.js';
-import { runBatch, scratch } from './harness.js';
+import { runBatch, scratch, workflowChecks } from './harness.js';
 import { mutualDependencies } from '../../generators/compose/plan.js';
 import { isWorkspaceMember } from '../../lib/model/derive.js';
 
