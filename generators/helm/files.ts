@@ -13,8 +13,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
+import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings } from '../../lib/render/workloads.js';
+import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings, SEED_RESOURCES } from '../../lib/render/workloads.js';
 import { valuesSchema } from './schema.js';
 import { chartData } from './values.js';
 
@@ -55,6 +56,8 @@ export function files(model: StackModel): OutputFile[] {
     // The workload facts the chart shares with the kustomize manifests (lib/render/workloads.ts).
     content: renderFile(join(TEMPLATES, `${rel}.ejs`), {
       ...data,
+      comment,
+      seedResources: SEED_RESOURCES,
       podSecurityContext,
       containerSecurityContext,
       probeTimings,

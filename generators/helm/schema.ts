@@ -187,6 +187,7 @@ const definitions: Record<string, Schema> = {
       ),
       persistence: ref('persistence'),
       writableDirs: { type: 'array', uniqueItems: true, items: absolutePath },
+      seedDirs: { type: 'array', uniqueItems: true, items: absolutePath, description: "Writable folders that start as a copy of the image's (an init container copies each)" },
       resources: ref('resources'),
       podSecurityContext: ref('podSecurityContext'),
       securityContext: ref('securityContext'),
@@ -202,7 +203,7 @@ const definitions: Record<string, Schema> = {
       tolerations: freeArray,
       affinity: freeObject,
     },
-    ['kind', 'mode', 'port', 'image', 'args', 'env', 'healthCommand', 'auth', 'persistence', 'writableDirs', 'resources', 'podSecurityContext', 'securityContext', 'external'],
+    ['kind', 'mode', 'port', 'image', 'args', 'env', 'healthCommand', 'auth', 'persistence', 'writableDirs', 'seedDirs', 'resources', 'podSecurityContext', 'securityContext', 'external'],
   ),
 };
 

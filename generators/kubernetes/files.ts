@@ -20,11 +20,11 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import type { StackModel } from '../../lib/model/types.js';
-import { renderFile } from '../../lib/render/ejs.js';
+import { renderFile, safeStringify } from '../../lib/render/ejs.js';
+import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerEnv, containerSecurityContext, podSecurityContext, selectorLabels, BACKING_PROBES, INGRESS_CONTROLLERS, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
+import { containerEnv, containerSecurityContext, podSecurityContext, seedCommand, selectorLabels, BACKING_PROBES, INGRESS_CONTROLLERS, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type KubernetesPlan } from './plan.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
@@ -40,7 +40,7 @@ const tidy = (text: string): string => `${text.replace(/\n{3,}/g, '\n\n').replac
 /** A value as a YAML block, every line indented by `indent` spaces (no trailing newline). */
 export function block(value: unknown, indent: number): string {
   const pad = ' '.repeat(indent);
-  return stringify(value, { lineWidth: 0 })
+  return safeStringify(value)
     .trimEnd()
     .split('\n')
     .map((line) => pad + line)
@@ -55,6 +55,13 @@ export function componentLabels(app: string, component: string): Record<string, 
 /** A service whose env goes through a ConfigMap: it has known values, or names to fill in. */
 const hasConfig = (s: ServiceFacts): boolean => s.env.length > 0 || s.unsetEnv.length > 0;
 
+/**
+ * True when a value can be a line of a kustomize env file as it is: kustomize reads each
+ * line `NAME=value` literally, but splits lines, drops a trailing carriage return and trims
+ * the start of a line. Other values go to the generator's `literals`, quoted YAML.
+ */
+export const envFileSafe = (v: string): boolean => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v) && v === v.trim();
+
 /** The placeholder DNS name of an external backing service (as in the chart's values-production.yaml). */
 const externalHost = (app: string) => (b: BackingFacts): string => `${b.name}.${app}.example.com`;
 
@@ -65,11 +72,15 @@ function templateData(plan: KubernetesPlan): Record<string, unknown> {
     labels: (component: string, indent: number) => block(componentLabels(app, component), indent),
     selector: (component: string, indent: number) => block(selectorLabels(app, component), indent),
     block,
+    comment,
+    envFileSafe,
     containerEnv,
     hasConfig,
     podContext: podSecurityContext,
     containerContext: containerSecurityContext,
     backingProbes: BACKING_PROBES,
+    seedCommand,
+    seedResources: SEED_RESOURCES,
     externalHost: externalHost(app),
     externalEgress: EXTERNAL_EGRESS,
     ingressControllers: INGRESS_CONTROLLERS,

@@ -47,9 +47,12 @@ export const kafka: BackingRecord = {
   args: () => [],
   dataDir: () => '/var/lib/kafka/data',
   size: '8Gi',
-  writableDirs: ['/tmp'],
-  // The image's start script writes server.properties below /opt/kafka/config from the KAFKA_* variables.
-  readOnlyRootFilesystem: false,
+  // kafka-run-class.sh logs to /opt/kafka/logs; the image's start script writes server.properties
+  // (from the KAFKA_* variables) and its log4j files into /opt/kafka/config, which must keep the
+  // image's other files: a seeded copy.
+  writableDirs: ['/tmp', '/opt/kafka/logs'],
+  seedDirs: ['/opt/kafka/config'],
+  readOnlyRootFilesystem: true,
   resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
   externalInProduction: false,
   slowStart: true,

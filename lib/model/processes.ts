@@ -64,35 +64,40 @@ export function followOwners(model: StackModel): StackModel {
   return model;
 }
 
-/** Problems with the processes of a model, each naming its field (read by lib/model/validate.ts). */
+/**
+ * Problems with the processes of a model, each as `<field>: <what is wrong>; expected <what>,
+ * e.g. <example>` (read by lib/model/validate.ts).
+ */
 export function processProblems(model: StackModel): string[] {
   const problems: string[] = [];
-  const services = model.services ?? {};
+  const services = (model.services ?? {}) as Record<string, ServiceModel>;
+  const plain = (s: string) => (/^[A-Za-z0-9_-]{1,80}$/.test(s) ? s : '<name>');
   for (const [name, svc] of Object.entries(services)) {
-    const at = `services.${name}`;
+    if (typeof svc !== 'object' || svc === null) continue;
+    const at = `services.${plain(name)}`;
     const raw = svc as unknown as Record<string, unknown>;
-    if (raw.release !== undefined && typeof raw.release !== 'boolean') problems.push(`${at}.release must be true or false`);
+    if (raw.release !== undefined && typeof raw.release !== 'boolean') problems.push(`${at}.release: ${JSON.stringify(raw.release)} is not a boolean; expected true or false, e.g. --set ${plain(name)}.release=true`);
     if (raw.imageFrom === undefined) {
-      if (svc.release) problems.push(`${at}.release is true but the service has no imageFrom: a release command runs the image of the service it releases (set ${name}.imageFrom=<service>)`);
+      if (svc.release) problems.push(`${at}.release: a release command with no imageFrom; expected the service whose image it runs, e.g. --set ${plain(name)}.imageFrom=web`);
       continue;
     }
     if (typeof raw.imageFrom !== 'string' || raw.imageFrom === '') {
-      problems.push(`${at}.imageFrom must be the name of another service`);
+      problems.push(`${at}.imageFrom: ${JSON.stringify(raw.imageFrom)} is not a service name; expected another service of the model, e.g. --set ${plain(name)}.imageFrom=web`);
       continue;
     }
     const ownerName = svc.imageFrom!;
     const owner = services[ownerName];
-    if (ownerName === name) problems.push(`${at}.imageFrom names the service itself`);
-    else if (!owner) problems.push(`${at}.imageFrom names "${ownerName}", which is not a service`);
-    else if (owner.imageFrom) problems.push(`${at}.imageFrom names "${ownerName}", which runs the image of "${owner.imageFrom}" itself: name "${owner.imageFrom}"`);
+    if (ownerName === name) problems.push(`${at}.imageFrom: names the service itself; expected another service, the one whose image it runs`);
+    else if (!owner) problems.push(`${at}.imageFrom: "${plain(ownerName)}" is not a service; expected one of ${Object.keys(services).filter((n) => n !== name).map(plain).join(', ')}`);
+    else if (owner.imageFrom) problems.push(`${at}.imageFrom: "${plain(ownerName)}" runs the image of "${plain(owner.imageFrom)}" itself; expected the service that builds the image, e.g. --set ${plain(name)}.imageFrom=${plain(owner.imageFrom)}`);
     else
       for (const field of IMAGE_FIELDS) {
         const mine = JSON.stringify((svc as unknown as Record<string, unknown>)[field] ?? null);
         const theirs = JSON.stringify((owner as unknown as Record<string, unknown>)[field] ?? null);
-        if (mine !== theirs) problems.push(`${at}.${field} is ${mine} but ${name} runs the image of "${ownerName}", whose ${field} is ${theirs}: set it on ${ownerName}`);
+        if (mine !== theirs) problems.push(`${at}.${field}: ${mine} differs from "${plain(ownerName)}", whose image it runs; expected ${theirs} (set it on ${plain(ownerName)})`);
       }
-    if (svc.release && svc.port !== null) problems.push(`${at}.port is set but a release command runs once and serves nothing (set ${name}.port=null)`);
-    if (svc.release && svc.public) problems.push(`${at}.public is true but a release command serves nothing`);
+    if (svc.release && svc.port !== null) problems.push(`${at}.port: ${JSON.stringify(svc.port)} on a release command, which runs once and serves nothing; expected null, e.g. --set ${plain(name)}.port=null`);
+    if (svc.release && svc.public) problems.push(`${at}.public: true on a release command, which serves nothing; expected false`);
   }
   return problems;
 }

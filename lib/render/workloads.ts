@@ -13,7 +13,7 @@
 import { CATALOG, PASSWORD, type Resources } from '../catalog/index.js';
 import { backingNames, CONTAINER_GID, CONTAINER_UID, imageRepository, serviceNames } from '../model/derive.js';
 import type { BackingKind, ServiceModel, StackModel } from '../model/types.js';
-import { imagePin, tagFor } from './images.js';
+import { imagePin, tagFor } from '../catalog/images.js';
 import { runtimeProfile, type RuntimeProfile } from './profiles.js';
 import { joinParts, wireStack, type Wiring } from './wiring.js';
 
@@ -202,6 +202,8 @@ export interface BackingProfile {
   dataDir: string | null;
   size: string;
   writableDirs: string[];
+  /** Writable folders that start as a copy of the image's (an init container copies each into its emptyDir). */
+  seedDirs: string[];
   readOnlyRootFilesystem: boolean;
   /** Container args replacing the image's CMD ([] keeps it); `$(VAR)` refers to the container's env. */
   args: string[];
@@ -215,6 +217,12 @@ export interface BackingProfile {
   database: string | null;
   note: string;
 }
+
+/** Resources of the init container that copies a backing image's seeded folders (a `cp`). */
+export const SEED_RESOURCES = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } };
+
+/** The command of that init container: each seeded folder copied into the emptyDir mounted at /seed/<i>. */
+export const seedCommand = (dirs: string[]): string[] => ['sh', '-c', dirs.map((d, i) => `cp -R ${d}/. /seed/${i}/`).join(' && ')];
 
 /** The variable a pod gets a backing service's password in, for `$(...)` references in its wired values. */
 export const passwordRef = (backing: string) => `CONTAINERIZE_${backing.toUpperCase().replace(/-/g, '_')}_PASSWORD`;
@@ -321,6 +329,7 @@ export function backingFacts(model: StackModel, name: string, wiring: Wiring = w
       dataDir: r.dataDir(w.version),
       size: r.size,
       writableDirs: r.writableDirs,
+      seedDirs: r.seedDirs,
       readOnlyRootFilesystem: r.readOnlyRootFilesystem,
       args: r.args(w.server),
       resources: r.resources,

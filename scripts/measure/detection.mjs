@@ -133,7 +133,9 @@ function measure(truth, detection) {
   const words = (cmd) => cmd.join(' ');
   const fits = (p, d) => d.path === p.path && p.match.every((w) => words(d.start).includes(w)) && Boolean(d.release) === Boolean(p.release);
   const matched = new Set();
-  for (const p of truth.processes ?? []) {
+  // (A truth whose `processes` is still a note, written before processes were listed, has none to count.)
+  const listed = (v) => (Array.isArray(v) ? v : []);
+  for (const p of listed(truth.processes)) {
     const d = processes.find((x) => !matched.has(x.name) && fits(p, x));
     add(m.processes, !!d);
     if (d) matched.add(d.name);
@@ -141,7 +143,8 @@ function measure(truth, detection) {
   }
   for (const d of processes) {
     if (matched.has(d.name)) continue;
-    if ((truth.optionalProcesses ?? []).some((p) => fits(p, d))) continue;
+    if (listed(truth.optionalProcesses).some((p) => fits(p, d))) continue;
+    if (!Array.isArray(truth.processes)) continue; // not listed: nothing to call invented
     m.inventedServices.push(`process ${d.name} (${d.path}: ${words(d.start)})`);
   }
 

@@ -243,7 +243,7 @@ describe('kubernetes manifests', () => {
       // Redis has a password (every client can carry it): the URL is composed in the pod, not here.
       assert.doesNotMatch(api, /^REDIS_URL/m);
       assert.match(out['deploy/kubernetes/base/deployment.yaml']!, /- name: REDIS_URL\n\s+value: redis:\/\/:\$\(CONTAINERIZE_REDIS_PASSWORD\)@redis:6379\n/);
-      assert.match(api, /^# SENTRY_DSN=/m);
+      assert.match(api, /^# FEATURE_FLAGS_URL=/m);
       assert.doesNotMatch(api, /^DATABASE_PASSWORD/m, 'a secret never lands in an env file');
     });
   });
