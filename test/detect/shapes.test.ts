@@ -243,6 +243,34 @@ describe('detection on real-repository shapes', () => {
     });
   });
 
+  describe('a static build the config writes outside its folder', () => {
+    const tree = (files: Record<string, string>) => {
+      const root = mkdtempSync(join(tmpdir(), 'shapes-'));
+      writeTree(root, files);
+      return { root, d: detectStack(root) };
+    };
+    const app = (build: string) => ({
+      'web/package.json': JSON.stringify({ name: 'web', private: true, scripts: { build }, devDependencies: { vite: '6', typescript: '5' } }),
+      'web/package-lock.json': JSON.stringify({ name: 'web', lockfileVersion: 3, requires: true, packages: {} }),
+      'web/index.html': '<div id="app"></div>\n',
+      'web/vite.config.ts': "export default { build: { outDir: '../api/static' } };\n",
+      'api/requirements.txt': 'fastapi\nuvicorn\n',
+      'api/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+    });
+
+    it('vite build.outDir leaving the folder: the image builds into dist (--outDir dist), and the model is valid', () => {
+      const { root, d } = tree(app('tsc && vite build'));
+      assert.equal(d.services.web!.outputDir, 'dist');
+      assert.equal(d.services.web!.build, 'npm run build -- --outDir dist');
+      assert.deepEqual(checkModel(toModel(d), root), []);
+    });
+
+    it('a build script that does not end with vite build cannot be redirected: no output folder is proposed', () => {
+      const { d } = tree(app('vite build && node scripts/copy.js'));
+      assert.equal(d.services.web!.outputDir, null);
+    });
+  });
+
   describe('several processes of one folder', () => {
     const tree = (files: Record<string, string>) => {
       const root = mkdtempSync(join(tmpdir(), 'shapes-'));

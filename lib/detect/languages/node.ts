@@ -774,7 +774,8 @@ interface FrameworkInfo {
   name: string;
   source: string;
   /** Static build: served from outputDir by a web server. */
-  staticOut?: { dir: string; source: string; entry: string | null };
+  /** `outside`: the config writes the build outside the service folder (`build.outDir: '../api/static'`). */
+  staticOut?: { dir: string; source: string; entry: string | null; outside?: boolean };
   /** Framework-determined start (overrides scripts). */
   start?: StartResult;
   port?: number;
@@ -930,13 +931,16 @@ function detectFramework(ctx: Ctx): FrameworkInfo | null {
     if (!serverStart) {
       const cfg = findConfig(ctx, 'vite.config');
       const outDir = cfg ? /outDir\s*:\s*['"]([^'"]+)['"]/.exec(repo.read(cfg) ?? '')?.[1] : undefined;
+      // A build written outside the service folder (into another service's): the image builds into dist.
+      const outside = !!outDir && (outDir.startsWith('/') || posix.normalize(stripDot(outDir)).startsWith('..'));
       return {
         name: 'vite',
         source: depSource(ctx, 'vite'),
         staticOut: {
-          dir: outDir ? stripDot(outDir) : 'dist',
+          dir: outDir && !outside ? stripDot(outDir) : 'dist',
           source: (outDir && cfg && repo.locate(cfg, /outDir\s*:/)) || depSource(ctx, 'vite'),
           entry: firstExisting(ctx, ['index.html']),
+          outside,
         },
       };
     }
@@ -1104,7 +1108,18 @@ export const nodeDetector: LanguageDetector = {
     facts.processes = fw?.staticOut ? [] : nodeProcesses(ctx, files.code, start, Boolean(fw) || webDepHere || serverCode);
 
     // build
-    if (scripts.build) {
+    if (scripts.build && fw?.staticOut?.outside) {
+      // The config builds outside the folder: the image's build writes dist/ instead, by giving
+      // `vite build` (the script's last command) --outDir; a script that ends otherwise cannot be told.
+      const last = lastSegment(scripts.build);
+      const endsWithVite = /^\s*(?:npx\s+|bunx\s+)?vite\s+build\b/.test(last) && !/--outDir\b/.test(last);
+      if (endsWithVite) facts.build = fact(`${runScript(pm, 'build')}${pm === 'npm' ? ' --' : ''} --outDir dist`, fw.staticOut.source);
+      else {
+        facts.build = fact(runScript(pm, 'build'), scriptSource(ctx, 'build'));
+        facts.outputDir = byDefault(null);
+        facts.start = byDefault([]);
+      }
+    } else if (scripts.build) {
       facts.build = fact(runScript(pm, 'build'), scriptSource(ctx, 'build'));
     } else if (ts.enabled && (ctx.needsTsc || fw?.name === 'nest') && !ts.noEmit) {
       facts.build = fact(execBin(pm, 'tsc'), ts.source ?? pkgFile);
