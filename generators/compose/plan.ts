@@ -284,7 +284,8 @@ function secretSource(v: Wiring['services'][string][number]): SecretSource | nul
  */
 export function mutualDependencies(model: StackModel): Set<string> {
   const names = serviceNames(model);
-  const edges = new Map(names.map((n) => [n, [...new Set(model.services[n]!.dependsOn)].filter((d) => d !== n && d in model.services).sort()]));
+  // The release commands a service waits for are edges too (its image's migrations start first).
+  const edges = new Map(names.map((n) => [n, [...new Set([...model.services[n]!.dependsOn, ...releasesBefore(model, n)])].filter((d) => d !== n && d in model.services).sort()]));
   // Tarjan's strongly connected components.
   const index = new Map<string, number>();
   const low = new Map<string, number>();
