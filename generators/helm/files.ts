@@ -15,7 +15,8 @@ import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings, SEED_RESOURCES } from '../../lib/render/workloads.js';
+import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings, SEED_RESOURCES, SPREAD_TOPOLOGY_KEYS } from '../../lib/render/workloads.js';
+import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
 import { valuesSchema } from './schema.js';
 import { chartData } from './values.js';
 
@@ -61,6 +62,8 @@ export function files(model: StackModel): OutputFile[] {
       probeTimings,
       ingressControllers: INGRESS_CONTROLLERS,
       defaultIngressClass: DEFAULT_INGRESS_CLASS,
+      writableDirLimit: WRITABLE_DIR_LIMIT,
+      spreadKeys: SPREAD_TOPOLOGY_KEYS,
     }),
   }));
   out.push({ path: `${dir}/values.schema.json`, content: `${JSON.stringify(valuesSchema(), null, 2)}\n` });

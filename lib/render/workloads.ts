@@ -141,6 +141,18 @@ export function selectorLabels(app: string, component: string): Record<string, s
   };
 }
 
+/** Where replicas are spread, in order: across nodes, then across zones. */
+export const SPREAD_TOPOLOGY_KEYS = ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'] as const;
+
+/**
+ * The topologySpreadConstraints of a workload with more than one replica: one per topology key,
+ * ScheduleAnyway (a best effort that never leaves a pod pending on a one-node or one-zone
+ * cluster), selecting the workload's own pods. The Helm chart renders the same from its values.
+ */
+export function spreadConstraints(app: string, component: string): object[] {
+  return SPREAD_TOPOLOGY_KEYS.map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selectorLabels(app, component) } }));
+}
+
 export interface ServiceFacts {
   /** The service's name: the Service's name and the hostname the code uses. */
   name: string;
@@ -210,7 +222,7 @@ export interface BackingProfile {
 }
 
 /** Resources of the init container that copies a backing image's seeded folders (a `cp`). */
-export const SEED_RESOURCES = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } };
+export const SEED_RESOURCES: Resources = { requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' }, limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '64Mi' } };
 
 /** The command of that init container: each seeded folder copied into the emptyDir mounted at /seed/<i>. */
 export const seedCommand = (dirs: string[]): string[] => ['sh', '-c', dirs.map((d, i) => `cp -R ${d}/. /seed/${i}/`).join(' && ')];

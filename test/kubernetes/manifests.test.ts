@@ -216,6 +216,7 @@ describe('kubernetes manifests', () => {
         'deploy/kubernetes/overlays/production/kustomization.yaml',
         'deploy/kubernetes/overlays/production/pdb.yaml',
         'deploy/kubernetes/overlays/production/resources.yaml',
+        'deploy/kubernetes/overlays/production/spread.yaml',
         'deploy/kubernetes/overlays/staging/ingress.yaml',
         'deploy/kubernetes/overlays/staging/kustomization.yaml',
         'deploy/kubernetes/overlays/staging/resources.yaml',
