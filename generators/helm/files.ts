@@ -15,7 +15,8 @@ import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings, SEED_RESOURCES } from '../../lib/render/workloads.js';
+import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings, PROMETHEUS_PEER, SEED_RESOURCES, SPREAD_TOPOLOGY_KEYS } from '../../lib/render/workloads.js';
+import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
 import { valuesSchema } from './schema.js';
 import { chartData } from './values.js';
 
@@ -43,6 +44,7 @@ export const CHART_TEMPLATES = [
   'templates/ingress.yaml',
   'templates/backing.yaml',
   'templates/tests/test-connection.yaml',
+  'templates/podmonitor.yaml',
 ] as const;
 
 /** Where the chart goes: deploy/helm/<app>. */
@@ -63,6 +65,9 @@ export function files(model: StackModel): OutputFile[] {
       probeTimings,
       ingressControllers: INGRESS_CONTROLLERS,
       defaultIngressClass: DEFAULT_INGRESS_CLASS,
+      writableDirLimit: WRITABLE_DIR_LIMIT,
+      prometheusPeer: PROMETHEUS_PEER,
+      spreadKeys: SPREAD_TOPOLOGY_KEYS,
     }),
   }));
   out.push({ path: `${dir}/values.schema.json`, content: `${JSON.stringify(valuesSchema(), null, 2)}\n` });

@@ -24,7 +24,8 @@ import type { StackModel } from '../../lib/model/types.js';
 import { renderFile, safeStringify } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerEnv, containerSecurityContext, podSecurityContext, seedCommand, selectorLabels, BACKING_PROBES, INGRESS_CONTROLLERS, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
+import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
+import { containerEnv, containerSecurityContext, podSecurityContext, scrapeAnnotations, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, INGRESS_CONTROLLERS, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type KubernetesPlan } from './plan.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
@@ -71,6 +72,9 @@ function templateData(plan: KubernetesPlan): Record<string, unknown> {
     ...plan,
     labels: (component: string, indent: number) => block(componentLabels(app, component), indent),
     selector: (component: string, indent: number) => block(selectorLabels(app, component), indent),
+    spreadConstraints: (component: string) => spreadConstraints(app, component),
+    scrapeAnnotations,
+    writableDirLimit: WRITABLE_DIR_LIMIT,
     block,
     comment,
     envFileSafe,
@@ -113,6 +117,9 @@ export function entries(model: StackModel, plan = planKubernetes(model)): Entry[
   if (plan.backing.length) out.push({ template: 'kubernetes/base/backing.yaml', path: `${k}/base/backing.yaml` });
   for (const s of plan.services.filter(hasConfig))
     out.push({ template: 'kubernetes/base/env/service.env', path: `${k}/base/env/${s.name}.env`, data: { s } });
+  if (plan.services.some((s) => s.metrics))
+    for (const file of ['kustomization.yaml', 'podmonitors.yaml'])
+      out.push({ template: `kubernetes/components/podmonitors/${file}`, path: `${k}/components/podmonitors/${file}` });
   for (const b of plan.backing)
     for (const file of ['kustomization.yaml', 'patches.yaml'])
       out.push({ template: `kubernetes/components/external/${file}`, path: `${k}/components/external-${b.name}/${file}`, data: { b } });
@@ -123,6 +130,7 @@ export function entries(model: StackModel, plan = planKubernetes(model)): Entry[
     out.push({ template: 'kubernetes/overlays/resources.yaml', path: `${dir}/resources.yaml`, data: { env } });
     if (env.ingressHosts.length) out.push({ template: 'kubernetes/overlays/ingress.yaml', path: `${dir}/ingress.yaml`, data: { env } });
     if (env.autoscaled.length) out.push({ template: 'kubernetes/overlays/hpa.yaml', path: `${dir}/hpa.yaml`, data: { env } });
+    if (env.spread.length) out.push({ template: 'kubernetes/overlays/spread.yaml', path: `${dir}/spread.yaml`, data: { env } });
     if (env.disruptionBudgets.length) out.push({ template: 'kubernetes/overlays/pdb.yaml', path: `${dir}/pdb.yaml`, data: { env } });
   }
   out.push({ template: 'scripts/deploy.sh', path: `${SCRIPTS_DIR}/deploy.sh` });

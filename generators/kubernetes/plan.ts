@@ -18,6 +18,7 @@ import {
   type IngressController,
   type ServiceFacts,
   type WorkloadFacts,
+  PROMETHEUS_PEER,
 } from '../../lib/render/workloads.js';
 
 export const ENVIRONMENTS = ['staging', 'production'] as const;
@@ -89,6 +90,8 @@ export interface Environment {
   replicas: { name: string; count: number }[];
   /** Services with a HorizontalPodAutoscaler (production: public ones). */
   autoscaled: ServiceFacts[];
+  /** Services with more than one replica (autoscaled or counted): spread over nodes and zones. */
+  spread: ServiceFacts[];
   /** Services with a PodDisruptionBudget (production: those with a port). */
   disruptionBudgets: ServiceFacts[];
   ingressHosts: IngressHost[];
@@ -158,6 +161,17 @@ function policies(model: StackModel, facts: WorkloadFacts): Policy[] {
       ingress,
       egress,
     });
+    // Prometheus may scrape the metrics port (its own policy, so that one patch can point it elsewhere).
+    if (s.metrics)
+      out.push({
+        name: `${s.objectName}-metrics`,
+        component: s.name,
+        comment: `${s.name} serves Prometheus metrics on ${s.metrics.port} (${s.metrics.path}): Prometheus may scrape it (namespace monitoring, pods app.kubernetes.io/name=prometheus: patch the peer if yours runs elsewhere).`,
+        podSelector: { matchLabels: selectorLabels(app, s.name) },
+        policyTypes: ['Ingress'],
+        ingress: [{ why: 'From Prometheus.', peers: [PROMETHEUS_PEER], ports: tcp(s.metrics.port) }],
+        egress: [],
+      });
     // Its own policy, so that one patch in an overlay can point every public service at another controller.
     if (s.public)
       out.push({
@@ -239,6 +253,7 @@ function environment(name: EnvironmentName, facts: WorkloadFacts): Environment {
     external,
     replicas,
     autoscaled,
+    spread: facts.services.filter((s) => autoscaled.includes(s) || replicas.some((r) => r.name === s.objectName && r.count > 1)),
     disruptionBudgets: production ? facts.services.filter((s) => s.svc.port !== null) : [],
     ingressHosts: facts.services
       .filter((s) => s.public)

@@ -43,7 +43,7 @@ export const elasticsearch: BackingRecord = {
   writableDirs: ['/tmp', '/usr/share/elasticsearch/logs'],
   seedDirs: ['/usr/share/elasticsearch/config'],
   readOnlyRootFilesystem: true,
-  resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+  resources: { requests: { cpu: '500m', memory: '1Gi', 'ephemeral-storage': '256Mi' }, limits: { cpu: '1', memory: '2Gi', 'ephemeral-storage': '2Gi' } },
   externalInProduction: true,
   slowStart: true,
   health: (c) =>

@@ -53,7 +53,7 @@ export const kafka: BackingRecord = {
   writableDirs: ['/tmp', '/opt/kafka/logs'],
   seedDirs: ['/opt/kafka/config'],
   readOnlyRootFilesystem: true,
-  resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  resources: { requests: { cpu: '250m', memory: '512Mi', 'ephemeral-storage': '256Mi' }, limits: { cpu: '1', memory: '1Gi', 'ephemeral-storage': '2Gi' } },
   externalInProduction: false,
   slowStart: true,
   health: () => '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null 2>&1',

@@ -11,6 +11,8 @@ import type { BackingKind, Language } from '../model/types.js';
 export interface Quantities {
   cpu: string;
   memory: string;
+  /** Local disk: the container's writable layer, its emptyDirs and its logs (kubelet evicts a pod over its limit). */
+  'ephemeral-storage': string;
 }
 export interface Resources {
   requests: Quantities;

@@ -76,15 +76,12 @@ export function processProblems(model: StackModel): string[] {
     if (typeof svc !== 'object' || svc === null) continue;
     const at = `services.${plain(name)}`;
     const raw = svc as unknown as Record<string, unknown>;
-    if (raw.release !== undefined && typeof raw.release !== 'boolean') problems.push(`${at}.release: ${JSON.stringify(raw.release)} is not a boolean; expected true or false, e.g. --set ${plain(name)}.release=true`);
-    if (raw.imageFrom === undefined) {
-      if (svc.release) problems.push(`${at}.release: a release command with no imageFrom; expected the service whose image it runs, e.g. --set ${plain(name)}.imageFrom=web`);
+    // Their types are the model validator's (OPTIONAL_FIELDS in ./validate.ts); these are the rules across services.
+    if (raw.imageFrom === undefined || raw.imageFrom === null) {
+      if (svc.release === true) problems.push(`${at}.release: a release command with no imageFrom; expected the service whose image it runs, e.g. --set ${plain(name)}.imageFrom=web`);
       continue;
     }
-    if (typeof raw.imageFrom !== 'string' || raw.imageFrom === '') {
-      problems.push(`${at}.imageFrom: ${JSON.stringify(raw.imageFrom)} is not a service name; expected another service of the model, e.g. --set ${plain(name)}.imageFrom=web`);
-      continue;
-    }
+    if (typeof raw.imageFrom !== 'string' || raw.imageFrom === '') continue;
     const ownerName = svc.imageFrom!;
     const owner = services[ownerName];
     if (ownerName === name) problems.push(`${at}.imageFrom: names the service itself; expected another service, the one whose image it runs`);

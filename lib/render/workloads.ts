@@ -141,6 +141,18 @@ export function selectorLabels(app: string, component: string): Record<string, s
   };
 }
 
+/** Where replicas are spread, in order: across nodes, then across zones. */
+export const SPREAD_TOPOLOGY_KEYS = ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'] as const;
+
+/**
+ * The topologySpreadConstraints of a workload with more than one replica: one per topology key,
+ * ScheduleAnyway (a best effort that never leaves a pod pending on a one-node or one-zone
+ * cluster), selecting the workload's own pods. The Helm chart renders the same from its values.
+ */
+export function spreadConstraints(app: string, component: string): object[] {
+  return SPREAD_TOPOLOGY_KEYS.map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selectorLabels(app, component) } }));
+}
+
 export interface ServiceFacts {
   /** The service's name: the Service's name and the hostname the code uses. */
   name: string;
@@ -184,7 +196,31 @@ export interface ServiceFacts {
   args: string[];
   /** A release command (migrations): a Job run to completion, not a Deployment. */
   job: boolean;
+  /** Prometheus metrics the service serves (model metricsPath), or null. */
+  metrics: MetricsEndpoint | null;
 }
+
+/** Where Prometheus scrapes a service: a path on a named container port (the service's own, or `metrics` when separate). */
+export interface MetricsEndpoint {
+  path: string;
+  port: number;
+  portName: string;
+  /** True when it is not the service's port: the container declares a port `metrics` of its own. */
+  separate: boolean;
+}
+
+/**
+ * Where Prometheus runs, as a NetworkPolicyPeer: the namespace `monitoring` and the pods of the
+ * Prometheus Operator's (and kube-prometheus-stack's) Prometheus. The NetworkPolicies let it
+ * reach each metrics port; the chart's metrics.prometheusFrom and a kustomize patch change it.
+ */
+export const PROMETHEUS_PEER = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+  podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+};
+
+/** The pod annotations of the Prometheus convention (prometheus.io/scrape, port, path) for an endpoint. */
+export const scrapeAnnotations = (m: MetricsEndpoint): Record<string, string> => ({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(m.port), 'prometheus.io/path': m.path });
 
 /** One variable wired to a backing service's password (see ServiceFacts.connections). */
 export interface Connection {
@@ -219,7 +255,7 @@ export interface BackingProfile {
 }
 
 /** Resources of the init container that copies a backing image's seeded folders (a `cp`). */
-export const SEED_RESOURCES = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } };
+export const SEED_RESOURCES: Resources = { requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' }, limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '64Mi' } };
 
 /** The command of that init container: each seeded folder copied into the emptyDir mounted at /seed/<i>. */
 export const seedCommand = (dirs: string[]): string[] => ['sh', '-c', dirs.map((d, i) => `cp -R ${d}/. /seed/${i}/`).join(' && ')];
@@ -308,7 +344,16 @@ export function serviceFacts(model: StackModel, name: string, wiring: Wiring = w
     imageFrom: svc.imageFrom ?? null,
     args: svc.imageFrom ? [...svc.start] : [],
     job: svc.release === true,
+    metrics: metricsEndpoint(svc, portName),
   };
+}
+
+function metricsEndpoint(svc: ServiceModel, portName: string | null): MetricsEndpoint | null {
+  if (!svc.metricsPath) return null;
+  const port = svc.metricsPort ?? svc.port;
+  if (port === null) return null;
+  const separate = port !== svc.port;
+  return { path: svc.metricsPath, port, portName: separate || portName === null ? 'metrics' : portName, separate };
 }
 
 export function backingFacts(model: StackModel, name: string, wiring: Wiring = wireStack(model)): BackingFacts {

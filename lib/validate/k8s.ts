@@ -43,6 +43,15 @@ import { validate as networkPolicy } from 'kubernetes-models/_schemas/IoK8sApiNe
 import { validate as ingress } from 'kubernetes-models/_schemas/IoK8sApiNetworkingV1Ingress';
 import { validate as role } from 'kubernetes-models/_schemas/IoK8sApiRbacV1Role';
 import { validate as roleBinding } from 'kubernetes-models/_schemas/IoK8sApiRbacV1RoleBinding';
+// Custom resources: the @kubernetes-models packages compile each project's CRD schemas; they do
+// not export their _schemas folder, so the validators are loaded by path.
+import { dirname as crdDirname, join as crdJoin } from 'node:path';
+import { fileURLToPath as crdFileURLToPath, pathToFileURL as crdPathToFileURL } from 'node:url';
+
+const crdValidator = async (pkg: string, type: string): Promise<unknown> =>
+  ((await import(crdPathToFileURL(crdJoin(crdDirname(crdFileURLToPath(import.meta.resolve(pkg))), '_schemas', `${type}.js`)).href)) as { validate: unknown }).validate;
+// The Prometheus Operator's PodMonitor (@kubernetes-models/prometheus-operator 6.0.0).
+const podMonitor = await crdValidator('@kubernetes-models/prometheus-operator', 'ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1PodMonitor');
 
 // ---- types ------------------------------------------------------------------
 
@@ -85,6 +94,7 @@ const VALIDATORS: Record<string, CompiledValidator> = {
   'networking.k8s.io/v1/Ingress': ingress,
   'rbac.authorization.k8s.io/v1/Role': role,
   'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding,
+  'monitoring.coreos.com/v1/PodMonitor': podMonitor,
 } as unknown as Record<string, CompiledValidator>;
 
 /** The `apiVersion/kind` pairs validateManifests knows. */
@@ -270,6 +280,8 @@ interface PodSpec {
   hostPID?: boolean;
   hostIPC?: boolean;
   serviceAccountName?: string;
+  topologySpreadConstraints?: { labelSelector?: LabelSelector }[];
+  affinity?: { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { labelSelector?: LabelSelector }[]; preferredDuringSchedulingIgnoredDuringExecution?: { podAffinityTerm?: { labelSelector?: LabelSelector } }[] } };
 }
 /** A pod, or the pod template of a workload. */
 interface PodTemplate {
@@ -520,6 +532,8 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
     const volumeNames = new Set([...(t.spec.volumes ?? []).map((v) => String(v.name)), ...t.claimNames]);
     for (const v of t.spec.volumes ?? []) {
       const vol = v as Record<string, any>;
+      // A runaway temporary file must evict the pod, not fill the node's disk.
+      if (vol.emptyDir && vol.emptyDir.medium !== 'Memory' && vol.emptyDir.sizeLimit === undefined) add(`${where}: emptyDir volume ${vol.name} has no sizeLimit`);
       if (vol.configMap) checkRef(`${where}: volume ${vol.name}`, 'ConfigMap', vol.configMap);
       if (vol.secret) checkRef(`${where}: volume ${vol.name}`, 'Secret', { name: vol.secret.secretName, optional: vol.secret.optional });
       for (const src of vol.projected?.sources ?? []) {
@@ -534,10 +548,11 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
       const at = `${where}: container ${c.name}`;
       const r = c.resources;
       for (const kind of ['requests', 'limits'] as const)
-        for (const res of ['cpu', 'memory'])
+        for (const res of ['cpu', 'memory', 'ephemeral-storage'])
           if (r?.[kind]?.[res] === undefined) add(`${at}: resources.${kind}.${res} is missing`);
       const isMain = (t.spec.containers ?? []).includes(c);
-      if (isMain && (c.ports ?? []).length && t.owner.kind !== 'Job' && t.owner.kind !== 'CronJob') {
+      // A worker's metrics port alone (named metrics) serves Prometheus, not clients: no probes asked.
+      if (isMain && (c.ports ?? []).some((p) => p.name !== 'metrics') && t.owner.kind !== 'Job' && t.owner.kind !== 'CronJob') {
         if (!c.livenessProbe) add(`${at}: has a port but no livenessProbe`);
         if (!c.readinessProbe) add(`${at}: has a port but no readinessProbe`);
       }
@@ -581,6 +596,35 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
         if (!(t.spec.containers ?? []).some((c) => portExists(c, target)))
           add(`${describeObject(s)}: port ${p.name ?? p.port} targets ${JSON.stringify(target)}, which ${describeObject(t.owner)} does not expose`);
     }
+  }
+
+  // A PodMonitor scrapes pods of the manifests, on a port their containers name.
+  for (const m of byKind('PodMonitor')) {
+    const spec = m.spec as { selector?: LabelSelector; podMetricsEndpoints?: { port?: string }[] } | undefined;
+    const targets = templates.filter((t) => spec?.selector && selects(spec.selector, t.labels));
+    if (!targets.length) add(`${describeObject(m)}: its selector matches no pod template in the manifests`);
+    for (const e of spec?.podMetricsEndpoints ?? [])
+      for (const t of targets)
+        if (e.port && !(t.spec.containers ?? []).some((c) => portExists(c, e.port!))) add(`${describeObject(m)}: port "${e.port}" is not a container port of ${describeObject(t.owner)}`);
+  }
+
+  // Replicas above one are spread: one node or zone going down must not take them all.
+  const scaled = new Set(
+    byKind('HorizontalPodAutoscaler')
+      .map((h) => h.spec as { scaleTargetRef?: { kind?: string; name?: string }; minReplicas?: number } | undefined)
+      .filter((s) => (s?.minReplicas ?? 1) > 1)
+      .map((s) => `${s?.scaleTargetRef?.kind}/${s?.scaleTargetRef?.name}`),
+  );
+  for (const t of templates) {
+    const o = t.owner;
+    if (o.kind !== 'Deployment' && o.kind !== 'StatefulSet') continue;
+    const replicas = (o.spec as { replicas?: number } | undefined)?.replicas;
+    if (!((replicas ?? 1) > 1 || scaled.has(`${o.kind}/${o.metadata?.name}`))) continue;
+    const selectsPods = (term?: { labelSelector?: LabelSelector }) => !!term?.labelSelector && selects(term.labelSelector, t.labels);
+    const spread = (t.spec.topologySpreadConstraints ?? []).some(selectsPods);
+    const anti = t.spec.affinity?.podAntiAffinity;
+    const antiSpread = (anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some(selectsPods) || (anti?.preferredDuringSchedulingIgnoredDuringExecution ?? []).some((p) => selectsPods(p.podAffinityTerm));
+    if (!spread && !antiSpread) add(`${describeObject(o)}: runs more than one replica but neither topologySpreadConstraints nor podAntiAffinity selects its pods (one node going down would take them all)`);
   }
 
   for (const h of byKind('HorizontalPodAutoscaler')) {

@@ -22,7 +22,7 @@ import type { StackModel } from '../../lib/model/types.js';
 import { helmAvailable, helmLint, helmPath, helmTemplate, parseManifests, type ValuesOptions } from '../../lib/validate/helm.js';
 import { checkRules, validateManifests, type K8sObject, type RuleOptions } from '../../lib/validate/k8s.js';
 import { validateOutputs } from '../../lib/validate/outputs.js';
-import { K8S_MODELS, POLYGLOT, SHOP } from '../helpers/k8s-models.js';
+import { K8S_MODELS, METRICS, POLYGLOT, SHOP } from '../helpers/k8s-models.js';
 import { admittedFromOutside } from '../helpers/netpol.js';
 import { POLYGLOT_PROBES, probesOf } from '../helpers/probes.js';
 import { danglingDocReferences } from '../helpers/references.js';
@@ -116,6 +116,10 @@ function scenarios(model: StackModel, data = chartData(model)): Scenario[] {
       networkPolicy: true,
       tests: true,
     });
+  if (data.services.some((s) => s.metrics)) {
+    out.push({ title: 'metrics scraped by PodMonitors (Prometheus Operator)', values: { set: ['metrics.scrape=podMonitor'] }, external: [], networkPolicy: true, tests: true });
+    out.push({ title: 'metrics not scraped', values: { set: ['metrics.scrape=none'] }, external: [], networkPolicy: true, tests: true });
+  }
   out.push({ title: 'network policies and tests off', values: { set: ['networkPolicy.enabled=false', 'tests.enabled=false'] }, external: [], networkPolicy: false, tests: false });
   return out;
 }
@@ -165,7 +169,7 @@ function chartPromises(model: StackModel, docs: K8sObject[], s: Scenario): strin
       }
       const config = (find('ConfigMap', `${release}-${name}`)?.data ?? {}) as Record<string, string>;
       for (const p of envProblems(model, name, c.env ?? [], config, (b) => `${release}-${b}`)) add(p);
-      if (svc.port === null && c.ports) add(`service ${name}: a worker declares ports`);
+      if (svc.port === null && (c.ports ?? []).some((p: { name?: string }) => p.name !== 'metrics')) add(`service ${name}: a worker declares ports (other than its metrics port)`);
     }
     const service = find('Service', name);
     if (svc.port !== null && !service) add(`service ${name}: no Service named ${name} (the hostname the code uses)`);
@@ -415,6 +419,133 @@ describe('helm chart', () => {
       const r = helmTemplate(chart, { release: 'shop', set: ['ingress.className=haproxy'] });
       assert.equal(r.ok, false);
       assert.match(r.stderr, /networkPolicy\.ingressController\.namespace is required for ingress\.className "haproxy"/);
+    });
+  });
+
+  describe('Prometheus metrics (services.<name>.metrics, metrics.scrape)', () => {
+    let chart = '';
+    before(() => {
+      chart = writeChart(METRICS, 'metrics');
+    });
+    const render = (set: string[] = []) => {
+      const r = helmTemplate(chart, { release: 'obs', namespace: 'obs', set });
+      assert.ok(r.ok, `${r.command}\n${r.stderr}`);
+      return parseManifests(r.stdout) as K8sObject[];
+    };
+    const template = (docs: K8sObject[], name: string) => (docs.find((d) => d.kind === 'Deployment' && d.metadata?.name === name)!.spec as any).template;
+    const prometheusPorts = (docs: K8sObject[], name: string) =>
+      ((docs.find((d) => d.kind === 'NetworkPolicy' && d.metadata?.name === name)!.spec as any).ingress ?? [])
+        .filter((r: any) => JSON.stringify(r.from).includes('"app.kubernetes.io/name":"prometheus"'))
+        .flatMap((r: any) => r.ports.map((p: any) => p.port));
+
+    itHelm('annotations (the default): prometheus.io/* on the pods, a metrics port of its own for the worker, Prometheus allowed to exactly the metrics ports', () => {
+      const docs = render();
+      assert.deepEqual(template(docs, 'obs-web').metadata.annotations['prometheus.io/path'], '/metrics');
+      assert.deepEqual(template(docs, 'obs-web').metadata.annotations['prometheus.io/port'], '3000');
+      assert.deepEqual(template(docs, 'obs-api').metadata.annotations['prometheus.io/path'], '/actuator/prometheus');
+      assert.deepEqual(template(docs, 'obs-jobs').metadata.annotations['prometheus.io/port'], '9100');
+      assert.deepEqual(template(docs, 'obs-jobs').spec.containers[0].ports, [{ name: 'metrics', containerPort: 9100, protocol: 'TCP' }]);
+      assert.deepEqual([prometheusPorts(docs, 'obs-web'), prometheusPorts(docs, 'obs-api'), prometheusPorts(docs, 'obs-jobs')], [[3000], [8080], [9100]]);
+      assert.equal(docs.filter((d) => d.kind === 'PodMonitor').length, 0);
+    });
+
+    itHelm('podMonitor: one PodMonitor per service with metrics, valid against the Prometheus Operator\'s schema, selecting its pods on a port they name', () => {
+      const docs = render(['metrics.scrape=podMonitor', 'metrics.podMonitorLabels.release=kube-prometheus-stack']);
+      const monitors = docs.filter((d) => d.kind === 'PodMonitor');
+      assert.deepEqual(monitors.map((m) => [m.metadata?.name, (m.spec as any).podMetricsEndpoints[0].port, (m.spec as any).podMetricsEndpoints[0].path]), [
+        ['obs-api', 'http', '/actuator/prometheus'],
+        ['obs-jobs', 'metrics', '/metrics'],
+        ['obs-web', 'http', '/metrics'],
+      ].sort());
+      assert.equal(monitors[0]!.metadata?.labels?.release, 'kube-prometheus-stack');
+      assert.equal(template(docs, 'obs-web').metadata.annotations['prometheus.io/scrape'], undefined);
+      assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(METRICS))], []);
+      // The strict schema sees a misspelt field of a PodMonitor.
+      const bad = structuredClone(monitors[0]!) as any;
+      bad.spec.podMetricsEndpoint = bad.spec.podMetricsEndpoints;
+      assert.ok(validateManifests([bad]).some((p) => p.includes('podMetricsEndpoint')), validateManifests([bad]).join('\n'));
+    });
+
+    itHelm('none: no annotations, no PodMonitor, and Prometheus is not let in', () => {
+      const docs = render(['metrics.scrape=none']);
+      assert.equal(template(docs, 'obs-web').metadata.annotations['prometheus.io/scrape'], undefined);
+      assert.deepEqual(prometheusPorts(docs, 'obs-web'), []);
+      assert.equal(docs.filter((d) => d.kind === 'PodMonitor').length, 0);
+    });
+  });
+
+  describe('production hardening and extension points', () => {
+    let chart = '';
+    before(() => {
+      chart = writeChart(SHOP, 'extensions');
+      // A team's additions, each a valid Kubernetes object this chart does not generate.
+      const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+      const small = { requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' }, limits: { cpu: '100m', memory: '64Mi', 'ephemeral-storage': '64Mi' } };
+      writeFileSync(
+        join(chart, 'extensions.yaml'),
+        JSON.stringify({
+          services: {
+            web: {
+              extraEnv: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+              extraVolumes: [{ name: 'cache', emptyDir: { sizeLimit: '64Mi' } }],
+              extraVolumeMounts: [{ name: 'cache', mountPath: '/var/cache/app' }],
+              initContainers: [{ name: 'wait', image: 'busybox:1.37', command: ['true'], securityContext: restricted, resources: small }],
+              sidecars: [{ name: 'proxy', image: 'busybox:1.37', command: ['sleep', 'infinity'], securityContext: restricted, resources: small }],
+              // Fields of the Kubernetes API the chart does not set pass the schema: the security contexts and resources are open.
+              securityContext: { procMount: 'Default' },
+              resources: { limits: { 'hugepages-2Mi': '0' } },
+            },
+          },
+        }),
+      );
+    });
+    before(() => {
+      const selector = { matchLabels: { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/instance': 'shop', 'app.kubernetes.io/component': 'web' } };
+      writeFileSync(join(chart, 'own-spread.yaml'), JSON.stringify({ services: { web: { topologySpreadConstraints: [{ maxSkew: 2, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: selector }] }, api: { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: selector } }] } } } } }));
+    });
+    const render = (files: string[], set: string[] = []) => {
+      const r = helmTemplate(chart, { release: 'shop', namespace: 'shop', valuesFiles: files, set });
+      assert.ok(r.ok, `${r.command}\n${r.stderr}`);
+      return parseManifests(r.stdout) as K8sObject[];
+    };
+    const pod = (docs: K8sObject[], name: string) => (docs.find((d) => d.kind === 'Deployment' && d.metadata?.name === name)!.spec as any).template.spec;
+
+    itHelm('the extension points reach the pod as given, and the whole passes helm lint --strict, the strict schemas and the rules', () => {
+      const lint = helmLint(chart, { valuesFiles: ['values-production.yaml', 'extensions.yaml'] });
+      assert.ok(lint.ok, `${lint.stdout}\n${lint.stderr}`);
+      const docs = render(['values-production.yaml', 'extensions.yaml']);
+      assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(SHOP))], []);
+      const spec = pod(docs, 'shop-web');
+      assert.deepEqual(spec.initContainers.map((c: any) => c.name), ['wait']);
+      assert.deepEqual(spec.containers.map((c: any) => c.name), ['web', 'proxy']);
+      assert.ok(spec.containers[0].env.some((e: any) => e.name === 'POD_NAME'), 'extraEnv');
+      assert.ok(spec.containers[0].volumeMounts.some((m: any) => m.mountPath === '/var/cache/app'), 'extraVolumeMounts');
+      assert.ok(spec.volumes.some((v: any) => v.name === 'cache'), 'extraVolumes');
+      assert.equal(spec.containers[0].securityContext.procMount, 'Default');
+    });
+
+    itHelm('replicas above one are spread over nodes and zones by default; a service\'s own constraints or affinity win; topologySpread.enabled=false turns it off', () => {
+      const docs = render(['values-production.yaml']);
+      const web = pod(docs, 'shop-web');
+      assert.deepEqual(web.topologySpreadConstraints.map((c: any) => [c.topologyKey, c.whenUnsatisfiable]), [['kubernetes.io/hostname', 'ScheduleAnyway'], ['topology.kubernetes.io/zone', 'ScheduleAnyway']]);
+      assert.deepEqual(web.topologySpreadConstraints[0].labelSelector.matchLabels['app.kubernetes.io/component'], 'web');
+      assert.equal(pod(render([]), 'shop-web').topologySpreadConstraints, undefined, 'one replica: nothing to spread');
+      const own = render(['values-production.yaml', 'own-spread.yaml']);
+      assert.deepEqual(pod(own, 'shop-web').topologySpreadConstraints.map((c: any) => c.maxSkew), [2], 'the service\'s own constraints replace the default');
+      assert.equal(pod(own, 'shop-api').topologySpreadConstraints, undefined, 'an affinity of its own: no default spread added');
+      const off = render(['values-production.yaml'], ['topologySpread.enabled=false']);
+      assert.equal(pod(off, 'shop-web').topologySpreadConstraints, undefined);
+      assert.ok(checkRules(off, ruleOptions(SHOP)).some((p) => p.includes('runs more than one replica')), 'the rule sees the missing spread');
+    });
+
+    itHelm('every container has ephemeral-storage requests and limits, every emptyDir a sizeLimit (emptyDirSizeLimit)', () => {
+      const docs = render(['values-production.yaml'], ['emptyDirSizeLimit=128Mi']);
+      const specs = docs.filter((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet').map((d) => (d.spec as any).template.spec);
+      assert.ok(specs.length > 0);
+      for (const s of specs) {
+        for (const c of [...(s.initContainers ?? []), ...s.containers]) assert.ok(c.resources.limits['ephemeral-storage'] && c.resources.requests['ephemeral-storage'], c.name);
+        for (const v of (s.volumes ?? []).filter((v: any) => v.emptyDir)) assert.equal(v.emptyDir.sizeLimit, '128Mi', v.name);
+      }
     });
   });
 
