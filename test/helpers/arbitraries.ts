@@ -349,10 +349,12 @@ export function stackArb(maxServices = 12): fc.Arbitrary<Generated> {
               const name = owner ? `${owner.name}-p${k}`.slice(0, 63).replace(/-+$/, '') : '';
               if (!owner || taken.has(name)) return;
               taken.add(name);
+              // Metrics are served on a port: a process has none unless given one (not generated here).
+              const { metricsPath: _path, metricsPort: _port, ...image } = owner.svc;
               processes.push([
                 name,
                 {
-                  ...owner.svc,
+                  ...image,
                   env: { ...owner.svc.env },
                   dependsOn: [...owner.svc.dependsOn],
                   port: null,
