@@ -4,7 +4,7 @@
  * runAsUser, the Compose port and the probe's port can never disagree.
  */
 import { posix } from 'node:path';
-import type { DeployTool, RegistryKind, ServiceModel, StackModel } from './types.js';
+import type { DeployTool, GitopsMode, RegistryKind, ServiceModel, StackModel } from './types.js';
 
 /** Numeric user and group of every generated image, and of the pods' securityContext. */
 export const CONTAINER_UID = 10001;
@@ -88,7 +88,16 @@ export function registryKindOf(registry: string): RegistryKind {
 export interface Delivery {
   registryKind: RegistryKind;
   deployTool: DeployTool;
+  gitops: GitopsMode;
+  /** The Git repository Argo CD syncs from. */
+  repoUrl: string;
   previews: boolean;
+}
+
+/** The Git URL of the app's repository: from a ghcr.io/<owner> registry (detected from a GitHub origin), else a placeholder. */
+export function repoUrlOf(model: StackModel): string {
+  const owner = /^ghcr\.io\/([a-z0-9-]+)$/.exec(model.registry)?.[1];
+  return `https://${owner ? `github.com/${owner}` : 'git.example.com/your-org'}/${model.name}.git`;
 }
 
 /** The delivery choices with their defaults filled in (never stored). */
@@ -97,6 +106,8 @@ export function delivery(model: StackModel): Delivery {
   return {
     registryKind: d.registryKind ?? registryKindOf(model.registry),
     deployTool: d.deployTool ?? 'kustomize',
+    gitops: d.gitops ?? 'none',
+    repoUrl: d.repoUrl ?? repoUrlOf(model),
     previews: d.previews ?? false,
   };
 }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { EXISTING_KINDS, type StackModel } from './types.js';
+import { DELIVERY_FIELDS, EXISTING_KINDS, type StackModel } from './types.js';
 import { suggest, UsageError } from './usage.js';
 
 export type Layer = Record<string, unknown>;
@@ -69,7 +69,6 @@ function coerce(field: string, text: string): unknown {
 }
 
 const TOP_LEVEL = ['name', 'registry'];
-const DELIVERY_FIELDS = ['registryKind', 'deployTool', 'previews'];
 const BACKING_FIELDS = ['kind', 'version'];
 const EXISTING_FIELDS = ['path', 'link'];
 const ENV_FIELDS = ['value', 'secret'];

@@ -8,7 +8,7 @@
  */
 import type { Detection } from '../detect/types.js';
 import { kinds } from './kinds.js';
-import { DEPLOY_TOOLS, REGISTRY_KINDS } from './types.js';
+import { DEPLOY_TOOLS, GITOPS_MODES, REGISTRY_KINDS } from './types.js';
 import { splitCommand, type Layer } from './merge.js';
 
 export interface Question {
@@ -85,9 +85,17 @@ export function buildQuestions(ctx: Context): Question[] {
         type: 'input',
         name: 'delivery/deployTool',
         field: 'delivery.deployTool',
-        message: 'What CD deploys with (kustomize or helm):',
+        message: 'Deployment tool, the only one whose files are written (kustomize, helm or manifests: plain YAML per environment with kubectl scripts):',
         default: (d.deployTool as string | undefined) ?? 'kustomize',
         validate: asValidate((v) => kinds.oneOf(DEPLOY_TOOLS)(String(v ?? '').trim() || undefined)),
+      },
+      {
+        type: 'input',
+        name: 'delivery/gitops',
+        field: 'delivery.gitops',
+        message: 'Argo CD on top (none, argocd: an Application per environment, argocd-applicationset: one ApplicationSet):',
+        default: (d.gitops as string | undefined) ?? 'none',
+        validate: asValidate((v) => kinds.oneOf(GITOPS_MODES)(String(v ?? '').trim() || undefined)),
       },
       {
         type: 'confirm',

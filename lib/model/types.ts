@@ -31,20 +31,35 @@ export type BackingKind = (typeof BACKING_KINDS)[number];
 export const REGISTRY_KINDS = ['ghcr', 'dockerhub', 'ecr', 'gar', 'acr', 'generic'] as const;
 export type RegistryKind = (typeof REGISTRY_KINDS)[number];
 
-/** What the CD workflows deploy with. */
-export const DEPLOY_TOOLS = ['kustomize', 'helm'] as const;
+/**
+ * How the app is deployed, and so which deployment files are written (only the chosen
+ * tool's): a kustomize base and overlays, a Helm chart, or plain manifests per environment
+ * applied with kubectl. The deploy scripts and the CD workflows use the same tool.
+ */
+export const DEPLOY_TOOLS = ['kustomize', 'helm', 'manifests'] as const;
 export type DeployTool = (typeof DEPLOY_TOOLS)[number];
+
+/** GitOps on top of the deployment tool: none, an Argo CD Application per environment, or one ApplicationSet. */
+export const GITOPS_MODES = ['none', 'argocd', 'argocd-applicationset'] as const;
+export type GitopsMode = (typeof GITOPS_MODES)[number];
 
 /**
  * How images are shipped and deployed (the ci and cd stages). Every field is optional:
  * an absent one is derived (lib/model/derive.ts `delivery`), and only what the user
  * chose is stored.
  */
+/** The fields of `delivery`, for --set and validation. */
+export const DELIVERY_FIELDS: readonly string[] = ['registryKind', 'deployTool', 'gitops', 'repoUrl', 'previews'];
+
 export interface DeliveryModel {
   /** Default: from the registry host (ghcr.io, docker.io, *.dkr.ecr.*.amazonaws.com, *-docker.pkg.dev, *.azurecr.io), else generic. */
   registryKind?: RegistryKind;
-  /** Default: kustomize (the same default as deploy/scripts/deploy.sh). */
+  /** Default: kustomize (docs/kubernetes.md#choosing-the-deployment-tool): the only tool's files are written. */
   deployTool?: DeployTool;
+  /** Argo CD objects on top of the deployment tool. Default: none. */
+  gitops?: GitopsMode;
+  /** The Git repository Argo CD syncs from (gitops only). Default: https://github.com/<owner>/<name>.git for a ghcr.io/<owner> registry, else a placeholder. */
+  repoUrl?: string;
   /** A namespace pr-<number> per pull request, torn down when it closes. Default: false. */
   previews?: boolean;
 }

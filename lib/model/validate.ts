@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { portInCommand } from './commands.js';
 import { existingDir, kinds } from './kinds.js';
-import { BACKING_KINDS, DEPLOY_TOOLS, EXISTING_KINDS, LANGUAGES, LINKABLE, REGISTRY_KINDS, SCHEMA_VERSION, type StackModel } from './types.js';
+import { BACKING_KINDS, DELIVERY_FIELDS, DEPLOY_TOOLS, EXISTING_KINDS, GITOPS_MODES, LANGUAGES, LINKABLE, REGISTRY_KINDS, SCHEMA_VERSION, type StackModel } from './types.js';
 
 export class ModelError extends Error {
   constructor(readonly problems: string[]) {
@@ -98,10 +98,14 @@ export function checkModel(model: StackModel, root: string): string[] {
   }
   if (model.delivery !== undefined) {
     const d = model.delivery as Record<string, unknown>;
-    if (typeof d !== 'object' || d === null || Array.isArray(d)) add('delivery', 'must be an object (registryKind, deployTool, previews)');
+    const fields = DELIVERY_FIELDS.join(', ');
+    if (typeof d !== 'object' || d === null || Array.isArray(d)) add('delivery', `must be an object (${fields})`);
     else {
       for (const key of Object.keys(d))
-        if (!['registryKind', 'deployTool', 'previews'].includes(key)) add(`delivery.${key}`, 'is not a field (registryKind, deployTool, previews)');
+        if (!DELIVERY_FIELDS.includes(key)) add(`delivery.${key}`, `is not a field (${fields})`);
+      add('delivery.gitops', kinds.oneOf(GITOPS_MODES)(d.gitops));
+      if (d.repoUrl !== undefined && (typeof d.repoUrl !== 'string' || !/^(https?:\/\/|ssh:\/\/|git@)[^\s]+$/.test(d.repoUrl)))
+        add('delivery.repoUrl', 'must be a Git URL (https://..., ssh://... or git@host:path)');
       add('delivery.registryKind', kinds.oneOf(REGISTRY_KINDS)(d.registryKind));
       add('delivery.deployTool', kinds.oneOf(DEPLOY_TOOLS)(d.deployTool));
       if (d.previews !== undefined && typeof d.previews !== 'boolean') add('delivery.previews', 'must be true or false');

@@ -43,6 +43,18 @@ import { validate as networkPolicy } from 'kubernetes-models/_schemas/IoK8sApiNe
 import { validate as ingress } from 'kubernetes-models/_schemas/IoK8sApiNetworkingV1Ingress';
 import { validate as role } from 'kubernetes-models/_schemas/IoK8sApiRbacV1Role';
 import { validate as roleBinding } from 'kubernetes-models/_schemas/IoK8sApiRbacV1RoleBinding';
+import { validate as endpointSlice } from 'kubernetes-models/_schemas/IoK8sApiDiscoveryV1EndpointSlice';
+// Argo CD's kinds: @kubernetes-models/argo-cd 4.0.0 compiles them from Argo CD v3's Go API types
+// (github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1), the source its CRDs are
+// generated from. The package does not export its _schemas folder, so the files are loaded by path.
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ARGO_SCHEMAS = join(dirname(fileURLToPath(import.meta.resolve('@kubernetes-models/argo-cd'))), '_schemas');
+const argoValidator = async (type: string): Promise<unknown> =>
+  ((await import(pathToFileURL(join(ARGO_SCHEMAS, `ComGithubArgoprojArgoCdV3PkgApisApplicationV1alpha1${type}.js`)).href)) as { validate: unknown }).validate;
+const argoApplication = await argoValidator('Application');
+const argoApplicationSet = await argoValidator('ApplicationSet');
 
 // ---- types ------------------------------------------------------------------
 
@@ -85,6 +97,9 @@ const VALIDATORS: Record<string, CompiledValidator> = {
   'networking.k8s.io/v1/Ingress': ingress,
   'rbac.authorization.k8s.io/v1/Role': role,
   'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding,
+  'discovery.k8s.io/v1/EndpointSlice': endpointSlice,
+  'argoproj.io/v1alpha1/Application': argoApplication,
+  'argoproj.io/v1alpha1/ApplicationSet': argoApplicationSet,
 } as unknown as Record<string, CompiledValidator>;
 
 /** The `apiVersion/kind` pairs validateManifests knows. */

@@ -203,8 +203,14 @@ describe('questions', () => {
     const answered = { name: 'shop', registry: 'r/x', services: { web: { public: true, port: 3000, start: ['x'] }, worker: { public: false, port: null, start: ['y'] } } };
     const withStarts = { ...merged, services: { web: svc(), worker: svc({ path: 'worker', port: null, public: false, start: ['y'] }) } };
     assert.deepEqual(buildQuestions({ merged: withStarts, answered, askAnswered: false }), []);
-    // name, registry, public; the three delivery choices (asked only with --ask-answered); four per service.
-    assert.equal(buildQuestions({ merged: withStarts, answered, askAnswered: true }).length, 3 + 3 + 2 * 4);
+    // name, registry, public; the four delivery choices (asked only with --ask-answered); four per service.
+    const all = buildQuestions({ merged: withStarts, answered, askAnswered: true });
+    assert.equal(all.length, 3 + 4 + 2 * 4);
+    const tool = all.find((q) => q.name === 'delivery/deployTool')!;
+    assert.equal(tool.default, 'kustomize');
+    assert.equal(tool.validate!('manifests'), true);
+    assert.match(String(tool.validate!('argo')), /kustomize, helm, manifests/);
+    assert.match(String(all.find((q) => q.name === 'delivery/gitops')!.validate!('flux')), /none, argocd, argocd-applicationset/);
   });
   it('turns delivery answers into the delivery layer (an empty registry kind keeps the derived default)', () => {
     assert.deepEqual(applyAnswers({ 'delivery/registryKind': '', 'delivery/deployTool': 'helm', 'delivery/previews': true }, merged), {
