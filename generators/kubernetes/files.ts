@@ -21,13 +21,13 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { delivery } from '../../lib/model/derive.js';
+import { delivery, externalHostOf } from '../../lib/model/derive.js';
 import type { DeployTool, StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { containerEnv, containerSecurityContext, podSecurityContext, selectorLabels, BACKING_PROBES, INGRESS_CONTROLLERS, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { environmentObjects, manifestText } from './manifests.js';
-import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type Environment, type KubernetesPlan } from './plan.js';
+import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type Environment, type ExternalBacking, type KubernetesPlan } from './plan.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
@@ -57,8 +57,12 @@ export function componentLabels(app: string, component: string, managedBy: 'kust
 /** A service whose env goes through a ConfigMap: it has known values, or names to fill in. */
 const hasConfig = (s: ServiceFacts): boolean => s.env.length > 0 || s.unsetEnv.length > 0;
 
-/** The placeholder DNS name of an external backing service (as in the chart's values-production.yaml). */
-const externalHost = (app: string) => (b: BackingFacts): string => `${b.name}.${app}.example.com`;
+/** The components placing a backing service outside the cluster by IP address, for the environments that do. */
+const ipComponents = (plan: KubernetesPlan): ExternalBacking[] => {
+  const seen = new Map<string, ExternalBacking>();
+  for (const name of ENVIRONMENTS) for (const o of plan.environments[name].outside) if (o.placement === 'external-ip') seen.set(o.component, o);
+  return [...seen.values()].sort((a, b) => (a.component < b.component ? -1 : 1));
+};
 
 function templateData(plan: KubernetesPlan, model: StackModel): Record<string, unknown> {
   const app = plan.app;
@@ -82,7 +86,10 @@ function templateData(plan: KubernetesPlan, model: StackModel): Record<string, u
     podContext: podSecurityContext,
     containerContext: containerSecurityContext,
     backingProbes: BACKING_PROBES,
-    externalHost: externalHost(app),
+    externalHost: (b: BackingFacts) => externalHostOf(model, b.name),
+    ipComponents: ipComponents(plan).map((o) => o.component),
+    managedBy,
+    componentLabels,
     externalEgress: EXTERNAL_EGRESS,
     ingressControllers: INGRESS_CONTROLLERS,
     chartDir: `deploy/helm/${app}`,
@@ -185,6 +192,9 @@ function kustomizeEntries(plan: KubernetesPlan): Entry[] {
   for (const b of plan.backing)
     for (const file of ['kustomization.yaml', 'patches.yaml'])
       out.push({ template: `kubernetes/components/external/${file}`, path: `${k}/components/external-${b.name}/${file}`, data: { b } });
+  for (const o of ipComponents(plan))
+    for (const file of ['kustomization.yaml', 'patches.yaml', 'endpointslice.yaml'])
+      out.push({ template: `kubernetes/components/external-ip/${file}`, path: `${k}/components/${o.component}/${file}`, data: { o } });
   for (const name of ENVIRONMENTS) {
     const env = plan.environments[name];
     const dir = `${k}/overlays/${name}`;

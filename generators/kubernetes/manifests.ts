@@ -9,8 +9,9 @@
  *     (a hash of its data, so a changed value rolls the pods, as kustomize does),
  *     and the Deployments' references renamed to it;
  *   - replicas per environment; autoscaled Deployments lose `replicas`;
- *   - the external-<backing> components: the StatefulSet and its policy deleted, the
- *     Service an ExternalName, the clients' egress pointed outside;
+ *   - the external-<backing> (and external-ip-<backing>) components: the StatefulSet and
+ *     its policy deleted, the Service an ExternalName (or a selector-less ClusterIP with an
+ *     EndpointSlice), the clients' egress pointed outside;
  *   - the ingress controller restated in the from-ingress policies;
  *   - the overlay's Ingress, HPAs and PDBs.
  * No namespace is written: the deploy script (and kubectl -n) sets it, so the same
@@ -21,7 +22,6 @@ import { createHash } from 'node:crypto';
 import { parseAllDocuments, stringify } from 'yaml';
 import { GENERATED_MARKER } from '../../lib/render/marker.js';
 import type { KubernetesPlan, Environment } from './plan.js';
-import { EXTERNAL_EGRESS } from './plan.js';
 
 type Obj = Record<string, any>;
 
@@ -80,15 +80,28 @@ export function environmentObjects(
   }
   if (configMaps.length) byFile.set('configmap.yaml', configMaps);
 
-  // The external-<backing> components.
-  for (const b of env.external) {
+  // The external-<backing> and external-ip-<backing> components.
+  for (const o of env.outside) {
+    const b = o.b;
+    const ports = [{ name: b.kind, port: b.profile.port, protocol: 'TCP' }];
     const backing = byFile.get('backing.yaml')!.filter((d) => !(d.kind === 'StatefulSet' && d.metadata.name === b.objectName));
     const svc = find(backing, 'Service', b.name)!;
-    svc.spec = { type: 'ExternalName', externalName: `${b.name}.${plan.app}.example.com`, ports: [{ name: b.kind, port: b.profile.port, protocol: 'TCP' }] };
+    if (o.placement === 'external-name') svc.spec = { type: 'ExternalName', externalName: o.address, ports };
+    else {
+      svc.spec = { type: 'ClusterIP', ports };
+      backing.push({
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: `${b.name}-external`, labels: { ...labels(b.name), 'kubernetes.io/service-name': b.name, 'endpointslice.kubernetes.io/managed-by': 'generator-containerize' } },
+        addressType: o.address.includes(':') ? 'IPv6' : 'IPv4',
+        ports: [{ name: b.kind, port: b.profile.port, protocol: 'TCP' }],
+        endpoints: [{ addresses: [o.address] }],
+      });
+    }
     byFile.set('backing.yaml', backing);
     const policies = byFile.get('networkpolicy.yaml')!.filter((d) => d.metadata.name !== b.objectName);
     const clients = find(policies, 'NetworkPolicy', `${b.objectName}-clients`);
-    if (clients) clients.spec.egress = [{ to: structuredClone(EXTERNAL_EGRESS), ports: [{ protocol: 'TCP', port: b.profile.port }] }];
+    if (clients) clients.spec.egress = [{ to: structuredClone(o.egressTo), ports: [{ protocol: 'TCP', port: b.profile.port }] }];
     byFile.set('networkpolicy.yaml', policies);
   }
 

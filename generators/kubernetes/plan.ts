@@ -12,7 +12,9 @@ import {
   dependencyPort,
   INGRESS_CONTROLLERS,
   ingressControllerPeer,
+  outsideBacking,
   selectorLabels,
+  type ExternalBacking,
   workloadFacts,
   type BackingFacts,
   type IngressController,
@@ -34,8 +36,7 @@ export const DNS_PEERS = [
 export const BASE_INGRESS_CONTROLLER = INGRESS_CONTROLLERS[DEFAULT_INGRESS_CLASS]!;
 /** `<app>-<service>-from-ingress`: the policy letting the ingress controller reach a public service. */
 export const fromIngressPolicyName = (app: string, service: string): string => `${app}-${service}-from-ingress`;
-/** Where an external backing service may be (the chart's external.egressTo default): narrow it to your database. */
-export const EXTERNAL_EGRESS = [{ ipBlock: { cidr: '0.0.0.0/0' } }];
+export { EXTERNAL_EGRESS, type ExternalBacking } from '../../lib/render/workloads.js';
 
 type Peer = Record<string, unknown>;
 export interface Rule {
@@ -85,6 +86,8 @@ export interface Environment {
   namespace: string;
   /** Backing services outside the cluster here (the external-<name> component). */
   external: BackingFacts[];
+  /** The same, with how each is reached. */
+  outside: ExternalBacking[];
   /** Deployment replica counts (not for autoscaled ones). */
   replicas: { name: string; count: number }[];
   /** Services with a HorizontalPodAutoscaler (production: public ones). */
@@ -212,10 +215,11 @@ function environmentIngress(app: string, publicServices: string[]): EnvironmentI
   return { className: DEFAULT_INGRESS_CLASS, controller, peers: [ingressControllerPeer(controller)], policyNames: fromIngressPolicyName(app, names) };
 }
 
-function environment(name: EnvironmentName, facts: WorkloadFacts): Environment {
+function environment(name: EnvironmentName, model: StackModel, facts: WorkloadFacts): Environment {
   const app = facts.app;
   const production = name === 'production';
-  const external = production ? facts.backing.filter((b) => b.profile.externalInProduction) : [];
+  const outside = outsideBacking(model, facts, name);
+  const external = outside.map((o) => o.b);
   const autoscaled = production ? facts.services.filter((s) => s.public) : [];
   const replicas = facts.services
     .filter((s) => !autoscaled.includes(s))
@@ -233,6 +237,7 @@ function environment(name: EnvironmentName, facts: WorkloadFacts): Environment {
     name,
     namespace: production ? app : `${app}-${name}`,
     external,
+    outside,
     replicas,
     autoscaled,
     disruptionBudgets: production ? facts.services.filter((s) => s.svc.port !== null) : [],
@@ -254,6 +259,6 @@ export function planKubernetes(model: StackModel): KubernetesPlan {
   return {
     ...facts,
     policies: policies(model, facts),
-    environments: { staging: environment('staging', facts), production: environment('production', facts) },
+    environments: { staging: environment('staging', model, facts), production: environment('production', model, facts) },
   };
 }

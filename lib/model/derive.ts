@@ -4,7 +4,7 @@
  * runAsUser, the Compose port and the probe's port can never disagree.
  */
 import { posix } from 'node:path';
-import type { DeployTool, GitopsMode, RegistryKind, ServiceModel, StackModel } from './types.js';
+import type { DeployTool, GitopsMode, Placement, PLACEMENT_ENVIRONMENTS, RegistryKind, ServiceModel, StackModel } from './types.js';
 
 /** Numeric user and group of every generated image, and of the pods' securityContext. */
 export const CONTAINER_UID = 10001;
@@ -93,6 +93,19 @@ export interface Delivery {
   repoUrl: string;
   previews: boolean;
 }
+
+/**
+ * Where a backing service runs in a Kubernetes environment: the stored choice, else
+ * staging in the cluster and production outside for the kinds whose catalog record says
+ * their data belongs on a managed instance (databases), in the cluster for the others.
+ */
+export function placement(model: StackModel, name: string, env: (typeof PLACEMENT_ENVIRONMENTS)[number], externalByDefault: boolean): Placement {
+  const b = model.backing[name]!;
+  return b[env] ?? (env === 'production' && externalByDefault ? 'external-name' : 'cluster');
+}
+
+/** The DNS name of a backing service's instance outside the cluster (a placeholder by default). */
+export const externalHostOf = (model: StackModel, name: string): string => model.backing[name]?.externalHost ?? `${name}.${model.name}.example.com`;
 
 /** The Git URL of the app's repository: from a ghcr.io/<owner> registry (detected from a GitHub origin), else a placeholder. */
 export function repoUrlOf(model: StackModel): string {

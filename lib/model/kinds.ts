@@ -5,6 +5,7 @@
  * merged model, because flags, answers files and mocked answers skip prompts.
  */
 import { existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 
 export type Check = (value: unknown) => string | null;
@@ -65,6 +66,17 @@ export const kinds = {
     if (typeof value !== 'string' || value === '') return 'must be a non-empty path';
     if (isAbsolute(value) || value.includes('\\')) return `"${value}" must be a relative POSIX path`;
     if (value.split('/').includes('..')) return `"${value}" must stay inside the repository (no '..')`;
+    return null;
+  },
+  /** A DNS name (RFC 1123 subdomain: dot-separated labels, at most 253 characters), e.g. db.example.com. */
+  dnsName(value: unknown): string | null {
+    if (typeof value !== 'string' || value.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value))
+      return `${JSON.stringify(value)} is not a DNS name (lower-case labels separated by dots, e.g. db.example.com)`;
+    return null;
+  },
+  /** An IPv4 or IPv6 address (node:net's own parser). */
+  ipAddress(value: unknown): string | null {
+    if (typeof value !== 'string' || isIP(value) === 0) return `${JSON.stringify(value)} is not an IPv4 or IPv6 address`;
     return null;
   },
   /** One of a fixed list, or absent (the default is derived). */

@@ -69,7 +69,7 @@ function coerce(field: string, text: string): unknown {
 }
 
 const TOP_LEVEL = ['name', 'registry'];
-const BACKING_FIELDS = ['kind', 'version'];
+const BACKING_FIELDS = ['kind', 'version', 'staging', 'production', 'externalHost', 'externalIp'];
 const EXISTING_FIELDS = ['path', 'link'];
 const ENV_FIELDS = ['value', 'secret'];
 

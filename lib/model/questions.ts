@@ -8,7 +8,7 @@
  */
 import type { Detection } from '../detect/types.js';
 import { kinds } from './kinds.js';
-import { DEPLOY_TOOLS, GITOPS_MODES, REGISTRY_KINDS } from './types.js';
+import { DEPLOY_TOOLS, GITOPS_MODES, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS } from './types.js';
 import { splitCommand, type Layer } from './merge.js';
 
 export interface Question {
@@ -107,6 +107,21 @@ export function buildQuestions(ctx: Context): Question[] {
     );
   }
 
+  // Where each backing service runs per Kubernetes environment: working defaults, asked with --ask-answered.
+  if (askAnswered) {
+    const backing = (merged.backing ?? {}) as Record<string, Record<string, unknown>>;
+    for (const name of Object.keys(backing).sort())
+      for (const env of PLACEMENT_ENVIRONMENTS)
+        q.push({
+          type: 'input',
+          name: `backing/${name}/${env}`,
+          field: `backing.${name}.${env}`,
+          message: `${name}: where it runs in ${env} (cluster; external-name: outside, by DNS name; external-ip: outside, by IP address; empty: the default):`,
+          default: (backing[name]![env] as string | undefined) ?? '',
+          validate: asValidate((v) => kinds.oneOf(PLACEMENTS)(String(v ?? '').trim() || undefined)),
+        });
+  }
+
   const all = services(merged);
   const names = Object.keys(all).sort();
   const listening = names.filter((n) => all[n]!.port !== null && all[n]!.port !== undefined);
@@ -183,7 +198,11 @@ export function applyAnswers(answers: Record<string, unknown>, merged: Layer): L
   const svcLayer = layer.services as Record<string, Svc>;
   const touch = (name: string) => (svcLayer[name] ??= {});
   for (const [key, value] of Object.entries(answers)) {
-    if (key.startsWith('existing/')) {
+    if (key.startsWith('backing/')) {
+      const [, name, field] = key.split('/') as [string, string, string];
+      const text = String(value ?? '').trim();
+      if (text) (((layer.backing ??= {}) as Record<string, Record<string, unknown>>)[name] ??= {})[field] = text;
+    } else if (key.startsWith('existing/')) {
       const [, kind] = key.split('/') as [string, string];
       const existing = ((layer.existing ??= {}) as Record<string, Record<string, unknown>>);
       existing[kind] = { link: value === true };

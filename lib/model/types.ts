@@ -110,11 +110,30 @@ export interface ServiceModel {
   dockerfile: string | null;
 }
 
+/**
+ * Where a backing service runs in a Kubernetes environment: in the cluster (a StatefulSet
+ * behind a headless Service), or outside it behind a Service of the same name, so the code's
+ * hostname keeps working: an ExternalName Service (a DNS name) or a selector-less ClusterIP
+ * Service with an explicit EndpointSlice (an IP address). Dev is always Compose.
+ */
+export const PLACEMENTS = ['cluster', 'external-name', 'external-ip'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+/** The Kubernetes environments a placement is chosen for (previews deploy staging's). */
+export const PLACEMENT_ENVIRONMENTS = ['staging', 'production'] as const;
+
 /** A stateful dependency (database, cache, broker) the app uses but does not build. */
 export interface BackingModel {
   kind: BackingKind;
   /** Image version (tag), e.g. '7' for redis, '16' for postgres. */
   version: string;
+  /** Where it runs in staging (and previews). Default: cluster. */
+  staging?: Placement;
+  /** Where it runs in production. Default: external-name for databases (the kind's catalog record), cluster for caches and brokers. */
+  production?: Placement;
+  /** The DNS name of the instance outside the cluster (external-name). Default: <name>.<app>.example.com, a placeholder. */
+  externalHost?: string;
+  /** The IP address of the instance outside the cluster (external-ip); required when a placement is external-ip. */
+  externalIp?: string;
 }
 
 /** A file the repository already had where one of ours would go by default. */

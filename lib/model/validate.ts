@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { portInCommand } from './commands.js';
 import { existingDir, kinds } from './kinds.js';
-import { BACKING_KINDS, DELIVERY_FIELDS, DEPLOY_TOOLS, EXISTING_KINDS, GITOPS_MODES, LANGUAGES, LINKABLE, REGISTRY_KINDS, SCHEMA_VERSION, type StackModel } from './types.js';
+import { BACKING_KINDS, DELIVERY_FIELDS, PLACEMENT_ENVIRONMENTS, PLACEMENTS, DEPLOY_TOOLS, EXISTING_KINDS, GITOPS_MODES, LANGUAGES, LINKABLE, REGISTRY_KINDS, SCHEMA_VERSION, type StackModel } from './types.js';
 
 export class ModelError extends Error {
   constructor(readonly problems: string[]) {
@@ -95,6 +95,11 @@ export function checkModel(model: StackModel, root: string): string[] {
     add(at, kinds.dnsLabel(name));
     if (!BACKING_KINDS.includes(b.kind)) add(`${at}.kind`, `${JSON.stringify(b.kind)} is not one of ${BACKING_KINDS.join(', ')}`);
     add(`${at}.version`, kinds.version(b.version));
+    for (const env of PLACEMENT_ENVIRONMENTS) add(`${at}.${env}`, kinds.oneOf(PLACEMENTS)(b[env]));
+    if (b.externalHost !== undefined) add(`${at}.externalHost`, kinds.dnsName(b.externalHost));
+    if (b.externalIp !== undefined) add(`${at}.externalIp`, kinds.ipAddress(b.externalIp));
+    else if (PLACEMENT_ENVIRONMENTS.some((env) => b[env] === 'external-ip'))
+      add(`${at}.externalIp`, `is required: ${PLACEMENT_ENVIRONMENTS.filter((env) => b[env] === 'external-ip').join(' and ')} place${PLACEMENT_ENVIRONMENTS.filter((env) => b[env] === 'external-ip').length > 1 ? '' : 's'} it outside the cluster by IP address (--set backing.${name}.externalIp=10.0.0.5)`);
   }
   if (model.delivery !== undefined) {
     const d = model.delivery as Record<string, unknown>;

@@ -582,7 +582,17 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
     const spec = (s.spec ?? {}) as { type?: string; selector?: Record<string, string>; ports?: { name?: string; port?: number; targetPort?: number | string }[] };
     if (spec.type === 'ExternalName') continue;
     if (!spec.selector || !Object.keys(spec.selector).length) {
-      add(`${describeObject(s)}: has no selector`);
+      // A selector-less Service is backed by EndpointSlices of its own (an address outside the
+      // cluster): one must name it, with a port of each of its port names, and an address.
+      const slices = byKind('EndpointSlice').filter((e) => e.metadata?.labels?.['kubernetes.io/service-name'] === s.metadata?.name);
+      if (!slices.length) add(`${describeObject(s)}: has no selector and no EndpointSlice (label kubernetes.io/service-name)`);
+      for (const e of slices) {
+        const slice = e as unknown as { ports?: { name?: string; port?: number }[]; endpoints?: { addresses?: string[] }[] };
+        for (const p of spec.ports ?? [])
+          if (!(slice.ports ?? []).some((q) => (q.name ?? '') === (p.name ?? '')))
+            add(`${describeObject(e)}: has no port named ${JSON.stringify(p.name ?? '')} of ${describeObject(s)}`);
+        if (!(slice.endpoints ?? []).some((x) => (x.addresses ?? []).length)) add(`${describeObject(e)}: has no address`);
+      }
       continue;
     }
     const pods = selectable.filter((t) => selects({ matchLabels: spec.selector }, t.labels));

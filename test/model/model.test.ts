@@ -212,6 +212,14 @@ describe('questions', () => {
     assert.match(String(tool.validate!('argo')), /kustomize, helm, manifests/);
     assert.match(String(all.find((q) => q.name === 'delivery/gitops')!.validate!('flux')), /none, argocd, argocd-applicationset/);
   });
+  it('asks where each backing service runs per environment with --ask-answered, and turns the answers into the backing layer', () => {
+    const withBacking = { ...merged, backing: { db: { kind: 'postgres', version: '16' } } };
+    const qs = buildQuestions({ merged: withBacking, answered: {}, askAnswered: true }).filter((q) => q.name.startsWith('backing/'));
+    assert.deepEqual(qs.map((q) => q.name), ['backing/db/staging', 'backing/db/production']);
+    assert.equal(qs[1]!.validate!('external-ip'), true);
+    assert.match(String(qs[1]!.validate!('outside')), /cluster, external-name, external-ip/);
+    assert.deepEqual(applyAnswers({ 'backing/db/staging': '', 'backing/db/production': 'external-ip' }, withBacking).backing, { db: { production: 'external-ip' } });
+  });
   it('turns delivery answers into the delivery layer (an empty registry kind keeps the derived default)', () => {
     assert.deepEqual(applyAnswers({ 'delivery/registryKind': '', 'delivery/deployTool': 'helm', 'delivery/previews': true }, merged), {
       services: {},
