@@ -76,6 +76,10 @@ function templateData(plan: KubernetesPlan, model: StackModel): Record<string, u
     gitops: d.gitops,
     repoUrl: d.repoUrl,
     environmentNames: ENVIRONMENTS,
+    blueGreen: d.blueGreen,
+    targets: deployTargets(plan, d.blueGreen),
+    targetNames: deployTargets(plan, d.blueGreen).map((t) => t.name).join(', ').replace(/, ([^,]+)$/, ' or $1'),
+    previousAnnotation: PREVIOUS_STACK_ANNOTATION,
     argoSource: (env: string) => argoSource(d.deployTool, d.repoUrl, app, env),
     argoSyncPolicy: ARGO_SYNC_POLICY,
     labels: (component: string, indent: number) => block(componentLabels(app, component, managedBy), indent),
@@ -144,6 +148,18 @@ export const ARGO_SYNC_POLICY = {
   managedNamespaceMetadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
 };
 
+/** The stacks of a blue/green production. */
+export const STACKS = ['blue', 'green'] as const;
+/** On the front Services: the stack the last switch left, for switch.sh --rollback. */
+export const PREVIOUS_STACK_ANNOTATION = 'generator-containerize/previous-stack';
+
+/** What deploy.sh deploys: each environment (production as its two stacks when blue/green), its namespace, overlay folder, Secrets and rollouts. */
+export function deployTargets(plan: KubernetesPlan, blueGreen: boolean): { name: string; namespace: string; dir: string; secrets: Environment['secrets']; rollouts: string[] }[] {
+  const { staging, production } = plan.environments;
+  const target = (e: Environment, name: string = e.name, namespace = e.namespace, dir = `overlays/${e.name}`) => ({ name, namespace, dir, secrets: e.secrets, rollouts: e.rollouts });
+  return [target(staging), ...(blueGreen ? STACKS.map((c) => target(production, c, `${plan.app}-${c}`, `blue-green/${c}`)) : [target(production)])];
+}
+
 /** Where the Argo CD objects go. */
 export const ARGOCD_DIR = 'deploy/argocd';
 
@@ -154,6 +170,15 @@ export function entries(model: StackModel, plan = planKubernetes(model)): Entry[
   const out: Entry[] = [];
   if (d.deployTool !== 'helm') out.push({ template: 'kubernetes/README.md', path: `${k}/README.md` });
   if (d.deployTool === 'kustomize') out.push(...kustomizeEntries(plan));
+  if (d.deployTool === 'kustomize' && d.blueGreen) {
+    const env = plan.environments.production;
+    for (const color of STACKS)
+      out.push({ template: 'kubernetes/blue-green/stack.kustomization.yaml', path: `${k}/blue-green/${color}/kustomization.yaml`, data: { env, color, other: STACKS.find((c) => c !== color) } });
+    out.push({ template: 'kubernetes/blue-green/front.kustomization.yaml', path: `${k}/blue-green/front/kustomization.yaml`, data: { env } });
+    out.push({ template: 'kubernetes/blue-green/services.yaml', path: `${k}/blue-green/front/services.yaml`, data: { env } });
+    out.push({ template: 'kubernetes/overlays/ingress.yaml', path: `${k}/blue-green/front/ingress.yaml`, data: { env } });
+    out.push({ template: 'scripts/switch.sh', path: `${SCRIPTS_DIR}/switch.sh`, data: { env } });
+  }
   if (d.gitops === 'argocd')
     for (const name of ENVIRONMENTS) out.push({ template: 'argocd/application.yaml', path: `${ARGOCD_DIR}/${name}.yaml`, data: { env: plan.environments[name] } });
   if (d.gitops === 'argocd-applicationset') out.push({ template: 'argocd/applicationset.yaml', path: `${ARGOCD_DIR}/applicationset.yaml` });

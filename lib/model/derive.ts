@@ -92,6 +92,7 @@ export interface Delivery {
   /** The Git repository Argo CD syncs from. */
   repoUrl: string;
   previews: boolean;
+  blueGreen: boolean;
 }
 
 /**
@@ -122,5 +123,6 @@ export function delivery(model: StackModel): Delivery {
     gitops: d.gitops ?? 'none',
     repoUrl: d.repoUrl ?? repoUrlOf(model),
     previews: d.previews ?? false,
+    blueGreen: d.blueGreen ?? false,
   };
 }

@@ -53,6 +53,7 @@ function coerce(field: string, text: string): unknown {
     case 'public':
     case 'secret':
     case 'previews':
+    case 'blueGreen':
     case 'link':
       if (text === 'true' || text === 'false') return text === 'true';
       return text;

@@ -99,6 +99,13 @@ export function buildQuestions(ctx: Context): Question[] {
       },
       {
         type: 'confirm',
+        name: 'delivery/blueGreen',
+        field: 'delivery.blueGreen',
+        message: 'Production as two stacks side by side (blue and green namespaces) with a scripted switch of public traffic (kustomize only)?',
+        default: d.blueGreen === true,
+      },
+      {
+        type: 'confirm',
         name: 'delivery/previews',
         field: 'delivery.previews',
         message: 'A preview namespace pr-<number> per pull request?',
@@ -210,7 +217,7 @@ export function applyAnswers(answers: Record<string, unknown>, merged: Layer): L
     else if (key.startsWith('delivery/')) {
       const field = key.slice('delivery/'.length);
       const d = (layer.delivery ??= {}) as Record<string, unknown>;
-      if (field === 'previews') d.previews = Boolean(value);
+      if (field === 'previews' || field === 'blueGreen') d[field] = Boolean(value);
       else if (String(value ?? '').trim()) d[field] = String(value).trim();
     }
     else if (key === 'public') {

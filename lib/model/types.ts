@@ -49,7 +49,7 @@ export type GitopsMode = (typeof GITOPS_MODES)[number];
  * chose is stored.
  */
 /** The fields of `delivery`, for --set and validation. */
-export const DELIVERY_FIELDS: readonly string[] = ['registryKind', 'deployTool', 'gitops', 'repoUrl', 'previews'];
+export const DELIVERY_FIELDS: readonly string[] = ['registryKind', 'deployTool', 'gitops', 'repoUrl', 'previews', 'blueGreen'];
 
 export interface DeliveryModel {
   /** Default: from the registry host (ghcr.io, docker.io, *.dkr.ecr.*.amazonaws.com, *-docker.pkg.dev, *.azurecr.io), else generic. */
@@ -62,6 +62,11 @@ export interface DeliveryModel {
   repoUrl?: string;
   /** A namespace pr-<number> per pull request, torn down when it closes. Default: false. */
   previews?: boolean;
+  /**
+   * Production as two identical stacks, <app>-blue and <app>-green, behind a public entry in
+   * <app> that deploy/scripts/switch.sh points at one or the other (kustomize only). Default: false.
+   */
+  blueGreen?: boolean;
 }
 
 /** One environment variable a service reads. */

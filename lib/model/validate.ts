@@ -114,6 +114,11 @@ export function checkModel(model: StackModel, root: string): string[] {
       add('delivery.registryKind', kinds.oneOf(REGISTRY_KINDS)(d.registryKind));
       add('delivery.deployTool', kinds.oneOf(DEPLOY_TOOLS)(d.deployTool));
       if (d.previews !== undefined && typeof d.previews !== 'boolean') add('delivery.previews', 'must be true or false');
+      if (d.blueGreen !== undefined && typeof d.blueGreen !== 'boolean') add('delivery.blueGreen', 'must be true or false');
+      if (d.blueGreen === true && (d.deployTool ?? 'kustomize') !== 'kustomize')
+        add('delivery.blueGreen', `is generated for the kustomize deployment tool only (delivery.deployTool is ${String(d.deployTool)})`);
+      if (d.blueGreen === true && !Object.values(model.services ?? {}).some((s) => s.public && s.port !== null))
+        add('delivery.blueGreen', 'needs a public service: the switch moves public traffic from one stack to the other');
     }
   }
 

@@ -351,6 +351,28 @@ describe('ci/ scripts, run against a generated example with fake docker, curl, k
       );
     });
 
+    it('blue/green production: deploys by digest to the stack without traffic, waits, smoke-tests, then switch.sh moves the traffic to it', () => {
+      const bg = generate({ ...model, delivery: { previews: true, blueGreen: true } });
+      try {
+        const { dir, expected } = digests();
+        for (const f of ['tags', 'digests']) spawnSync('cp', ['-R', join(repo.fake, f), bg.fake]);
+        const r = bg.run('ci/deploy.sh', ['production', '--digests', dir, '--tag', 'sha-abc1234']);
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+        assert.deepEqual(appliedImagesFrom(bg), expected);
+        const docs = parseAllDocuments(readFileSync(join(bg.fake, 'applied.yaml'), 'utf8')).map((d) => d.toJS() as any);
+        // No front yet (the fake cluster answers no externalName): the idle stack is blue.
+        for (const o of docs) assert.equal(o.metadata.namespace, `${model.name}-blue`, `${o.kind} ${o.metadata.name}`);
+        assert.ok(!docs.some((o) => o.kind === 'Ingress'), 'the stacks have no Ingress: the front routes to them');
+        const log = bg.log();
+        const waited = log.findIndex((l) => l.startsWith(`kubectl --namespace ${model.name}-blue rollout status`));
+        const switched = log.findIndex((l) => l.includes(`--namespace ${model.name} patch service`));
+        assert.ok(waited >= 0 && switched > waited, 'the traffic moves after the rollout and the smoke test');
+        assert.match(log[switched]!, new RegExp(`web\\.${model.name}-blue\\.svc\\.cluster\\.local`));
+      } finally {
+        rmSync(bg.root, { recursive: true, force: true });
+      }
+    });
+
     it('a preview: namespace pr-<n> with its own Secrets and hosts under the preview domain, then torn down', () => {
       const { dir, expected } = digests();
       const out = join(repo.fake, 'output');
