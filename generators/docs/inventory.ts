@@ -36,6 +36,7 @@ const RULES: Rule[] = [
   [/^deploy\/kubernetes\/overlays\/(\w+)\/resources\.yaml$/, (m) => `replicas and resources in ${m[1]}`],
   [/^deploy\/kubernetes\/overlays\/(\w+)\/hpa\.yaml$/, (m) => `HorizontalPodAutoscalers in ${m[1]}`],
   [/^deploy\/kubernetes\/overlays\/(\w+)\/pdb\.yaml$/, (m) => `PodDisruptionBudgets in ${m[1]}`],
+  [/^deploy\/kubernetes\/overlays\/(\w+)\/spread\.yaml$/, (m) => `the replicas in ${m[1]} spread over nodes and zones`],
   [/^deploy\/kubernetes\/(staging|production)\/(\w+)\.yaml$/, (m) => `plain manifests of ${m[1]} (${m[2]}), for kubectl apply -f`],
   [/^deploy\/argocd\/applicationset\.yaml$/, () => 'Argo CD ApplicationSet: an Application per environment, synced from Git'],
   [/^deploy\/argocd\/(\w+)\.yaml$/, (m) => `Argo CD Application of ${m[1]}, synced from Git`],

@@ -20,12 +20,13 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import { delivery, externalHostOf } from '../../lib/model/derive.js';
 import type { DeployTool, StackModel } from '../../lib/model/types.js';
-import { renderFile } from '../../lib/render/ejs.js';
+import { renderFile, safeStringify } from '../../lib/render/ejs.js';
+import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerEnv, containerSecurityContext, podSecurityContext, selectorLabels, BACKING_PROBES, INGRESS_CONTROLLERS, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
+import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
+import { containerEnv, containerSecurityContext, podSecurityContext, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, INGRESS_CONTROLLERS, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { environmentObjects, manifestText } from './manifests.js';
 import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type Environment, type ExternalBacking, type KubernetesPlan } from './plan.js';
 
@@ -42,7 +43,7 @@ const tidy = (text: string): string => `${text.replace(/\n{3,}/g, '\n\n').replac
 /** A value as a YAML block, every line indented by `indent` spaces (no trailing newline). */
 export function block(value: unknown, indent: number): string {
   const pad = ' '.repeat(indent);
-  return stringify(value, { lineWidth: 0 })
+  return safeStringify(value)
     .trimEnd()
     .split('\n')
     .map((line) => pad + line)
@@ -64,6 +65,13 @@ const ipComponents = (plan: KubernetesPlan): ExternalBacking[] => {
   return [...seen.values()].sort((a, b) => (a.component < b.component ? -1 : 1));
 };
 
+/**
+ * True when a value can be a line of a kustomize env file as it is: kustomize reads each
+ * line `NAME=value` literally, but splits lines, drops a trailing carriage return and trims
+ * the start of a line. Other values go to the generator's `literals`, quoted YAML.
+ */
+export const envFileSafe = (v: string): boolean => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v) && v === v.trim();
+
 function templateData(plan: KubernetesPlan, model: StackModel): Record<string, unknown> {
   const app = plan.app;
   const d = delivery(model);
@@ -84,12 +92,18 @@ function templateData(plan: KubernetesPlan, model: StackModel): Record<string, u
     argoSyncPolicy: ARGO_SYNC_POLICY,
     labels: (component: string, indent: number) => block(componentLabels(app, component, managedBy), indent),
     selector: (component: string, indent: number) => block(selectorLabels(app, component), indent),
+    spreadConstraints: (component: string) => spreadConstraints(app, component),
+    writableDirLimit: WRITABLE_DIR_LIMIT,
     block,
+    comment,
+    envFileSafe,
     containerEnv,
     hasConfig,
     podContext: podSecurityContext,
     containerContext: containerSecurityContext,
     backingProbes: BACKING_PROBES,
+    seedCommand,
+    seedResources: SEED_RESOURCES,
     externalHost: (b: BackingFacts) => externalHostOf(model, b.name),
     ipComponents: ipComponents(plan).map((o) => o.component),
     managedBy,
@@ -226,6 +240,7 @@ function kustomizeEntries(plan: KubernetesPlan): Entry[] {
     out.push({ template: 'kubernetes/overlays/kustomization.yaml', path: `${dir}/kustomization.yaml`, data: { env } });
     out.push({ template: 'kubernetes/overlays/resources.yaml', path: `${dir}/resources.yaml`, data: { env } });
     out.push(...objectOverlayEntries(dir, env));
+    if (env.spread.length) out.push({ template: 'kubernetes/overlays/spread.yaml', path: `${dir}/spread.yaml`, data: { env } });
   }
   return out;
 }

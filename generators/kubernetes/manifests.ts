@@ -8,7 +8,8 @@
  *   - configMapGenerator: a ConfigMap per service named `<app>-<service>-<hash>`
  *     (a hash of its data, so a changed value rolls the pods, as kustomize does),
  *     and the Deployments' references renamed to it;
- *   - replicas per environment; autoscaled Deployments lose `replicas`;
+ *   - replicas per environment; autoscaled Deployments lose `replicas`; the replicas of a
+ *     service that runs more than one are spread over nodes and zones;
  *   - the external-<backing> (and external-ip-<backing>) components: the StatefulSet and
  *     its policy deleted, the Service an ExternalName (or a selector-less ClusterIP with an
  *     EndpointSlice), the clients' egress pointed outside;
@@ -21,6 +22,7 @@
 import { createHash } from 'node:crypto';
 import { parseAllDocuments, stringify } from 'yaml';
 import { GENERATED_MARKER } from '../../lib/render/marker.js';
+import { spreadConstraints } from '../../lib/render/workloads.js';
 import type { KubernetesPlan, Environment } from './plan.js';
 
 type Obj = Record<string, any>;
@@ -108,6 +110,8 @@ export function environmentObjects(
   // replicas: and the autoscaled Deployments, whose count the HPA owns.
   for (const r of env.replicas) find(all(), 'Deployment', r.name)!.spec.replicas = r.count;
   for (const s of env.autoscaled) delete find(all(), 'Deployment', s.objectName)!.spec.replicas;
+  // spread.yaml: the replicas of each service that runs more than one, over nodes then zones.
+  for (const s of env.spread) find(all(), 'Deployment', s.objectName)!.spec.template.spec.topologySpreadConstraints = spreadConstraints(plan.app, s.name);
 
   // The environment's ingress controller, in the from-ingress policies.
   if (env.ingress) {

@@ -91,8 +91,8 @@ describe('blue/green: two production stacks side by side', () => {
   }
 
   it('the model refuses blue/green without kustomize or without a public service', () => {
-    assert.match(checkModel({ ...blueGreen(K8S_MODELS.shop!), delivery: { blueGreen: true, deployTool: 'helm' } }, '/nonexistent').join('\n'), /delivery\.blueGreen is generated for the kustomize deployment tool only/);
-    assert.match(checkModel(blueGreen(K8S_MODELS.cron!), '/nonexistent').join('\n'), /delivery\.blueGreen needs a public service/);
+    assert.match(checkModel({ ...blueGreen(K8S_MODELS.shop!), delivery: { blueGreen: true, deployTool: 'helm' } }, '/nonexistent').join('\n'), /delivery\.blueGreen: is true with delivery\.deployTool "helm", but blue\/green is generated for kustomize only/);
+    assert.match(checkModel(blueGreen(K8S_MODELS.cron!), '/nonexistent').join('\n'), /delivery\.blueGreen: is true, but no service is public/);
     assert.ok(!kubernetesFiles(K8S_MODELS.shop!).some((f) => f.path.includes('blue-green') || f.path.endsWith('switch.sh')), 'nothing without the option');
   });
 });

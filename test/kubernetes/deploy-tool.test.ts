@@ -61,9 +61,9 @@ describe('deployment tool: only the chosen one is written', () => {
   }
 
   it('an unknown tool or gitops mode is a model error naming the choices', () => {
-    assert.match(validateModel(withTool(K8S_MODELS.shop!, 'argo' as DeployTool), '/nonexistent').join('\n'), /delivery\.deployTool "argo" is not one of kustomize, helm, manifests/);
-    assert.match(validateModel(withTool(K8S_MODELS.shop!, 'kustomize', { gitops: 'flux' }), '/nonexistent').join('\n'), /delivery\.gitops "flux" is not one of none, argocd, argocd-applicationset/);
-    assert.match(validateModel(withTool(K8S_MODELS.shop!, 'kustomize', { repoUrl: 'not a url' }), '/nonexistent').join('\n'), /delivery\.repoUrl/);
+    assert.match(validateModel(withTool(K8S_MODELS.shop!, 'argo' as DeployTool), '/nonexistent').join('\n'), /delivery\.deployTool: "argo" is not one of them; expected one of kustomize, helm, manifests/);
+    assert.match(validateModel(withTool(K8S_MODELS.shop!, 'kustomize', { gitops: 'flux' }), '/nonexistent').join('\n'), /delivery\.gitops: "flux" is not one of them; expected one of none, argocd, argocd-applicationset/);
+    assert.match(validateModel(withTool(K8S_MODELS.shop!, 'kustomize', { repoUrl: 'not a url' }), '/nonexistent').join('\n'), /delivery\.repoUrl: "not a url" is not a Git URL/);
   });
 });
 

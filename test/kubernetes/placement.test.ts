@@ -147,10 +147,10 @@ describe('stateful services per environment: in the cluster, or outside by name 
 
   it('the model refuses an unknown placement, a bad address, and an IP placement without an address', () => {
     const problems = (over: Partial<BackingModel>) => checkModel(withBacking(SHOP, { db: over }), '/nonexistent').filter((p) => p.startsWith('backing.db')).join('\n');
-    assert.match(problems({ production: 'outside' as never }), /backing\.db\.production "outside" is not one of cluster, external-name, external-ip/);
-    assert.match(problems({ production: 'external-ip' }), /backing\.db\.externalIp is required: production places it outside the cluster by IP address/);
-    assert.match(problems({ externalIp: '10.0.0.300' }), /backing\.db\.externalIp "10\.0\.0\.300" is not an IPv4 or IPv6 address/);
-    assert.match(problems({ externalHost: 'Not A Host' }), /backing\.db\.externalHost "Not A Host" is not a DNS name/);
+    assert.match(problems({ production: 'outside' as never }), /backing\.db\.production: "outside" is not one of them; expected one of cluster, external-name, external-ip/);
+    assert.match(problems({ production: 'external-ip' }), /backing\.db\.externalIp: is missing, but production places it outside the cluster by IP address/);
+    assert.match(problems({ externalIp: '10.0.0.300' }), /backing\.db\.externalIp: "10\.0\.0\.300" is not an IP address/);
+    assert.match(problems({ externalHost: 'Not A Host' }), /backing\.db\.externalHost: "Not A Host" is not a DNS name/);
     assert.equal(problems({ staging: 'external-ip', externalIp: '2001:db8::1' }), '');
   });
 
