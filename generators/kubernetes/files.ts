@@ -26,7 +26,7 @@ import { renderFile, safeStringify } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
-import { containerEnv, containerSecurityContext, podSecurityContext, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, INGRESS_CONTROLLERS, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
+import { containerEnv, containerSecurityContext, podSecurityContext, scrapeAnnotations, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, INGRESS_CONTROLLERS, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { environmentObjects, manifestText } from './manifests.js';
 import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type Environment, type ExternalBacking, type KubernetesPlan } from './plan.js';
 
@@ -93,6 +93,7 @@ function templateData(plan: KubernetesPlan, model: StackModel): Record<string, u
     labels: (component: string, indent: number) => block(componentLabels(app, component, managedBy), indent),
     selector: (component: string, indent: number) => block(selectorLabels(app, component), indent),
     spreadConstraints: (component: string) => spreadConstraints(app, component),
+    scrapeAnnotations,
     writableDirLimit: WRITABLE_DIR_LIMIT,
     block,
     comment,
@@ -228,6 +229,9 @@ function kustomizeEntries(plan: KubernetesPlan): Entry[] {
   const out: Entry[] = [{ template: 'kubernetes/base/kustomization.yaml', path: `${k}/base/kustomization.yaml` }, ...baseEntries(plan)];
   for (const s of plan.services.filter(hasConfig))
     out.push({ template: 'kubernetes/base/env/service.env', path: `${k}/base/env/${s.name}.env`, data: { s } });
+  if (plan.services.some((s) => s.metrics))
+    for (const file of ['kustomization.yaml', 'podmonitors.yaml'])
+      out.push({ template: `kubernetes/components/podmonitors/${file}`, path: `${k}/components/podmonitors/${file}` });
   for (const b of plan.backing)
     for (const file of ['kustomization.yaml', 'patches.yaml'])
       out.push({ template: `kubernetes/components/external/${file}`, path: `${k}/components/external-${b.name}/${file}`, data: { b } });

@@ -14,7 +14,8 @@ import { basename } from 'node:path';
 import { toDnsLabel } from '../model/kinds.js';
 import { startFlag } from '../model/validate.js';
 import { SCHEMA_VERSION, type BackingKind, type EnvVar, type StackModel } from '../model/types.js';
-import { DEFAULT_VERSIONS, detectBacking, varKind, type BackingUse } from './backing.js';
+import { DEFAULT_VERSIONS, dependencySource, detectBacking, varKind, type BackingUse } from './backing.js';
+import { metricsFromDependencies } from '../catalog/metrics.js';
 import { commandEnvReads, dockerfileCommand } from './dockerfile.js';
 import { discoverServices, manifestName, type DiscoveredService } from './discover.js';
 import { openRepo } from './repo.js';
@@ -115,6 +116,8 @@ export function toModel(d: Detection): StackModel {
       entry: s.entry,
       outputDir: s.outputDir,
       dockerfile: s.dockerfile,
+      ...(s.metricsPath ? { metricsPath: s.metricsPath } : {}),
+      ...(s.metricsPort ? { metricsPort: s.metricsPort } : {}),
     };
   }
   const backing: StackModel['backing'] = {};
@@ -288,6 +291,9 @@ function finish(d: Draft): DetectedService {
   const entry = take('entry', orNull(f.entry));
   const outputDir = take('outputDir', orNull(f.outputDir));
   const dockerfile = take('dockerfile', existingDockerfile(d.repo, d.dir));
+  // A Prometheus client library: metrics at its conventional path, on the service's port.
+  const metrics = port === null ? null : metricsFromDependencies(language, framework, f.dependencies);
+  if (metrics) ev.metricsPath = dependencySource(d.repo, d.dir, metrics.dependency);
 
   return {
     path,
@@ -306,6 +312,7 @@ function finish(d: Draft): DetectedService {
     entry,
     outputDir,
     dockerfile,
+    ...(metrics ? { metricsPath: metrics.path } : {}),
     evidence: Object.fromEntries(Object.entries(ev).sort(([a], [b]) => byCode(a, b))),
   };
 }

@@ -119,7 +119,17 @@ export interface ServiceModel {
   outputDir: string | null;
   /** Path of a Dockerfile the user already has (kept and used), or null to generate one. */
   dockerfile: string | null;
+  /**
+   * HTTP path where the service serves Prometheus metrics (detected from a Prometheus client
+   * library: /metrics, Spring Boot's /actuator/prometheus). Absent: no metrics to scrape.
+   */
+  metricsPath?: string | null;
+  /** Port of the metrics endpoint when it is not the service's port (a worker's metrics server). Absent: the service's port. */
+  metricsPort?: number | null;
 }
+
+/** Service fields that may be absent (each has a meaning when absent, said on the field; null is the same as absent and is not stored). */
+export const OPTIONAL_SERVICE_FIELDS = ['metricsPath', 'metricsPort'] as const;
 
 /**
  * Where a backing service runs in a Kubernetes environment: in the cluster (a StatefulSet

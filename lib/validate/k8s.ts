@@ -44,17 +44,19 @@ import { validate as ingress } from 'kubernetes-models/_schemas/IoK8sApiNetworki
 import { validate as role } from 'kubernetes-models/_schemas/IoK8sApiRbacV1Role';
 import { validate as roleBinding } from 'kubernetes-models/_schemas/IoK8sApiRbacV1RoleBinding';
 import { validate as endpointSlice } from 'kubernetes-models/_schemas/IoK8sApiDiscoveryV1EndpointSlice';
-// Argo CD's kinds: @kubernetes-models/argo-cd 4.0.0 compiles them from Argo CD v3's Go API types
-// (github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1), the source its CRDs are
-// generated from. The package does not export its _schemas folder, so the files are loaded by path.
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// Custom resources: the @kubernetes-models packages compile each project's CRD schemas; they do
+// not export their _schemas folder, so the validators are loaded by path.
+import { dirname as crdDirname, join as crdJoin } from 'node:path';
+import { fileURLToPath as crdFileURLToPath, pathToFileURL as crdPathToFileURL } from 'node:url';
 
-const ARGO_SCHEMAS = join(dirname(fileURLToPath(import.meta.resolve('@kubernetes-models/argo-cd'))), '_schemas');
-const argoValidator = async (type: string): Promise<unknown> =>
-  ((await import(pathToFileURL(join(ARGO_SCHEMAS, `ComGithubArgoprojArgoCdV3PkgApisApplicationV1alpha1${type}.js`)).href)) as { validate: unknown }).validate;
-const argoApplication = await argoValidator('Application');
-const argoApplicationSet = await argoValidator('ApplicationSet');
+const crdValidator = async (pkg: string, type: string): Promise<unknown> =>
+  ((await import(crdPathToFileURL(crdJoin(crdDirname(crdFileURLToPath(import.meta.resolve(pkg))), '_schemas', `${type}.js`)).href)) as { validate: unknown }).validate;
+// The Prometheus Operator's PodMonitor (@kubernetes-models/prometheus-operator 6.0.0).
+const podMonitor = await crdValidator('@kubernetes-models/prometheus-operator', 'ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1PodMonitor');
+// Argo CD's kinds: @kubernetes-models/argo-cd 4.0.0 compiles them from Argo CD v3's Go API types
+// (github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1), the source its CRDs are generated from.
+const argoApplication = await crdValidator('@kubernetes-models/argo-cd', 'ComGithubArgoprojArgoCdV3PkgApisApplicationV1alpha1Application');
+const argoApplicationSet = await crdValidator('@kubernetes-models/argo-cd', 'ComGithubArgoprojArgoCdV3PkgApisApplicationV1alpha1ApplicationSet');
 
 // ---- types ------------------------------------------------------------------
 
@@ -100,6 +102,7 @@ const VALIDATORS: Record<string, CompiledValidator> = {
   'discovery.k8s.io/v1/EndpointSlice': endpointSlice,
   'argoproj.io/v1alpha1/Application': argoApplication,
   'argoproj.io/v1alpha1/ApplicationSet': argoApplicationSet,
+  'monitoring.coreos.com/v1/PodMonitor': podMonitor,
 } as unknown as Record<string, CompiledValidator>;
 
 /** The `apiVersion/kind` pairs validateManifests knows. */
@@ -556,7 +559,8 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
         for (const res of ['cpu', 'memory', 'ephemeral-storage'])
           if (r?.[kind]?.[res] === undefined) add(`${at}: resources.${kind}.${res} is missing`);
       const isMain = (t.spec.containers ?? []).includes(c);
-      if (isMain && (c.ports ?? []).length && t.owner.kind !== 'Job' && t.owner.kind !== 'CronJob') {
+      // A worker's metrics port alone (named metrics) serves Prometheus, not clients: no probes asked.
+      if (isMain && (c.ports ?? []).some((p) => p.name !== 'metrics') && t.owner.kind !== 'Job' && t.owner.kind !== 'CronJob') {
         if (!c.livenessProbe) add(`${at}: has a port but no livenessProbe`);
         if (!c.readinessProbe) add(`${at}: has a port but no readinessProbe`);
       }
@@ -610,6 +614,16 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
         if (!(t.spec.containers ?? []).some((c) => portExists(c, target)))
           add(`${describeObject(s)}: port ${p.name ?? p.port} targets ${JSON.stringify(target)}, which ${describeObject(t.owner)} does not expose`);
     }
+  }
+
+  // A PodMonitor scrapes pods of the manifests, on a port their containers name.
+  for (const m of byKind('PodMonitor')) {
+    const spec = m.spec as { selector?: LabelSelector; podMetricsEndpoints?: { port?: string }[] } | undefined;
+    const targets = templates.filter((t) => spec?.selector && selects(spec.selector, t.labels));
+    if (!targets.length) add(`${describeObject(m)}: its selector matches no pod template in the manifests`);
+    for (const e of spec?.podMetricsEndpoints ?? [])
+      for (const t of targets)
+        if (e.port && !(t.spec.containers ?? []).some((c) => portExists(c, e.port!))) add(`${describeObject(m)}: port "${e.port}" is not a container port of ${describeObject(t.owner)}`);
   }
 
   // Replicas above one are spread: one node or zone going down must not take them all.
