@@ -229,6 +229,9 @@ function kustomizeEntries(plan: KubernetesPlan): Entry[] {
   const out: Entry[] = [{ template: 'kubernetes/base/kustomization.yaml', path: `${k}/base/kustomization.yaml` }, ...baseEntries(plan)];
   for (const s of plan.services.filter(hasConfig))
     out.push({ template: 'kubernetes/base/env/service.env', path: `${k}/base/env/${s.name}.env`, data: { s } });
+  if (plan.environments.staging.secrets.length)
+    for (const file of ['kustomization.yaml', 'externalsecrets.yaml'])
+      out.push({ template: `kubernetes/components/external-secrets/${file}`, path: `${k}/components/external-secrets/${file}` });
   if (plan.services.some((s) => s.metrics))
     for (const file of ['kustomization.yaml', 'podmonitors.yaml'])
       out.push({ template: `kubernetes/components/podmonitors/${file}`, path: `${k}/components/podmonitors/${file}` });

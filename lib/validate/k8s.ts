@@ -57,6 +57,8 @@ const podMonitor = await crdValidator('@kubernetes-models/prometheus-operator', 
 // (github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1), the source its CRDs are generated from.
 const argoApplication = await crdValidator('@kubernetes-models/argo-cd', 'ComGithubArgoprojArgoCdV3PkgApisApplicationV1alpha1Application');
 const argoApplicationSet = await crdValidator('@kubernetes-models/argo-cd', 'ComGithubArgoprojArgoCdV3PkgApisApplicationV1alpha1ApplicationSet');
+// The External Secrets Operator's ExternalSecret (@kubernetes-models/external-secrets 2.0.0).
+const externalSecret = await crdValidator('@kubernetes-models/external-secrets', 'ComGithubExternalSecretsExternalSecretsApisExternalsecretsV1ExternalSecret');
 
 // ---- types ------------------------------------------------------------------
 
@@ -103,6 +105,7 @@ const VALIDATORS: Record<string, CompiledValidator> = {
   'argoproj.io/v1alpha1/Application': argoApplication,
   'argoproj.io/v1alpha1/ApplicationSet': argoApplicationSet,
   'monitoring.coreos.com/v1/PodMonitor': podMonitor,
+  'external-secrets.io/v1/ExternalSecret': externalSecret,
 } as unknown as Record<string, CompiledValidator>;
 
 /** The `apiVersion/kind` pairs validateManifests knows. */
@@ -513,8 +516,10 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
     else if (!selects(selector, spec?.template?.metadata?.labels ?? {})) add(`${describeObject(o)}: spec.selector does not match the pod template's labels`);
   }
 
+  // An ExternalSecret makes its target Secret; its keys are the remote entry's (unknown here).
+  const external = new Set(byKind('ExternalSecret').map((e) => (e.spec as { target?: { name?: string } } | undefined)?.target?.name ?? e.metadata?.name));
   const secretKeys = (name: string | undefined): Set<string> | 'user' | undefined => {
-    if (name && (opts.userSecrets ?? []).includes(name)) return 'user';
+    if (name && ((opts.userSecrets ?? []).includes(name) || external.has(name))) return 'user';
     const s = named('Secret', name);
     if (!s) return undefined;
     return new Set([...Object.keys((s.data as object) ?? {}), ...Object.keys((s.stringData as object) ?? {})]);
