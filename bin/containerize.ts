@@ -41,8 +41,10 @@ Common flags:
   --set PATH=VALUE   set one model value (repeatable), e.g. --set web.port=3000
   --not-secret SERVICE.NAME  insist a secret-looking variable is not a secret (repeatable)
   --name, --registry application name and image registry
-  --registry-kind, --deploy-tool, --previews
-                     how CI logs in to the registry, what CD deploys with, previews per pull request
+  --registry-kind, --deploy-tool, --gitops, --previews, --blue-green
+                     how CI logs in to the registry, the deployment tool (kustomize, helm or
+                     manifests; only its files are written), Argo CD on top, previews per pull request,
+                     production as blue and green stacks with a scripted switch
   --ask-answered     ask again what .yo-rc.json already answers
   --dry-run          print what would change, as a unified diff per file; write nothing
   --force            overwrite generated files you edited instead of merging (never a file of yours)

@@ -30,7 +30,9 @@ export function files(model: StackModel): OutputFile[] {
     services: p.images.map((i) => ({ ...i, objectName: objects.get(i.service)!, path: i.healthPath ?? '' })),
     // Staging's Secrets (the in-cluster backing services' and the app's own): a preview has the same.
     secrets: staging.secrets,
-    rollouts: staging.rollouts,
+    rollouts: { staging: staging.rollouts, production: k.environments.production.rollouts },
+    // Blue/green production (kustomize): the public Service whose target tells the active stack.
+    blueGreen: p.deployTool === 'kustomize' && p.blueGreen ? { probe: k.publicServices[0] } : null,
     previewService: p.images.find((i) => i.public)?.service ?? null,
   };
   const render = (template: string) => renderFile(join(TEMPLATES, template), data);

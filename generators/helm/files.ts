@@ -11,6 +11,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { delivery } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
@@ -51,7 +52,13 @@ export const CHART_TEMPLATES = [
 /** Where the chart goes: deploy/helm/<app>. */
 export const chartDir = (model: StackModel): string => `deploy/helm/${model.name}`;
 
+/** The chart, when Helm is the deployment tool (delivery.deployTool); nothing otherwise. */
 export function files(model: StackModel): OutputFile[] {
+  return delivery(model).deployTool === 'helm' ? chartFiles(model) : [];
+}
+
+/** The chart's files, whatever the deployment tool (tests render it for every model). */
+export function chartFiles(model: StackModel): OutputFile[] {
   const data = chartData(model);
   const dir = chartDir(model);
   const out: OutputFile[] = CHART_TEMPLATES.map((rel) => ({

@@ -213,9 +213,10 @@ const definitions: Record<string, Schema> = {
       external: closed(
         {
           host: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$' },
+          ip: { type: 'string', pattern: '^(|([0-9]{1,3}\\.){3}[0-9]{1,3}|[0-9a-fA-F.]*:[0-9a-fA-F:.]*)$', description: 'an IP address (IPv4 or IPv6): a selector-less Service with an EndpointSlice' },
           egressTo: { ...freeArray, description: 'NetworkPolicyPeer objects the dependent pods may reach on port' },
         },
-        ['host', 'egressTo'],
+        ['host', 'ip', 'egressTo'],
       ),
       podAnnotations: stringMap,
       nodeSelector: stringMap,

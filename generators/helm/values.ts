@@ -8,7 +8,7 @@
 import { CONTAINER_GID, CONTAINER_UID } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { imagePin } from '../../lib/catalog/images.js';
-import { APP_VERSION as WORKLOAD_APP_VERSION, workloadFacts, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
+import { APP_VERSION as WORKLOAD_APP_VERSION, outsideBacking, workloadFacts, type BackingFacts, type ExternalBacking, type ServiceFacts } from '../../lib/render/workloads.js';
 
 export const CHART_VERSION = '0.1.0';
 export const APP_VERSION = WORKLOAD_APP_VERSION;
@@ -27,6 +27,8 @@ export interface ChartData {
   /** Names of the services with public: true and a port. */
   publicServices: string[];
   testImage: { repository: string; tag: string };
+  /** Per environment file, the backing services outside the cluster and how they are reached (backing.<name>.staging|production). */
+  outside: { staging: ExternalBacking[]; production: ExternalBacking[] };
 }
 
 export function chartData(model: StackModel): ChartData {
@@ -42,5 +44,6 @@ export function chartData(model: StackModel): ChartData {
     backing: facts.backing,
     publicServices: facts.publicServices,
     testImage: { repository: test.repository, tag: test.tag },
+    outside: { staging: outsideBacking(model, facts, 'staging'), production: outsideBacking(model, facts, 'production') },
   };
 }

@@ -20,13 +20,15 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StackModel } from '../../lib/model/types.js';
+import { delivery, externalHostOf } from '../../lib/model/derive.js';
+import type { DeployTool, StackModel } from '../../lib/model/types.js';
 import { renderFile, safeStringify } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
 import { containerEnv, containerSecurityContext, podSecurityContext, scrapeAnnotations, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, INGRESS_CONTROLLERS, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
-import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type KubernetesPlan } from './plan.js';
+import { environmentObjects, manifestText } from './manifests.js';
+import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type Environment, type ExternalBacking, type KubernetesPlan } from './plan.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
@@ -48,13 +50,20 @@ export function block(value: unknown, indent: number): string {
     .join('\n');
 }
 
-/** The labels of every object of a component: the selector labels plus part-of and managed-by. */
-export function componentLabels(app: string, component: string): Record<string, string> {
-  return { ...selectorLabels(app, component), 'app.kubernetes.io/part-of': app, 'app.kubernetes.io/managed-by': 'kustomize' };
+/** The labels of every object of a component: the selector labels plus part-of and managed-by (kustomize, or kubectl for plain manifests). */
+export function componentLabels(app: string, component: string, managedBy: 'kustomize' | 'kubectl' = 'kustomize'): Record<string, string> {
+  return { ...selectorLabels(app, component), 'app.kubernetes.io/part-of': app, 'app.kubernetes.io/managed-by': managedBy };
 }
 
 /** A service whose env goes through a ConfigMap: it has known values, or names to fill in. */
 const hasConfig = (s: ServiceFacts): boolean => s.env.length > 0 || s.unsetEnv.length > 0;
+
+/** The components placing a backing service outside the cluster by IP address, for the environments that do. */
+const ipComponents = (plan: KubernetesPlan): ExternalBacking[] => {
+  const seen = new Map<string, ExternalBacking>();
+  for (const name of ENVIRONMENTS) for (const o of plan.environments[name].outside) if (o.placement === 'external-ip') seen.set(o.component, o);
+  return [...seen.values()].sort((a, b) => (a.component < b.component ? -1 : 1));
+};
 
 /**
  * True when a value can be a line of a kustomize env file as it is: kustomize reads each
@@ -63,14 +72,25 @@ const hasConfig = (s: ServiceFacts): boolean => s.env.length > 0 || s.unsetEnv.l
  */
 export const envFileSafe = (v: string): boolean => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v) && v === v.trim();
 
-/** The placeholder DNS name of an external backing service (as in the chart's values-production.yaml). */
-const externalHost = (app: string) => (b: BackingFacts): string => `${b.name}.${app}.example.com`;
-
-function templateData(plan: KubernetesPlan): Record<string, unknown> {
+function templateData(plan: KubernetesPlan, model: StackModel): Record<string, unknown> {
   const app = plan.app;
+  const d = delivery(model);
+  const managedBy = d.deployTool === 'manifests' ? 'kubectl' : 'kustomize';
   return {
     ...plan,
-    labels: (component: string, indent: number) => block(componentLabels(app, component), indent),
+    tool: d.deployTool,
+    toolText: TOOL_TEXT[d.deployTool],
+    toolCommand: TOOL_COMMAND[d.deployTool](app),
+    gitops: d.gitops,
+    repoUrl: d.repoUrl,
+    environmentNames: ENVIRONMENTS,
+    blueGreen: d.blueGreen,
+    targets: deployTargets(plan, d.blueGreen),
+    targetNames: deployTargets(plan, d.blueGreen).map((t) => t.name).join(', ').replace(/, ([^,]+)$/, ' or $1'),
+    previousAnnotation: PREVIOUS_STACK_ANNOTATION,
+    argoSource: (env: string) => argoSource(d.deployTool, d.repoUrl, app, env),
+    argoSyncPolicy: ARGO_SYNC_POLICY,
+    labels: (component: string, indent: number) => block(componentLabels(app, component, managedBy), indent),
     selector: (component: string, indent: number) => block(selectorLabels(app, component), indent),
     spreadConstraints: (component: string) => spreadConstraints(app, component),
     scrapeAnnotations,
@@ -85,7 +105,10 @@ function templateData(plan: KubernetesPlan): Record<string, unknown> {
     backingProbes: BACKING_PROBES,
     seedCommand,
     seedResources: SEED_RESOURCES,
-    externalHost: externalHost(app),
+    externalHost: (b: BackingFacts) => externalHostOf(model, b.name),
+    ipComponents: ipComponents(plan).map((o) => o.component),
+    managedBy,
+    componentLabels,
     externalEgress: EXTERNAL_EGRESS,
     ingressControllers: INGRESS_CONTROLLERS,
     chartDir: `deploy/helm/${app}`,
@@ -102,12 +125,87 @@ interface Entry {
   data?: Record<string, unknown>;
 }
 
-/** Every output file of a model: which template renders it, and for what. */
+/** How each tool is named in the scripts' comments and usage. */
+const TOOL_TEXT: Record<DeployTool, string> = {
+  kustomize: 'the kustomize overlays (kubectl apply -k)',
+  helm: 'the Helm chart (helm upgrade --install)',
+  manifests: 'the plain manifests (kubectl apply -f)',
+};
+const TOOL_COMMAND: Record<DeployTool, (app: string) => string> = {
+  kustomize: () => 'kubectl apply -k deploy/kubernetes/overlays/<env>',
+  helm: (app) => `helm upgrade --install ${app} deploy/helm/${app} -f values-<env>.yaml`,
+  manifests: () => 'kubectl apply --namespace <namespace> -f deploy/kubernetes/<env>/',
+};
+
+/**
+ * What an Argo CD Application of an environment syncs: the overlay, the environment's
+ * plain manifests, or the chart with the environment's values file.
+ */
+export function argoSource(tool: DeployTool, repoURL: string, app: string, env: string): { what: string; source: Record<string, unknown> } {
+  const common = { repoURL, targetRevision: 'HEAD' };
+  if (tool === 'helm')
+    return {
+      what: `the chart deploy/helm/${app} with values-${env}.yaml`,
+      source: { ...common, path: `deploy/helm/${app}`, helm: { releaseName: app, valueFiles: [`values-${env}.yaml`] } },
+    };
+  if (tool === 'kustomize') return { what: `the overlay ${KUBERNETES_DIR}/overlays/${env}`, source: { ...common, path: `${KUBERNETES_DIR}/overlays/${env}` } };
+  return { what: `the manifests ${KUBERNETES_DIR}/${env}`, source: { ...common, path: `${KUBERNETES_DIR}/${env}`, directory: { recurse: false } } };
+}
+
+/**
+ * Automated sync: Git is the truth (prune what left it). No selfHeal: the CD workflow deploys
+ * images by digest (ci/deploy.sh), which selfHeal would revert to the tags in Git.
+ * The namespace is created with the Pod Security label the pods are written for.
+ */
+export const ARGO_SYNC_POLICY = {
+  automated: { prune: true },
+  syncOptions: ['CreateNamespace=true'],
+  managedNamespaceMetadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+};
+
+/** The stacks of a blue/green production. */
+export const STACKS = ['blue', 'green'] as const;
+/** On the front Services: the stack the last switch left, for switch.sh --rollback. */
+export const PREVIOUS_STACK_ANNOTATION = 'generator-containerize/previous-stack';
+
+/** What deploy.sh deploys: each environment (production as its two stacks when blue/green), its namespace, overlay folder, Secrets and rollouts. */
+export function deployTargets(plan: KubernetesPlan, blueGreen: boolean): { name: string; namespace: string; dir: string; secrets: Environment['secrets']; rollouts: string[]; jobs: string[] }[] {
+  const { staging, production } = plan.environments;
+  const target = (e: Environment, name: string = e.name, namespace = e.namespace, dir = `overlays/${e.name}`) => ({ name, namespace, dir, secrets: e.secrets, rollouts: e.rollouts, jobs: e.jobs });
+  return [target(staging), ...(blueGreen ? STACKS.map((c) => target(production, c, `${plan.app}-${c}`, `blue-green/${c}`)) : [target(production)])];
+}
+
+/** Where the Argo CD objects go. */
+export const ARGOCD_DIR = 'deploy/argocd';
+
+/** Every templated output file of a model: which template renders it, and for what. */
 export function entries(model: StackModel, plan = planKubernetes(model)): Entry[] {
   const k = KUBERNETES_DIR;
+  const d = delivery(model);
+  const out: Entry[] = [];
+  if (d.deployTool !== 'helm') out.push({ template: 'kubernetes/README.md', path: `${k}/README.md` });
+  if (d.deployTool === 'kustomize') out.push(...kustomizeEntries(plan));
+  if (d.deployTool === 'kustomize' && d.blueGreen) {
+    const env = plan.environments.production;
+    for (const color of STACKS)
+      out.push({ template: 'kubernetes/blue-green/stack.kustomization.yaml', path: `${k}/blue-green/${color}/kustomization.yaml`, data: { env, color, other: STACKS.find((c) => c !== color) } });
+    out.push({ template: 'kubernetes/blue-green/front.kustomization.yaml', path: `${k}/blue-green/front/kustomization.yaml`, data: { env } });
+    out.push({ template: 'kubernetes/blue-green/services.yaml', path: `${k}/blue-green/front/services.yaml`, data: { env } });
+    out.push({ template: 'kubernetes/overlays/ingress.yaml', path: `${k}/blue-green/front/ingress.yaml`, data: { env } });
+    out.push({ template: 'scripts/switch.sh', path: `${SCRIPTS_DIR}/switch.sh`, data: { env } });
+  }
+  if (d.gitops === 'argocd')
+    for (const name of ENVIRONMENTS) out.push({ template: 'argocd/application.yaml', path: `${ARGOCD_DIR}/${name}.yaml`, data: { env: plan.environments[name] } });
+  if (d.gitops === 'argocd-applicationset') out.push({ template: 'argocd/applicationset.yaml', path: `${ARGOCD_DIR}/applicationset.yaml` });
+  out.push({ template: 'scripts/deploy.sh', path: `${SCRIPTS_DIR}/deploy.sh` });
+  out.push({ template: 'scripts/undeploy.sh', path: `${SCRIPTS_DIR}/undeploy.sh` });
+  return out;
+}
+
+/** The base files, one per kind of object (rendered for kustomize, and as the source of the plain manifests). */
+function baseEntries(plan: KubernetesPlan): Entry[] {
+  const k = KUBERNETES_DIR;
   const out: Entry[] = [
-    { template: 'kubernetes/README.md', path: `${k}/README.md` },
-    { template: 'kubernetes/base/kustomization.yaml', path: `${k}/base/kustomization.yaml` },
     { template: 'kubernetes/base/serviceaccount.yaml', path: `${k}/base/serviceaccount.yaml` },
     { template: 'kubernetes/base/deployment.yaml', path: `${k}/base/deployment.yaml` },
     { template: 'kubernetes/base/networkpolicy.yaml', path: `${k}/base/networkpolicy.yaml` },
@@ -115,6 +213,21 @@ export function entries(model: StackModel, plan = planKubernetes(model)): Entry[
   if (plan.services.some((s) => s.job)) out.push({ template: 'kubernetes/base/job.yaml', path: `${k}/base/job.yaml` });
   if (plan.services.some((s) => s.portName)) out.push({ template: 'kubernetes/base/service.yaml', path: `${k}/base/service.yaml` });
   if (plan.backing.length) out.push({ template: 'kubernetes/base/backing.yaml', path: `${k}/base/backing.yaml` });
+  return out;
+}
+
+/** The overlay files of an environment that hold whole objects (not patches). */
+function objectOverlayEntries(dir: string, env: Environment): Entry[] {
+  const out: Entry[] = [];
+  if (env.ingressHosts.length) out.push({ template: 'kubernetes/overlays/ingress.yaml', path: `${dir}/ingress.yaml`, data: { env } });
+  if (env.autoscaled.length) out.push({ template: 'kubernetes/overlays/hpa.yaml', path: `${dir}/hpa.yaml`, data: { env } });
+  if (env.disruptionBudgets.length) out.push({ template: 'kubernetes/overlays/pdb.yaml', path: `${dir}/pdb.yaml`, data: { env } });
+  return out;
+}
+
+function kustomizeEntries(plan: KubernetesPlan): Entry[] {
+  const k = KUBERNETES_DIR;
+  const out: Entry[] = [{ template: 'kubernetes/base/kustomization.yaml', path: `${k}/base/kustomization.yaml` }, ...baseEntries(plan)];
   for (const s of plan.services.filter(hasConfig))
     out.push({ template: 'kubernetes/base/env/service.env', path: `${k}/base/env/${s.name}.env`, data: { s } });
   if (plan.environments.staging.secrets.length)
@@ -126,25 +239,40 @@ export function entries(model: StackModel, plan = planKubernetes(model)): Entry[
   for (const b of plan.backing)
     for (const file of ['kustomization.yaml', 'patches.yaml'])
       out.push({ template: `kubernetes/components/external/${file}`, path: `${k}/components/external-${b.name}/${file}`, data: { b } });
+  for (const o of ipComponents(plan))
+    for (const file of ['kustomization.yaml', 'patches.yaml', 'endpointslice.yaml'])
+      out.push({ template: `kubernetes/components/external-ip/${file}`, path: `${k}/components/${o.component}/${file}`, data: { o } });
   for (const name of ENVIRONMENTS) {
     const env = plan.environments[name];
     const dir = `${k}/overlays/${name}`;
     out.push({ template: 'kubernetes/overlays/kustomization.yaml', path: `${dir}/kustomization.yaml`, data: { env } });
     out.push({ template: 'kubernetes/overlays/resources.yaml', path: `${dir}/resources.yaml`, data: { env } });
-    if (env.ingressHosts.length) out.push({ template: 'kubernetes/overlays/ingress.yaml', path: `${dir}/ingress.yaml`, data: { env } });
-    if (env.autoscaled.length) out.push({ template: 'kubernetes/overlays/hpa.yaml', path: `${dir}/hpa.yaml`, data: { env } });
+    out.push(...objectOverlayEntries(dir, env));
     if (env.spread.length) out.push({ template: 'kubernetes/overlays/spread.yaml', path: `${dir}/spread.yaml`, data: { env } });
-    if (env.disruptionBudgets.length) out.push({ template: 'kubernetes/overlays/pdb.yaml', path: `${dir}/pdb.yaml`, data: { env } });
   }
-  out.push({ template: 'scripts/deploy.sh', path: `${SCRIPTS_DIR}/deploy.sh` });
-  out.push({ template: 'scripts/undeploy.sh', path: `${SCRIPTS_DIR}/undeploy.sh` });
+  return out;
+}
+
+const byPath = (a: OutputFile, b: OutputFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** The plain manifests of every environment: deploy/kubernetes/<env>/<file>.yaml (./manifests.ts). */
+function manifestFiles(plan: KubernetesPlan, data: Record<string, unknown>): OutputFile[] {
+  const render = (e: Entry) => renderFile(join(TEMPLATES, `${e.template}.ejs`), { ...data, ...e.data });
+  const base = Object.fromEntries(baseEntries(plan).map((e) => [e.path.split('/').pop()!, render(e)]));
+  const out: OutputFile[] = [];
+  for (const name of ENVIRONMENTS) {
+    const env = plan.environments[name];
+    const overlay = Object.fromEntries(objectOverlayEntries('', env).map((e) => [e.path.slice(1), render(e)]));
+    const objects = environmentObjects(plan, env, base, overlay, (c) => componentLabels(plan.app, c, 'kubectl'));
+    for (const [file, docs] of objects) out.push({ path: `${KUBERNETES_DIR}/${name}/${file}`, content: manifestText(plan.app, env, file, docs) });
+  }
   return out;
 }
 
 export function files(model: StackModel): OutputFile[] {
   const plan = planKubernetes(model);
-  const data = templateData(plan);
-  return entries(model, plan)
-    .map((e) => ({ path: e.path, content: tidy(renderFile(join(TEMPLATES, `${e.template}.ejs`), { ...data, ...e.data })) }))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const data = templateData(plan, model);
+  const out = entries(model, plan).map((e) => ({ path: e.path, content: tidy(renderFile(join(TEMPLATES, `${e.template}.ejs`), { ...data, ...e.data })) }));
+  if (delivery(model).deployTool === 'manifests') out.push(...manifestFiles(plan, data));
+  return out.sort(byPath);
 }

@@ -12,7 +12,9 @@ import {
   dependencyPort,
   INGRESS_CONTROLLERS,
   ingressControllerPeer,
+  outsideBacking,
   selectorLabels,
+  type ExternalBacking,
   workloadFacts,
   type BackingFacts,
   type IngressController,
@@ -35,8 +37,7 @@ export const DNS_PEERS = [
 export const BASE_INGRESS_CONTROLLER = INGRESS_CONTROLLERS[DEFAULT_INGRESS_CLASS]!;
 /** `<app>-<service>-from-ingress`: the policy letting the ingress controller reach a public service. */
 export const fromIngressPolicyName = (app: string, service: string): string => `${app}-${service}-from-ingress`;
-/** Where an external backing service may be (the chart's external.egressTo default): narrow it to your database. */
-export const EXTERNAL_EGRESS = [{ ipBlock: { cidr: '0.0.0.0/0' } }];
+export { EXTERNAL_EGRESS, type ExternalBacking } from '../../lib/render/workloads.js';
 
 type Peer = Record<string, unknown>;
 export interface Rule {
@@ -86,6 +87,8 @@ export interface Environment {
   namespace: string;
   /** Backing services outside the cluster here (the external-<name> component). */
   external: BackingFacts[];
+  /** The same, with how each is reached. */
+  outside: ExternalBacking[];
   /** Deployment replica counts (not for autoscaled ones). */
   replicas: { name: string; count: number }[];
   /** Services with a HorizontalPodAutoscaler (production: public ones). */
@@ -230,10 +233,11 @@ function environmentIngress(app: string, publicServices: string[]): EnvironmentI
   return { className: DEFAULT_INGRESS_CLASS, controller, peers: [ingressControllerPeer(controller)], policyNames: fromIngressPolicyName(app, names) };
 }
 
-function environment(name: EnvironmentName, facts: WorkloadFacts): Environment {
+function environment(name: EnvironmentName, model: StackModel, facts: WorkloadFacts): Environment {
   const app = facts.app;
   const production = name === 'production';
-  const external = production ? facts.backing.filter((b) => b.profile.externalInProduction) : [];
+  const outside = outsideBacking(model, facts, name);
+  const external = outside.map((o) => o.b);
   const autoscaled = production ? facts.services.filter((s) => s.public) : [];
   const replicas = facts.services
     .filter((s) => !autoscaled.includes(s) && !s.job)
@@ -251,6 +255,7 @@ function environment(name: EnvironmentName, facts: WorkloadFacts): Environment {
     name,
     namespace: production ? app : `${app}-${name}`,
     external,
+    outside,
     replicas,
     autoscaled,
     spread: facts.services.filter((s) => autoscaled.includes(s) || replicas.some((r) => r.name === s.objectName && r.count > 1)),
@@ -275,6 +280,6 @@ export function planKubernetes(model: StackModel): KubernetesPlan {
     ...facts,
     repositories: [...new Set(facts.services.map((s) => s.repository))].sort(),
     policies: policies(model, facts),
-    environments: { staging: environment('staging', facts), production: environment('production', facts) },
+    environments: { staging: environment('staging', model, facts), production: environment('production', model, facts) },
   };
 }

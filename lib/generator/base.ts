@@ -263,7 +263,15 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     this.option('name', { type: String, description: "Application name (lower-case letters, digits and '-', starting with a letter): chart name, Compose project, image prefix" });
     this.option('registry', { type: String, description: 'Image registry and namespace, e.g. ghcr.io/acme (images are <registry>/<name>-<service>)' });
     this.option('registry-kind', { type: String, description: 'How CI logs in to the registry: ghcr, dockerhub, ecr, gar, acr or generic (default: from the registry host; docs/ci-cd.md)' });
-    this.option('deploy-tool', { type: String, description: 'What the CD workflows deploy with: kustomize (default) or helm' });
+    this.option('deploy-tool', {
+      type: String,
+      description: 'How the app is deployed, the only tool whose files are written: kustomize (default: deploy/kubernetes base and overlays), helm (deploy/helm/<name>) or manifests (plain YAML per environment, kubectl apply -f); the deploy scripts and CD use it too',
+    });
+    this.option('gitops', { type: String, description: 'Argo CD on top of the deployment tool: none (default), argocd (an Application per environment) or argocd-applicationset (one ApplicationSet); deploy/argocd/' });
+    this.option('blue-green', {
+      type: Boolean,
+      description: 'Production as two identical stacks, <name>-blue and <name>-green, behind a public entry that deploy/scripts/switch.sh moves from one to the other, with a rollback (kustomize only; default: off)',
+    });
     this.option('previews', { type: Boolean, description: 'A preview namespace pr-<number> per pull request, torn down when it closes (default: off; --no-previews turns it off again)' });
     this.option('force', {
       type: Boolean,
@@ -360,7 +368,9 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     const deliveryFlags: Layer = {};
     if (opt('registry-kind') !== undefined) deliveryFlags.registryKind = opt('registry-kind');
     if (opt('deploy-tool') !== undefined) deliveryFlags.deployTool = opt('deploy-tool');
+    if (opt('gitops') !== undefined) deliveryFlags.gitops = opt('gitops');
     if (opt('previews') !== undefined) deliveryFlags.previews = opt('previews');
+    if (opt('blue-green') !== undefined) deliveryFlags.blueGreen = opt('blue-green');
     if (Object.keys(deliveryFlags).length > 0) flagLayer.delivery = deliveryFlags;
     const answersLayer = this.options.answers ? readAnswersFile(join(this.env.cwd ?? this.destinationRoot(), this.options.answers)) : {};
     this.setLayer = setsToLayer(toList(this.options.set));

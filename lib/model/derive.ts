@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import { imageOwner, ownsImage } from './processes.js';
-import type { DeployTool, RegistryKind, ServiceModel, StackModel } from './types.js';
+import type { DeployTool, GitopsMode, Placement, PLACEMENT_ENVIRONMENTS, RegistryKind, ServiceModel, StackModel } from './types.js';
 
 /** Numeric user and group of every generated image, and of the pods' securityContext. */
 export const CONTAINER_UID = 10001;
@@ -97,7 +97,30 @@ export function registryKindOf(registry: string): RegistryKind {
 export interface Delivery {
   registryKind: RegistryKind;
   deployTool: DeployTool;
+  gitops: GitopsMode;
+  /** The Git repository Argo CD syncs from. */
+  repoUrl: string;
   previews: boolean;
+  blueGreen: boolean;
+}
+
+/**
+ * Where a backing service runs in a Kubernetes environment: the stored choice, else
+ * staging in the cluster and production outside for the kinds whose catalog record says
+ * their data belongs on a managed instance (databases), in the cluster for the others.
+ */
+export function placement(model: StackModel, name: string, env: (typeof PLACEMENT_ENVIRONMENTS)[number], externalByDefault: boolean): Placement {
+  const b = model.backing[name]!;
+  return b[env] ?? (env === 'production' && externalByDefault ? 'external-name' : 'cluster');
+}
+
+/** The DNS name of a backing service's instance outside the cluster (a placeholder by default). */
+export const externalHostOf = (model: StackModel, name: string): string => model.backing[name]?.externalHost ?? `${name}.${model.name}.example.com`;
+
+/** The Git URL of the app's repository: from a ghcr.io/<owner> registry (detected from a GitHub origin), else a placeholder. */
+export function repoUrlOf(model: StackModel): string {
+  const owner = /^ghcr\.io\/([a-z0-9-]+)$/.exec(model.registry)?.[1];
+  return `https://${owner ? `github.com/${owner}` : 'git.example.com/your-org'}/${model.name}.git`;
 }
 
 /** The delivery choices with their defaults filled in (never stored). */
@@ -106,7 +129,10 @@ export function delivery(model: StackModel): Delivery {
   return {
     registryKind: d.registryKind ?? registryKindOf(model.registry),
     deployTool: d.deployTool ?? 'kustomize',
+    gitops: d.gitops ?? 'none',
+    repoUrl: d.repoUrl ?? repoUrlOf(model),
     previews: d.previews ?? false,
+    blueGreen: d.blueGreen ?? false,
   };
 }
 

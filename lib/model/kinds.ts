@@ -15,6 +15,7 @@
  * line of defence.
  */
 import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, sep } from 'node:path';
 
 export type Check = (value: unknown) => string | null;
@@ -228,6 +229,17 @@ export const kinds = {
   fileName(value: unknown): string | null {
     if (typeof value !== 'string' || !FILE_NAME.test(value))
       return `${show(value)} is not a file name; expected letters, digits, '.', '_', '+' and '-', not starting with '.' or '-', e.g. server`;
+    return null;
+  },
+  /** A DNS name (RFC 1123 subdomain: dot-separated labels, at most 253 characters), e.g. db.example.com. */
+  dnsName(value: unknown): string | null {
+    if (typeof value !== 'string' || value.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value))
+      return `${show(value)} is not a DNS name; expected lower-case labels of letters, digits and '-' separated by dots, e.g. db.example.com`;
+    return null;
+  },
+  /** An IPv4 or IPv6 address (node:net's own parser). */
+  ipAddress(value: unknown): string | null {
+    if (typeof value !== 'string' || isIP(value) === 0) return `${show(value)} is not an IP address; expected IPv4 or IPv6, e.g. 10.0.0.5`;
     return null;
   },
   /** One of a fixed list, or absent (the default is derived). */

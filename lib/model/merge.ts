@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { EXISTING_KINDS, OPTIONAL_SERVICE_FIELDS, type StackModel } from './types.js';
+import { DELIVERY_FIELDS, EXISTING_KINDS, OPTIONAL_SERVICE_FIELDS, type StackModel } from './types.js';
 import { suggest, UsageError } from './usage.js';
 
 export type Layer = Record<string, unknown>;
@@ -67,6 +67,7 @@ function coerce(raw: string, field: string, text: string): unknown {
     case 'release':
     case 'secret':
     case 'previews':
+    case 'blueGreen':
     case 'link':
     case 'notSecret':
       if (text === 'true' || text === 'false') return text === 'true';
@@ -89,8 +90,7 @@ function coerce(raw: string, field: string, text: string): unknown {
 }
 
 const TOP_LEVEL = ['name', 'registry'];
-const DELIVERY_FIELDS = ['registryKind', 'deployTool', 'previews'];
-const BACKING_FIELDS = ['kind', 'version'];
+const BACKING_FIELDS = ['kind', 'version', 'staging', 'production', 'externalHost', 'externalIp'];
 const EXISTING_FIELDS = ['path', 'link'];
 const ENV_FIELDS = ['value', 'secret', 'notSecret'];
 

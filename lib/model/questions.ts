@@ -8,7 +8,7 @@
  */
 import type { Detection } from '../detect/types.js';
 import { kinds } from './kinds.js';
-import { DEPLOY_TOOLS, REGISTRY_KINDS } from './types.js';
+import { DEPLOY_TOOLS, GITOPS_MODES, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS } from './types.js';
 import { splitCommand, type Layer } from './merge.js';
 
 export interface Question {
@@ -85,9 +85,24 @@ export function buildQuestions(ctx: Context): Question[] {
         type: 'input',
         name: 'delivery/deployTool',
         field: 'delivery.deployTool',
-        message: 'What CD deploys with (kustomize or helm):',
+        message: 'Deployment tool, the only one whose files are written (kustomize, helm or manifests: plain YAML per environment with kubectl scripts):',
         default: (d.deployTool as string | undefined) ?? 'kustomize',
         validate: asValidate((v) => kinds.oneOf(DEPLOY_TOOLS)(String(v ?? '').trim() || undefined)),
+      },
+      {
+        type: 'input',
+        name: 'delivery/gitops',
+        field: 'delivery.gitops',
+        message: 'Argo CD on top (none, argocd: an Application per environment, argocd-applicationset: one ApplicationSet):',
+        default: (d.gitops as string | undefined) ?? 'none',
+        validate: asValidate((v) => kinds.oneOf(GITOPS_MODES)(String(v ?? '').trim() || undefined)),
+      },
+      {
+        type: 'confirm',
+        name: 'delivery/blueGreen',
+        field: 'delivery.blueGreen',
+        message: 'Production as two stacks side by side (blue and green namespaces) with a scripted switch of public traffic (kustomize only)?',
+        default: d.blueGreen === true,
       },
       {
         type: 'confirm',
@@ -97,6 +112,21 @@ export function buildQuestions(ctx: Context): Question[] {
         default: d.previews === true,
       },
     );
+  }
+
+  // Where each backing service runs per Kubernetes environment: working defaults, asked with --ask-answered.
+  if (askAnswered) {
+    const backing = (merged.backing ?? {}) as Record<string, Record<string, unknown>>;
+    for (const name of Object.keys(backing).sort())
+      for (const env of PLACEMENT_ENVIRONMENTS)
+        q.push({
+          type: 'input',
+          name: `backing/${name}/${env}`,
+          field: `backing.${name}.${env}`,
+          message: `${name}: where it runs in ${env} (cluster; external-name: outside, by DNS name; external-ip: outside, by IP address; empty: the default):`,
+          default: (backing[name]![env] as string | undefined) ?? '',
+          validate: asValidate((v) => kinds.oneOf(PLACEMENTS)(String(v ?? '').trim() || undefined)),
+        });
   }
 
   const all = services(merged);
@@ -175,7 +205,11 @@ export function applyAnswers(answers: Record<string, unknown>, merged: Layer): L
   const svcLayer = layer.services as Record<string, Svc>;
   const touch = (name: string) => (svcLayer[name] ??= {});
   for (const [key, value] of Object.entries(answers)) {
-    if (key.startsWith('existing/')) {
+    if (key.startsWith('backing/')) {
+      const [, name, field] = key.split('/') as [string, string, string];
+      const text = String(value ?? '').trim();
+      if (text) (((layer.backing ??= {}) as Record<string, Record<string, unknown>>)[name] ??= {})[field] = text;
+    } else if (key.startsWith('existing/')) {
       const [, kind] = key.split('/') as [string, string];
       const existing = ((layer.existing ??= {}) as Record<string, Record<string, unknown>>);
       existing[kind] = { link: value === true };
@@ -183,7 +217,7 @@ export function applyAnswers(answers: Record<string, unknown>, merged: Layer): L
     else if (key.startsWith('delivery/')) {
       const field = key.slice('delivery/'.length);
       const d = (layer.delivery ??= {}) as Record<string, unknown>;
-      if (field === 'previews') d.previews = Boolean(value);
+      if (field === 'previews' || field === 'blueGreen') d[field] = Boolean(value);
       else if (String(value ?? '').trim()) d[field] = String(value).trim();
     }
     else if (key === 'public') {

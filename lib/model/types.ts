@@ -31,22 +31,42 @@ export type BackingKind = (typeof BACKING_KINDS)[number];
 export const REGISTRY_KINDS = ['ghcr', 'dockerhub', 'ecr', 'gar', 'acr', 'generic'] as const;
 export type RegistryKind = (typeof REGISTRY_KINDS)[number];
 
-/** What the CD workflows deploy with. */
-export const DEPLOY_TOOLS = ['kustomize', 'helm'] as const;
+/**
+ * How the app is deployed, and so which deployment files are written (only the chosen
+ * tool's): a kustomize base and overlays, a Helm chart, or plain manifests per environment
+ * applied with kubectl. The deploy scripts and the CD workflows use the same tool.
+ */
+export const DEPLOY_TOOLS = ['kustomize', 'helm', 'manifests'] as const;
 export type DeployTool = (typeof DEPLOY_TOOLS)[number];
+
+/** GitOps on top of the deployment tool: none, an Argo CD Application per environment, or one ApplicationSet. */
+export const GITOPS_MODES = ['none', 'argocd', 'argocd-applicationset'] as const;
+export type GitopsMode = (typeof GITOPS_MODES)[number];
 
 /**
  * How images are shipped and deployed (the ci and cd stages). Every field is optional:
  * an absent one is derived (lib/model/derive.ts `delivery`), and only what the user
  * chose is stored.
  */
+/** The fields of `delivery`, for --set and validation. */
+export const DELIVERY_FIELDS: readonly string[] = ['registryKind', 'deployTool', 'gitops', 'repoUrl', 'previews', 'blueGreen'];
+
 export interface DeliveryModel {
   /** Default: from the registry host (ghcr.io, docker.io, *.dkr.ecr.*.amazonaws.com, *-docker.pkg.dev, *.azurecr.io), else generic. */
   registryKind?: RegistryKind;
-  /** Default: kustomize (the same default as deploy/scripts/deploy.sh). */
+  /** Default: kustomize (docs/kubernetes.md#choosing-the-deployment-tool): the only tool's files are written. */
   deployTool?: DeployTool;
+  /** Argo CD objects on top of the deployment tool. Default: none. */
+  gitops?: GitopsMode;
+  /** The Git repository Argo CD syncs from (gitops only). Default: https://github.com/<owner>/<name>.git for a ghcr.io/<owner> registry, else a placeholder. */
+  repoUrl?: string;
   /** A namespace pr-<number> per pull request, torn down when it closes. Default: false. */
   previews?: boolean;
+  /**
+   * Production as two identical stacks, <app>-blue and <app>-green, behind a public entry in
+   * <app> that deploy/scripts/switch.sh points at one or the other (kustomize only). Default: false.
+   */
+  blueGreen?: boolean;
 }
 
 /** One environment variable a service reads. */
@@ -125,11 +145,30 @@ export interface ServiceModel {
 /** Service fields that may be absent (each has a meaning when absent, said on the field; null is the same as absent and is not stored). */
 export const OPTIONAL_SERVICE_FIELDS = ['metricsPath', 'metricsPort', 'imageFrom', 'release'] as const;
 
+/**
+ * Where a backing service runs in a Kubernetes environment: in the cluster (a StatefulSet
+ * behind a headless Service), or outside it behind a Service of the same name, so the code's
+ * hostname keeps working: an ExternalName Service (a DNS name) or a selector-less ClusterIP
+ * Service with an explicit EndpointSlice (an IP address). Dev is always Compose.
+ */
+export const PLACEMENTS = ['cluster', 'external-name', 'external-ip'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+/** The Kubernetes environments a placement is chosen for (previews deploy staging's). */
+export const PLACEMENT_ENVIRONMENTS = ['staging', 'production'] as const;
+
 /** A stateful dependency (database, cache, broker) the app uses but does not build. */
 export interface BackingModel {
   kind: BackingKind;
   /** Image version (tag), e.g. '7' for redis, '16' for postgres. */
   version: string;
+  /** Where it runs in staging (and previews). Default: cluster. */
+  staging?: Placement;
+  /** Where it runs in production. Default: external-name for databases (the kind's catalog record), cluster for caches and brokers. */
+  production?: Placement;
+  /** The DNS name of the instance outside the cluster (external-name). Default: <name>.<app>.example.com, a placeholder. */
+  externalHost?: string;
+  /** The IP address of the instance outside the cluster (external-ip); required when a placement is external-ip. */
+  externalIp?: string;
 }
 
 /** A file the repository already had where one of ours would go by default. */

@@ -21,7 +21,7 @@ import { binaryName } from './derive.js';
 import { boundaryProblem, existingDir, kinds, show, type Check } from './kinds.js';
 import { processProblems } from './processes.js';
 import { secretNameReason, secretValueReason } from './secrets.js';
-import { BACKING_KINDS, DEPLOY_TOOLS, EXISTING_KINDS, LANGUAGES, LINKABLE, OPTIONAL_SERVICE_FIELDS, REGISTRY_KINDS, SCHEMA_VERSION, type ServiceModel, type StackModel } from './types.js';
+import { BACKING_KINDS, DELIVERY_FIELDS, DEPLOY_TOOLS, EXISTING_KINDS, GITOPS_MODES, LANGUAGES, LINKABLE, OPTIONAL_SERVICE_FIELDS, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS, SCHEMA_VERSION, type ServiceModel, type StackModel } from './types.js';
 
 export class ModelError extends Error {
   constructor(readonly problems: string[]) {
@@ -62,8 +62,7 @@ const OPTIONAL_FIELDS: Record<(typeof OPTIONAL_SERVICE_FIELDS)[number], Check> =
 };
 const ALL_SERVICE_FIELDS = [...Object.keys(SERVICE_FIELDS), ...OPTIONAL_SERVICE_FIELDS];
 const ENV_FIELDS = new Set(['value', 'secret', 'notSecret']);
-const BACKING_FIELDS = new Set(['kind', 'version']);
-const DELIVERY_FIELDS = ['registryKind', 'deployTool', 'previews'];
+const BACKING_FIELDS = new Set(['kind', 'version', 'staging', 'production', 'externalHost', 'externalIp']);
 const TOP_FIELDS = new Set(['schemaVersion', 'name', 'registry', 'services', 'backing', 'existing', 'delivery']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -167,19 +166,35 @@ export function checkModel(model: StackModel, root: string): string[] {
       add(at, `is ${show(b)}; expected {kind, version}, e.g. {kind: redis, version: "7"}`);
       continue;
     }
-    for (const key of Object.keys(b)) if (!BACKING_FIELDS.has(key)) add(`${at}.${key}`, 'is not a field of a backing service; expected kind or version, e.g. --set backing.redis.version=7');
+    for (const key of Object.keys(b))
+      if (!BACKING_FIELDS.has(key)) add(`${at}.${key}`, `is not a field of a backing service; expected one of ${[...BACKING_FIELDS].join(', ')}, e.g. --set backing.redis.version=7`);
     add(`${at}.kind`, oneOf(BACKING_KINDS, 'postgres')(b.kind));
     add(`${at}.version`, b.version === undefined ? missing(kinds.version) : kinds.version(b.version));
+    for (const env of PLACEMENT_ENVIRONMENTS) if (b[env] !== undefined) add(`${at}.${env}`, oneOf(PLACEMENTS, 'external-name')(b[env]));
+    if (b.externalHost !== undefined) add(`${at}.externalHost`, kinds.dnsName(b.externalHost));
+    if (b.externalIp !== undefined) add(`${at}.externalIp`, kinds.ipAddress(b.externalIp));
+    else {
+      const byIp = PLACEMENT_ENVIRONMENTS.filter((env) => b[env] === 'external-ip');
+      if (byIp.length) add(`${at}.externalIp`, `is missing, but ${byIp.join(' and ')} place${byIp.length > 1 ? '' : 's'} it outside the cluster by IP address; expected an IPv4 or IPv6 address, e.g. --set backing.${name}.externalIp=10.0.0.5`);
+    }
   }
   if (model.delivery !== undefined) {
     const d = model.delivery as Record<string, unknown>;
-    if (!isObject(d)) add('delivery', `is ${show(d)}; expected a mapping of registryKind, deployTool and previews, e.g. {deployTool: helm}`);
+    if (!isObject(d)) add('delivery', `is ${show(d)}; expected a mapping of ${DELIVERY_FIELDS.join(', ')}, e.g. {deployTool: helm}`);
     else {
       for (const key of Object.keys(d))
         if (!DELIVERY_FIELDS.includes(key)) add(`delivery.${key}`, `is not a delivery field; expected one of ${DELIVERY_FIELDS.join(', ')}, e.g. --set delivery.deployTool=helm`);
       if (d.registryKind !== undefined) add('delivery.registryKind', oneOf(REGISTRY_KINDS, 'ghcr')(d.registryKind));
       if (d.deployTool !== undefined) add('delivery.deployTool', oneOf(DEPLOY_TOOLS, 'helm')(d.deployTool));
+      if (d.gitops !== undefined) add('delivery.gitops', oneOf(GITOPS_MODES, 'argocd')(d.gitops));
+      if (d.repoUrl !== undefined && (typeof d.repoUrl !== 'string' || !/^(https?:\/\/|ssh:\/\/|git@)[^\s]+$/.test(d.repoUrl)))
+        add('delivery.repoUrl', `${show(d.repoUrl)} is not a Git URL; expected https://..., ssh://... or git@host:path, e.g. https://github.com/acme/shop.git`);
       if (d.previews !== undefined) add('delivery.previews', kinds.boolean(d.previews));
+      if (d.blueGreen !== undefined) add('delivery.blueGreen', kinds.boolean(d.blueGreen));
+      if (d.blueGreen === true && (d.deployTool ?? 'kustomize') !== 'kustomize')
+        add('delivery.blueGreen', `is true with delivery.deployTool ${show(d.deployTool)}, but blue/green is generated for kustomize only; expected false or deployTool kustomize, e.g. --no-blue-green`);
+      if (d.blueGreen === true && !Object.values(model.services ?? {}).some((s) => s.public && s.port !== null))
+        add('delivery.blueGreen', 'is true, but no service is public: the switch moves public traffic from one stack to the other; expected a public service, e.g. --set web.public=true');
     }
   }
 

@@ -11,8 +11,8 @@
  * Pure: the same model gives the same facts, in the same (sorted) order.
  */
 import { CATALOG, PASSWORD, type Resources } from '../catalog/index.js';
-import { backingNames, CONTAINER_GID, CONTAINER_UID, imageRepository, serviceNames } from '../model/derive.js';
-import type { BackingKind, ServiceModel, StackModel } from '../model/types.js';
+import { backingNames, CONTAINER_GID, CONTAINER_UID, externalHostOf, imageRepository, placement, serviceNames } from '../model/derive.js';
+import type { BackingKind, Placement, PLACEMENT_ENVIRONMENTS, ServiceModel, StackModel } from '../model/types.js';
 import { imagePin, tagFor } from '../catalog/images.js';
 import { runtimeProfile, type RuntimeProfile } from './profiles.js';
 import { joinParts, wireStack, type Wiring } from './wiring.js';
@@ -433,4 +433,30 @@ export function dependencyPort(model: StackModel, target: string): number | null
   if (target in model.services) return model.services[target]!.port;
   const b = model.backing[target];
   return b ? CATALOG[b.kind].port : null;
+}
+
+/** Where an external backing service may be by default (the chart's external.egressTo default): narrow it to your database. */
+export const EXTERNAL_EGRESS = [{ ipBlock: { cidr: '0.0.0.0/0' } }];
+
+/** A backing service outside the cluster in an environment, and how the Service of its name reaches it. */
+export interface ExternalBacking {
+  b: BackingFacts;
+  placement: Exclude<Placement, 'cluster'>;
+  /** external-name: the DNS name (ExternalName); external-ip: the IP address (EndpointSlice). */
+  address: string;
+  /** The kustomize component that moves it there. */
+  component: string;
+  /** Where its clients may send traffic: the address's /32 (/128) for an IP, anywhere for a DNS name. */
+  egressTo: Record<string, unknown>[];
+}
+
+/** The backing services outside the cluster in an environment (backing.<name>.staging|production), for kustomize, the manifests and the chart alike. */
+export function outsideBacking(model: StackModel, facts: WorkloadFacts, env: (typeof PLACEMENT_ENVIRONMENTS)[number]): ExternalBacking[] {
+  return facts.backing.flatMap((b): ExternalBacking[] => {
+    const where = placement(model, b.name, env, b.profile.externalInProduction);
+    if (where === 'cluster') return [];
+    if (where === 'external-name') return [{ b, placement: where, address: externalHostOf(model, b.name), component: `external-${b.name}`, egressTo: EXTERNAL_EGRESS }];
+    const ip = model.backing[b.name]!.externalIp!;
+    return [{ b, placement: where, address: ip, component: `external-ip-${b.name}`, egressTo: [{ ipBlock: { cidr: `${ip}/${ip.includes(':') ? 128 : 32}` } }] }];
+  });
 }

@@ -43,6 +43,7 @@ import { validate as networkPolicy } from 'kubernetes-models/_schemas/IoK8sApiNe
 import { validate as ingress } from 'kubernetes-models/_schemas/IoK8sApiNetworkingV1Ingress';
 import { validate as role } from 'kubernetes-models/_schemas/IoK8sApiRbacV1Role';
 import { validate as roleBinding } from 'kubernetes-models/_schemas/IoK8sApiRbacV1RoleBinding';
+import { validate as endpointSlice } from 'kubernetes-models/_schemas/IoK8sApiDiscoveryV1EndpointSlice';
 // Custom resources: the @kubernetes-models packages compile each project's CRD schemas; they do
 // not export their _schemas folder, so the validators are loaded by path.
 import { dirname as crdDirname, join as crdJoin } from 'node:path';
@@ -52,6 +53,10 @@ const crdValidator = async (pkg: string, type: string): Promise<unknown> =>
   ((await import(crdPathToFileURL(crdJoin(crdDirname(crdFileURLToPath(import.meta.resolve(pkg))), '_schemas', `${type}.js`)).href)) as { validate: unknown }).validate;
 // The Prometheus Operator's PodMonitor (@kubernetes-models/prometheus-operator 6.0.0).
 const podMonitor = await crdValidator('@kubernetes-models/prometheus-operator', 'ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1PodMonitor');
+// Argo CD's kinds: @kubernetes-models/argo-cd 4.0.0 compiles them from Argo CD v3's Go API types
+// (github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1), the source its CRDs are generated from.
+const argoApplication = await crdValidator('@kubernetes-models/argo-cd', 'ComGithubArgoprojArgoCdV3PkgApisApplicationV1alpha1Application');
+const argoApplicationSet = await crdValidator('@kubernetes-models/argo-cd', 'ComGithubArgoprojArgoCdV3PkgApisApplicationV1alpha1ApplicationSet');
 // The External Secrets Operator's ExternalSecret (@kubernetes-models/external-secrets 2.0.0).
 const externalSecret = await crdValidator('@kubernetes-models/external-secrets', 'ComGithubExternalSecretsExternalSecretsApisExternalsecretsV1ExternalSecret');
 
@@ -96,6 +101,9 @@ const VALIDATORS: Record<string, CompiledValidator> = {
   'networking.k8s.io/v1/Ingress': ingress,
   'rbac.authorization.k8s.io/v1/Role': role,
   'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding,
+  'discovery.k8s.io/v1/EndpointSlice': endpointSlice,
+  'argoproj.io/v1alpha1/Application': argoApplication,
+  'argoproj.io/v1alpha1/ApplicationSet': argoApplicationSet,
   'monitoring.coreos.com/v1/PodMonitor': podMonitor,
   'external-secrets.io/v1/ExternalSecret': externalSecret,
 } as unknown as Record<string, CompiledValidator>;
@@ -587,7 +595,17 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
     const spec = (s.spec ?? {}) as { type?: string; selector?: Record<string, string>; ports?: { name?: string; port?: number; targetPort?: number | string }[] };
     if (spec.type === 'ExternalName') continue;
     if (!spec.selector || !Object.keys(spec.selector).length) {
-      add(`${describeObject(s)}: has no selector`);
+      // A selector-less Service is backed by EndpointSlices of its own (an address outside the
+      // cluster): one must name it, with a port of each of its port names, and an address.
+      const slices = byKind('EndpointSlice').filter((e) => e.metadata?.labels?.['kubernetes.io/service-name'] === s.metadata?.name);
+      if (!slices.length) add(`${describeObject(s)}: has no selector and no EndpointSlice (label kubernetes.io/service-name)`);
+      for (const e of slices) {
+        const slice = e as unknown as { ports?: { name?: string; port?: number }[]; endpoints?: { addresses?: string[] }[] };
+        for (const p of spec.ports ?? [])
+          if (!(slice.ports ?? []).some((q) => (q.name ?? '') === (p.name ?? '')))
+            add(`${describeObject(e)}: has no port named ${JSON.stringify(p.name ?? '')} of ${describeObject(s)}`);
+        if (!(slice.endpoints ?? []).some((x) => (x.addresses ?? []).length)) add(`${describeObject(e)}: has no address`);
+      }
       continue;
     }
     const pods = selectable.filter((t) => selects({ matchLabels: spec.selector }, t.labels));

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { files as composeFiles } from '../../generators/compose/files.js';
-import { files as helmFiles } from '../../generators/helm/files.js';
+import { chartFiles as helmFiles } from '../../generators/helm/files.js';
 import { files as kubernetesFiles } from '../../generators/kubernetes/files.js';
 import { BACKING_KINDS, type BackingKind, type StackModel } from '../../lib/model/types.js';
 import { helmAvailable, renderChart } from '../../lib/validate/helm.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { files as composeFiles } from '../../generators/compose/files.js';
-import { files as helmFiles } from '../../generators/helm/files.js';
+import { chartFiles as helmFiles } from '../../generators/helm/files.js';
 import { files as kubernetesFiles } from '../../generators/kubernetes/files.js';
 import { CATALOG } from '../../lib/catalog/index.js';
 import { BACKING_KINDS } from '../../lib/model/types.js';

@@ -17,7 +17,7 @@ import { files as ciFiles } from '../../generators/ci/files.js';
 import { files as composeFiles } from '../../generators/compose/files.js';
 import { files as devFiles } from '../../generators/dev/files.js';
 import { files as dockerfileFiles } from '../../generators/dockerfile/files.js';
-import { files as helmFiles } from '../../generators/helm/files.js';
+import { chartFiles as helmFiles } from '../../generators/helm/files.js';
 import { files as kubernetesFiles } from '../../generators/kubernetes/files.js';
 import { buildContext, imageRepository, serviceNames } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
@@ -157,22 +157,29 @@ describe('ci/ scripts, run against a generated example with fake docker, curl, k
   });
 
   describe('lint.sh', () => {
-    it('lints every Dockerfile, compose.yaml, the chart (helm lint --strict) and every rendering against the schemas', () => {
-      rmSync(join(repo.fake, 'kubeconform.counts'), { force: true });
-      const r = repo.run('ci/lint.sh');
-      assert.equal(r.status, 0, r.stdout + r.stderr);
-      const log = repo.log();
-      const hadolint = log.filter((l) => /^docker run --rm -i hadolint\/hadolint:\S+ hadolint/.test(l));
-      assert.equal(hadolint.length, serviceNames(model).length);
-      assert.ok(log.includes('docker compose -f compose.yaml config --quiet'));
-      assert.ok(log.some((l) => l === `helm lint --strict deploy/helm/${model.name}`));
-      for (const env of ['staging', 'production']) {
-        assert.ok(log.some((l) => l.startsWith(`helm template ${model.name} deploy/helm/${model.name} -f deploy/helm/${model.name}/values-${env}.yaml`)));
-        assert.ok(log.some((l) => l === `kubectl kustomize deploy/kubernetes/overlays/${env}`));
-      }
-      // Four renderings reached kubeconform, each with objects in it.
-      assert.equal(readFileSync(join(repo.fake, 'kubeconform.counts'), 'utf8').trim().split('\n').length, 4);
-    });
+    for (const tool of ['kustomize', 'helm', 'manifests'] as const)
+      it(`${tool}: lints every Dockerfile, compose.yaml, ${tool === 'helm' ? 'the chart (helm lint --strict) and ' : ''}every rendering against the schemas`, () => {
+        const toolRepo = tool === 'kustomize' ? repo : generate({ ...model, delivery: { previews: true, deployTool: tool } });
+        try {
+          rmSync(join(toolRepo.fake, 'kubeconform.counts'), { force: true });
+          rmSync(join(toolRepo.fake, 'log'), { force: true });
+          const r = toolRepo.run('ci/lint.sh');
+          assert.equal(r.status, 0, r.stdout + r.stderr);
+          const log = toolRepo.log();
+          const hadolint = log.filter((l) => /^docker run --rm -i hadolint\/hadolint:\S+ hadolint/.test(l));
+          assert.equal(hadolint.length, serviceNames(model).length);
+          assert.ok(log.includes('docker compose -f compose.yaml config --quiet'));
+          assert.equal(log.some((l) => l === `helm lint --strict deploy/helm/${model.name}`), tool === 'helm');
+          for (const env of ['staging', 'production']) {
+            assert.equal(log.some((l) => l.startsWith(`helm template ${model.name} deploy/helm/${model.name} -f deploy/helm/${model.name}/values-${env}.yaml`)), tool === 'helm');
+            assert.equal(log.some((l) => l === `kubectl kustomize deploy/kubernetes/overlays/${env}`), tool === 'kustomize');
+          }
+          // Two renderings (staging, production) reached kubeconform, each with objects in it.
+          assert.equal(readFileSync(join(toolRepo.fake, 'kubeconform.counts'), 'utf8').trim().split('\n').length, 2);
+        } finally {
+          if (toolRepo !== repo) rmSync(toolRepo.root, { recursive: true, force: true });
+        }
+      });
 
     it('fails, naming the check, when a linter fails', () => {
       const r = repo.run('ci/lint.sh', [], { FAIL_HADOLINT: 'api' });
@@ -268,11 +275,11 @@ describe('ci/ scripts, run against a generated example with fake docker, curl, k
       return out;
     }
 
-    for (const tool of ['kustomize', 'helm'] as const) {
+    for (const tool of ['kustomize', 'helm', 'manifests'] as const) {
       describe(tool, () => {
         let toolRepo: Repo;
         before(() => {
-          toolRepo = tool === 'kustomize' ? repo : generate({ ...model, delivery: { previews: true, deployTool: 'helm' } });
+          toolRepo = tool === 'kustomize' ? repo : generate({ ...model, delivery: { previews: true, deployTool: tool } });
         });
         after(() => {
           if (toolRepo !== repo) rmSync(toolRepo.root, { recursive: true, force: true });
@@ -342,6 +349,28 @@ describe('ci/ scripts, run against a generated example with fake docker, curl, k
         repo.log().filter((l) => l.startsWith('docker buildx imagetools create')),
         names.map((n) => `docker buildx imagetools create --tag ${imageRepository(model, n)}:v1.2.0 ${expected[n]}`),
       );
+    });
+
+    it('blue/green production: deploys by digest to the stack without traffic, waits, smoke-tests, then switch.sh moves the traffic to it', () => {
+      const bg = generate({ ...model, delivery: { previews: true, blueGreen: true } });
+      try {
+        const { dir, expected } = digests();
+        for (const f of ['tags', 'digests']) spawnSync('cp', ['-R', join(repo.fake, f), bg.fake]);
+        const r = bg.run('ci/deploy.sh', ['production', '--digests', dir, '--tag', 'sha-abc1234']);
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+        assert.deepEqual(appliedImagesFrom(bg), expected);
+        const docs = parseAllDocuments(readFileSync(join(bg.fake, 'applied.yaml'), 'utf8')).map((d) => d.toJS() as any);
+        // No front yet (the fake cluster answers no externalName): the idle stack is blue.
+        for (const o of docs) assert.equal(o.metadata.namespace, `${model.name}-blue`, `${o.kind} ${o.metadata.name}`);
+        assert.ok(!docs.some((o) => o.kind === 'Ingress'), 'the stacks have no Ingress: the front routes to them');
+        const log = bg.log();
+        const waited = log.findIndex((l) => l.startsWith(`kubectl --namespace ${model.name}-blue rollout status`));
+        const switched = log.findIndex((l) => l.includes(`--namespace ${model.name} patch service`));
+        assert.ok(waited >= 0 && switched > waited, 'the traffic moves after the rollout and the smoke test');
+        assert.match(log[switched]!, new RegExp(`web\\.${model.name}-blue\\.svc\\.cluster\\.local`));
+      } finally {
+        rmSync(bg.root, { recursive: true, force: true });
+      }
     });
 
     it('a preview: namespace pr-<n> with its own Secrets and hosts under the preview domain, then torn down', () => {

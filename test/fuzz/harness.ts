@@ -36,7 +36,8 @@ import { files as devFiles } from '../../generators/dev/files.js';
 import { files as ciFiles } from '../../generators/ci/files.js';
 import { files as cdFiles } from '../../generators/cd/files.js';
 import { files as kubernetesFiles } from '../../generators/kubernetes/files.js';
-import { files as helmFiles } from '../../generators/helm/files.js';
+// The chart whatever the model's deployment tool (delivery.deployTool writes one tool's files; the fuzz covers both).
+import { chartFiles as helmFiles } from '../../generators/helm/files.js';
 import { files as docsFiles } from '../../generators/docs/files.js';
 import { modelPlainNames, modelSecretNames, planStack } from '../../generators/compose/plan.js';
 import { checkModel } from '../../lib/model/validate.js';

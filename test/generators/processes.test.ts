@@ -58,15 +58,23 @@ describe('several processes of one folder, through the app generator', () => {
     assert.deepEqual(validateCompose(text, {}), []);
   });
 
-  it('kustomize runs the release as a Job and the chart as a hook; CI builds one image', () => {
+  it('kustomize runs the release as a Job and the chart as a hook; CI builds one image', async () => {
     assert.ok(existsSync(join(result.cwd, 'deploy/kubernetes/base/job.yaml')));
-    const values = parse(readFileSync(join(result.cwd, `deploy/helm/${OWNER}/values.yaml`), 'utf8'));
-    assert.equal(values.services.release.kind, 'Job');
-    assert.deepEqual(values.services.worker.args, ['celery', '-A', 'config', 'worker', '--loglevel=info']);
     const ci = readFileSync(join(result.cwd, '.github/workflows/ci.yml'), 'utf8');
     assert.doesNotMatch(ci, new RegExp(`${OWNER}-(worker|beat|release)\\b`));
     const changes = readFileSync(join(result.cwd, 'ci/changes.sh'), 'utf8');
     const images = /readonly images=\(\n([\s\S]*?)\n\)/.exec(changes)![1]!.trim().split('\n');
     assert.deepEqual(images.map((l) => l.trim().split('|')[0]), [`'${OWNER}`]);
+  });
+
+  it('with --deploy-tool helm, the chart runs the release as a Job hook and each process with its own args', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'processes-helm-')), OWNER);
+    await runGenerator('app')
+      .inDir(dir, (d) => cpSync(FIXTURE, d, { recursive: true }))
+      .withOptions({ yes: true, deployTool: 'helm', set: [`${OWNER}.languageVersion=3.13`] })
+      .withAnswers({}, strict);
+    const values = parse(readFileSync(join(dir, `deploy/helm/${OWNER}/values.yaml`), 'utf8'));
+    assert.equal(values.services.release.kind, 'Job');
+    assert.deepEqual(values.services.worker.args, ['celery', '-A', 'config', 'worker', '--loglevel=info']);
   });
 });

@@ -18,6 +18,8 @@ import { REPO_ROOT, snapshotTree, writeTree } from '../helpers/tree.js';
 const strict = { throwOnMissingAnswer: true } as const;
 const EXAMPLE = join(REPO_ROOT, 'examples', 'taskboard');
 const CHART = 'deploy/helm/taskboard';
+/** The kustomize base's Deployments (kustomize is the default deployment tool). */
+const BASE_DEPLOYMENTS = 'deploy/kubernetes/base/deployment.yaml';
 const opts = (o: Record<string, unknown>) => o as never;
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
 const logged = (result: { env: unknown }): string =>
@@ -39,22 +41,20 @@ const ADMIN = {
   ].join('\n'),
 };
 
-/** The team's edits: a label in compose.yaml, a LABEL in web's Dockerfile, common labels in the chart. */
+/** The team's edits: a label in compose.yaml, a LABEL in web's Dockerfile, a note in the kustomize base's Deployments. */
 function editAsTeam(dir: string): void {
   const compose = read(dir, 'compose.yaml');
   assert.match(compose, /^ {2}web:\n/m);
   writeFileSync(join(dir, 'compose.yaml'), compose.replace(/^ {2}web:\n/m, '  web:\n    labels:\n      team: ui\n'));
   const dockerfile = read(dir, 'web/Dockerfile');
   writeFileSync(join(dir, 'web/Dockerfile'), dockerfile.replace(/^ENTRYPOINT /m, 'LABEL org.opencontainers.image.vendor="acme"\nENTRYPOINT '));
-  const values = read(dir, `${CHART}/values.yaml`);
-  assert.match(values, /^commonLabels: \{\}$/m);
-  writeFileSync(join(dir, `${CHART}/values.yaml`), values.replace(/^commonLabels: \{\}$/m, 'commonLabels:\n  team: shop'));
+  writeFileSync(join(dir, BASE_DEPLOYMENTS), `# Reviewed by the platform team.\n${read(dir, BASE_DEPLOYMENTS)}`);
 }
 
 function assertTeamEdits(dir: string): void {
   assert.deepEqual(parse(read(dir, 'compose.yaml')).services.web.labels, { team: 'ui' }, 'compose.yaml edit');
   assert.match(read(dir, 'web/Dockerfile'), /^LABEL org\.opencontainers\.image\.vendor="acme"\nENTRYPOINT /m, 'Dockerfile edit');
-  assert.deepEqual(parse(read(dir, `${CHART}/values.yaml`)).commonLabels, { team: 'shop' }, 'values.yaml edit');
+  assert.match(read(dir, BASE_DEPLOYMENTS), /^# Reviewed by the platform team\.\n# The application's services/, 'deployment.yaml edit');
 }
 
 describe('re-runs on a scaffolded taskboard', function () {
@@ -87,7 +87,7 @@ describe('re-runs on a scaffolded taskboard', function () {
     assert.deepEqual(conflictsOf(log), []);
     assert.deepEqual(
       log.actions.filter((a) => a.status === 'merged').map((a) => a.path).sort(),
-      ['compose.yaml', `${CHART}/values.yaml`],
+      ['compose.yaml', BASE_DEPLOYMENTS],
       'the edited aggregate files are merged, the others updated silently',
     );
 
@@ -106,13 +106,31 @@ describe('re-runs on a scaffolded taskboard', function () {
     assert.ok(names('deploy/kubernetes/base/backing.yaml').includes('taskboard-postgres'), 'kustomize backing service');
     assert.ok(names('deploy/kubernetes/base/service.yaml').includes('admin'), 'kustomize Service');
     assert.ok(existsSync(join(dir, 'deploy/kubernetes/components/external-postgres/kustomization.yaml')), 'a managed-database component');
-    const values = parse(read(dir, `${CHART}/values.yaml`));
-    assert.ok(values.services.admin && values.backing.postgres, 'Helm values');
+    assert.ok(!existsSync(join(dir, 'deploy/helm')), 'no chart: kustomize is the deployment tool');
 
     await runGenerator('service').cd(dir).withArguments(['admin']).withOptions(opts({ remove: true, yes: true })).withAnswers({}, strict);
     await runGenerator('service').cd(dir).withArguments(['postgres']).withOptions(opts({ remove: true, yes: true })).withAnswers({}, strict);
     assert.deepEqual(snapshotTree(dir), before, 'the same bytes as before the two were added, the team\'s edits included');
     assert.ok(!existsSync(join(dir, 'deploy/kubernetes/components/external-postgres')), 'the folders that came with them are gone too');
+  });
+
+  it('changing the deployment tool removes the old tool\'s files nobody edited, keeps and reports the edited one, and writes the new tool\'s', async () => {
+    const dir = copy();
+    const result = await runGenerator('app').cd(dir).withOptions(opts({ yes: true, deployTool: 'helm' })).withAnswers({}, strict);
+    const log = runLog(result.env);
+    assert.deepEqual(conflictsOf(log), []);
+    const kept = log.actions.filter((a) => a.path.startsWith('deploy/kubernetes/') && existsSync(join(dir, a.path))).map((a) => a.path);
+    assert.deepEqual(kept, [BASE_DEPLOYMENTS], 'only the edited file stays');
+    assert.match(logged(result), /kept\s+deploy\/kubernetes\/base\/deployment\.yaml\s+\(no longer generated, but you edited it/);
+    assertTeamEdits(dir);
+    assert.ok(!existsSync(join(dir, 'deploy/kubernetes/overlays')), 'the untouched overlays are removed');
+    const removed = log.actions.filter((a) => a.status === 'remove').map((a) => a.path);
+    assert.deepEqual(log.actions.filter((a) => a.status === 'orphan').map((a) => a.path), [BASE_DEPLOYMENTS]);
+    assert.ok(removed.includes('deploy/kubernetes/base/kustomization.yaml') && removed.includes('deploy/kubernetes/README.md'), removed.join('\n'));
+    assert.ok(existsSync(join(dir, `${CHART}/Chart.yaml`)), 'the chart is written');
+    assert.ok(![...readLedger(dir).keys()].includes(BASE_DEPLOYMENTS), 'the edited file is no longer ours');
+    assert.match(read(dir, 'deploy/scripts/deploy.sh'), /^readonly tool=helm$/m);
+    assert.equal(parse(read(dir, '.yo-rc.json'))['generator-containerize'].delivery.deployTool, 'helm');
   });
 
   it('reports a conflicting edit, keeps it, and writes ours beside it until the team settles it', async () => {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { files, CHART_TEMPLATES } from '../../generators/helm/files.js';
+import { chartFiles as files, CHART_TEMPLATES } from '../../generators/helm/files.js';
 import { chartData } from '../../generators/helm/values.js';
 import { CONTAINER_UID, imageRepository } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';

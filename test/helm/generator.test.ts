@@ -10,7 +10,10 @@ import { CONFIG_KEY } from '../../lib/model/types.js';
 import { files } from '../../generators/helm/files.js';
 import { snapshotTree } from '../helpers/tree.js';
 import { runGenerator } from '../helpers/run.js';
-import { SHOP } from '../helpers/k8s-models.js';
+import { SHOP as SHOP_MODEL } from '../helpers/k8s-models.js';
+
+/** The chart is written when Helm is the deployment tool. */
+const SHOP = { ...SHOP_MODEL, delivery: { deployTool: 'helm' as const } };
 
 describe('helm generator', () => {
   const dir = mkdtempSync(join(tmpdir(), 'containerize-helm-'));
@@ -25,6 +28,15 @@ describe('helm generator', () => {
     for (const f of files(SHOP)) assert.equal(tree[f.path], f.content, f.path);
     const written = Object.keys(tree).filter((p) => p.startsWith('deploy/helm/'));
     assert.deepEqual(written.sort(), files(SHOP).map((f) => f.path).sort());
+  });
+
+  it('with another deployment tool, the stage writes no chart', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'containerize-helm-'));
+    for (const svc of Object.values(SHOP.services)) mkdirSync(join(other, svc.path), { recursive: true });
+    writeFileSync(join(other, '.yo-rc.json'), `${JSON.stringify({ [CONFIG_KEY]: { ...SHOP, delivery: { deployTool: 'kustomize' } } }, null, 2)}\n`);
+    await runGenerator('helm').cd(other).withOptions({ yes: true } as Record<string, unknown>);
+    assert.deepEqual(Object.keys(snapshotTree(other)).filter((p) => p.startsWith('deploy/')), []);
+    assert.deepEqual(files({ ...SHOP, delivery: { deployTool: 'manifests' } }), []);
   });
 
   it('a re-run changes no byte', async () => {

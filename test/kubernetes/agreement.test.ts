@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { files as helmFiles } from '../../generators/helm/files.js';
+import { chartFiles as helmFiles } from '../../generators/helm/files.js';
 import { files } from '../../generators/kubernetes/files.js';
 import { planKubernetes } from '../../generators/kubernetes/plan.js';
 import type { StackModel } from '../../lib/model/types.js';

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { files as helmFiles } from '../../generators/helm/files.js';
+import { chartFiles as helmFiles } from '../../generators/helm/files.js';
 import { files } from '../../generators/kubernetes/files.js';
 import { parseManifests, helmAvailable, helmPath } from '../../lib/validate/helm.js';
 import type { StackModel } from '../../lib/model/types.js';
@@ -23,6 +23,8 @@ import { itKubectl, kubectlPath, writeFiles } from './kustomize.js';
 /** Created in the root suite's before(), removed in its after() (not at load time: a --grep run would leak it). */
 let scratch = '';
 const SHELLCHECK = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' }).status === 0;
+const TOOLS = ['kustomize', 'helm', 'manifests'] as const;
+const withTool = (m: StackModel, deployTool: (typeof TOOLS)[number]): StackModel => ({ ...m, delivery: { ...m.delivery, deployTool } });
 const MODELS: Record<string, StackModel> = { ...K8S_MODELS, ...Object.fromEntries(Object.entries(SAMPLE_MODELS).map(([k, m]) => [`sample-${k}`, m])) };
 
 interface Run {
@@ -88,7 +90,7 @@ describe('deploy scripts', () => {
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
   describe('syntax', () => {
-    for (const [key, model] of Object.entries(MODELS)) {
+    for (const [key, model] of Object.entries(MODELS).flatMap(([k, m]) => TOOLS.map((t) => [`${k} (${t})`, withTool(m, t)] as const))) {
       const scripts = files(model).filter((f) => f.path.startsWith('deploy/scripts/'));
       it(`${key}: bash -n`, () => {
         assert.deepEqual(scripts.map((s) => s.path), ['deploy/scripts/deploy.sh', 'deploy/scripts/undeploy.sh']);
@@ -101,7 +103,7 @@ describe('deploy scripts', () => {
       });
       if (SHELLCHECK)
         it(`${key}: shellcheck`, () => {
-          const dir = join(scratch, `sc-${key}`);
+          const dir = join(scratch, `sc-${key.replace(/\W+/g, '-')}`);
           writeFiles(dir, scripts);
           const paths = scripts.map((s) => join(dir, s.path));
           const r = spawnSync('shellcheck', ['--shell=bash', '--severity=style', ...paths], { encoding: 'utf8' });
@@ -176,12 +178,28 @@ describe('deploy scripts', () => {
     });
 
     (helmAvailable() ? it : it.skip)(`helm, production, --tag 2.0.0: helm template with values-production.yaml and the tag${helmAvailable() ? '' : ` [skipped: no helm at ${helmPath()}]`}`, () => {
-      const r = run(root, 'deploy.sh', ['production', '--helm', '--tag', '2.0.0', '--dry-run'], { HELM: helmPath(), KUBECTL: '/nonexistent/kubectl' });
+      const r = run(repo(withTool(SHOP, 'helm'), 'dry-helm'), 'deploy.sh', ['production', '--tag', '2.0.0', '--dry-run'], { HELM: helmPath(), KUBECTL: '/nonexistent/kubectl' });
       assert.equal(r.status, 0, r.stderr);
       const docs = parseManifests(r.stdout) as any[];
       const images = docs.filter((d) => d.kind === 'Deployment').map((d) => d.spec.template.spec.containers[0].image).sort();
       assert.deepEqual(images, ['ghcr.io/acme/shop-api:2.0.0', 'ghcr.io/acme/shop-web:2.0.0', 'ghcr.io/acme/shop-worker:2.0.0']);
       assert.match(r.stderr, /^\+ .*helm upgrade --install shop .*deploy\/helm\/shop --namespace shop -f .*values-production\.yaml --set-string services\.api\.image\.tag=2\.0\.0/m);
+    });
+
+    it('manifests, staging, --tag 1.4.2: the staging files with every image at the tag, applied to the namespace; the files untouched', () => {
+      const m = repo(withTool(SHOP, 'manifests'), 'dry-manifests');
+      const file = join(m, 'deploy', 'kubernetes', 'staging', 'deployment.yaml');
+      const before = readFileSync(file, 'utf8');
+      const r = run(m, 'deploy.sh', ['staging', '--tag', '1.4.2', '--dry-run'], { KUBECTL: '/nonexistent/kubectl' });
+      assert.equal(r.status, 1, 'kubectl is needed');
+      const ok = run(m, 'deploy.sh', ['staging', '--tag', '1.4.2', '--dry-run'], stubEnv());
+      assert.equal(ok.status, 0, ok.stderr);
+      const docs = parseManifests(ok.stdout) as any[];
+      const images = docs.filter((d) => d.kind === 'Deployment').map((d) => d.spec.template.spec.containers[0].image).sort();
+      assert.deepEqual(images, ['ghcr.io/acme/shop-api:1.4.2', 'ghcr.io/acme/shop-web:1.4.2', 'ghcr.io/acme/shop-worker:1.4.2']);
+      assert.match(ok.stderr, /^\+ \S*kubectl apply --namespace shop-staging -f \S+$/m);
+      assert.equal(readFileSync(file, 'utf8'), before);
+      assert.deepEqual(ok.calls.filter((c) => c.includes(' apply ')), [], 'a dry run applies nothing');
     });
   });
 
@@ -221,20 +239,37 @@ describe('deploy scripts', () => {
       assert.equal(r.status, 0, r.stderr);
     });
 
-    it('--helm: helm upgrade --install with the environment file and the tag', () => {
-      const r = run(root, 'deploy.sh', ['production', '--helm', '--tag', '1.4.2'], stubEnv({ STUB_NAMESPACE: '1', STUB_SECRETS: 'shop-db shop-redis shop-web' }));
+    it('helm: helm upgrade --install with the environment file and the tag', () => {
+      const helmRoot = repo(withTool(SHOP, 'helm'), 'stub-helm');
+      const r = run(helmRoot, 'deploy.sh', ['production', '--tag', '1.4.2'], stubEnv({ STUB_NAMESPACE: '1', STUB_SECRETS: 'shop-db shop-redis shop-web' }));
       assert.equal(r.status, 0, r.stderr);
-      const chart = join(root, 'deploy', 'helm', 'shop');
+      const chart = join(helmRoot, 'deploy', 'helm', 'shop');
       assert.ok(
         r.calls.includes(`helm upgrade --install shop ${chart} --namespace shop -f ${chart}/values-production.yaml --set-string services.api.image.tag=1.4.2 --set-string services.web.image.tag=1.4.2 --set-string services.worker.image.tag=1.4.2`),
         r.calls.join('\n'),
       );
     });
 
-    it('--helm without a chart says which stage to run', () => {
+    it('manifests: kubectl apply of the environment folder to its namespace, then wait for every workload', () => {
+      const m = repo(withTool(SHOP, 'manifests'), 'stub-manifests');
+      const r = run(m, 'deploy.sh', ['production'], stubEnv({ STUB_NAMESPACE: '1', STUB_SECRETS: 'shop-db shop-redis shop-web' }));
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(r.calls.includes(`kubectl apply --namespace shop -f ${join(m, 'deploy', 'kubernetes', 'production')}`), r.calls.join('\n'));
+      assert.ok(r.calls.some((c) => c.includes('rollout status deployment/shop-web')));
+      const u = run(m, 'undeploy.sh', ['staging'], stubEnv());
+      assert.ok(u.calls.includes(`kubectl delete --namespace shop-staging -f ${join(m, 'deploy', 'kubernetes', 'staging')} --ignore-not-found`), u.calls.join('\n'));
+    });
+
+    it('the old --helm flag is refused: the tool is chosen in the model', () => {
+      const r = run(root, 'deploy.sh', ['staging', '--helm'], stubEnv());
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /unknown option --helm/);
+    });
+
+    it('helm without a chart says which stage to run', () => {
       const bare = join(scratch, 'no-chart');
-      writeFiles(bare, files(SHOP));
-      const r = run(bare, 'deploy.sh', ['staging', '--helm'], stubEnv());
+      writeFiles(bare, files(withTool(SHOP, 'helm')));
+      const r = run(bare, 'deploy.sh', ['staging'], stubEnv());
       assert.equal(r.status, 1);
       assert.match(r.stderr, /error: no chart at deploy\/helm\/shop: run the generator's helm stage/);
     });
@@ -245,7 +280,7 @@ describe('deploy scripts', () => {
       assert.ok(k.calls.includes(`kubectl delete -k ${join(root, 'deploy', 'kubernetes', 'overlays', 'production')} --ignore-not-found`), k.calls.join('\n'));
       assert.ok(!k.calls.some((c) => c.includes('delete namespace')));
       assert.match(k.stderr, /kubectl delete namespace shop/);
-      const h = run(root, 'undeploy.sh', ['staging', '--helm'], stubEnv());
+      const h = run(repo(withTool(SHOP, 'helm'), 'undeploy-helm'), 'undeploy.sh', ['staging'], stubEnv());
       assert.equal(h.status, 0, h.stderr);
       assert.ok(h.calls.includes('helm uninstall shop --namespace shop-staging'));
     });

@@ -205,8 +205,22 @@ describe('questions', () => {
     const answered = { name: 'shop', registry: 'r/x', services: { web: { public: true, port: 3000, start: ['x'] }, worker: { public: false, port: null, start: ['y'] } } };
     const withStarts = { ...merged, services: { web: svc(), worker: svc({ path: 'worker', port: null, public: false, start: ['y'] }) } };
     assert.deepEqual(buildQuestions({ merged: withStarts, answered, askAnswered: false }), []);
-    // name, registry, public; the three delivery choices (asked only with --ask-answered); four per service.
-    assert.equal(buildQuestions({ merged: withStarts, answered, askAnswered: true }).length, 3 + 3 + 2 * 4);
+    // name, registry, public; the five delivery choices (asked only with --ask-answered); four per service.
+    const all = buildQuestions({ merged: withStarts, answered, askAnswered: true });
+    assert.equal(all.length, 3 + 5 + 2 * 4);
+    const tool = all.find((q) => q.name === 'delivery/deployTool')!;
+    assert.equal(tool.default, 'kustomize');
+    assert.equal(tool.validate!('manifests'), true);
+    assert.match(String(tool.validate!('argo')), /kustomize, helm, manifests/);
+    assert.match(String(all.find((q) => q.name === 'delivery/gitops')!.validate!('flux')), /none, argocd, argocd-applicationset/);
+  });
+  it('asks where each backing service runs per environment with --ask-answered, and turns the answers into the backing layer', () => {
+    const withBacking = { ...merged, backing: { db: { kind: 'postgres', version: '16' } } };
+    const qs = buildQuestions({ merged: withBacking, answered: {}, askAnswered: true }).filter((q) => q.name.startsWith('backing/'));
+    assert.deepEqual(qs.map((q) => q.name), ['backing/db/staging', 'backing/db/production']);
+    assert.equal(qs[1]!.validate!('external-ip'), true);
+    assert.match(String(qs[1]!.validate!('outside')), /cluster, external-name, external-ip/);
+    assert.deepEqual(applyAnswers({ 'backing/db/staging': '', 'backing/db/production': 'external-ip' }, withBacking).backing, { db: { production: 'external-ip' } });
   });
   it('turns delivery answers into the delivery layer (an empty registry kind keeps the derived default)', () => {
     assert.deepEqual(applyAnswers({ 'delivery/registryKind': '', 'delivery/deployTool': 'helm', 'delivery/previews': true }, merged), {

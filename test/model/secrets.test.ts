@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { files as composeFiles } from '../../generators/compose/files.js';
-import { files as helmFiles } from '../../generators/helm/files.js';
+import { chartFiles as helmFiles } from '../../generators/helm/files.js';
 import { files as kubernetesFiles } from '../../generators/kubernetes/files.js';
 import { secretNameReason, secretReason, secretValueReason } from '../../lib/model/secrets.js';
 import { wireStack } from '../../lib/render/wiring.js';

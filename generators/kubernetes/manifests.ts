@@ -1,0 +1,147 @@
+/**
+ * The `manifests` deployment tool: plain YAML per environment, applied with
+ * `kubectl apply --namespace <ns> -f deploy/kubernetes/<env>/`, no kustomize.
+ *
+ * Built from the same renders as the kustomize tree, so both describe the same
+ * objects: the base files (rendered with managed-by kubectl), then what each
+ * overlay does, applied here in code exactly as kustomize would apply it:
+ *   - configMapGenerator: a ConfigMap per service named `<app>-<service>-<hash>`
+ *     (a hash of its data, so a changed value rolls the pods, as kustomize does),
+ *     and the Deployments' references renamed to it;
+ *   - replicas per environment; autoscaled Deployments lose `replicas`; the replicas of a
+ *     service that runs more than one are spread over nodes and zones;
+ *   - the external-<backing> (and external-ip-<backing>) components: the StatefulSet and
+ *     its policy deleted, the Service an ExternalName (or a selector-less ClusterIP with an
+ *     EndpointSlice), the clients' egress pointed outside;
+ *   - the ingress controller restated in the from-ingress policies;
+ *   - the overlay's Ingress, HPAs and PDBs.
+ * No namespace is written: the deploy script (and kubectl -n) sets it, so the same
+ * files deploy to any namespace. test/kubernetes/manifests-tool.test.ts compares
+ * every environment with `kubectl kustomize overlays/<env>`.
+ */
+import { createHash } from 'node:crypto';
+import { parseAllDocuments, stringify } from 'yaml';
+import { GENERATED_MARKER } from '../../lib/render/marker.js';
+import { spreadConstraints } from '../../lib/render/workloads.js';
+import type { KubernetesPlan, Environment } from './plan.js';
+
+type Obj = Record<string, any>;
+
+/** The base files the environments are built from, and which output file each object goes to. */
+export const BASE_FILES = ['serviceaccount.yaml', 'deployment.yaml', 'job.yaml', 'service.yaml', 'backing.yaml', 'networkpolicy.yaml'] as const;
+/** Overlay files whose objects are added as they are. */
+export const OVERLAY_FILES = ['ingress.yaml', 'hpa.yaml', 'pdb.yaml'] as const;
+
+const ABOUT: Record<string, string> = {
+  'serviceaccount.yaml': 'a ServiceAccount per service, no API token',
+  'configmap.yaml': "the non-secret env of each service (the name carries a hash of the data, so a change rolls the pods)",
+  'deployment.yaml': 'a Deployment per service',
+  'job.yaml': 'a Job per release command (deploy.sh deletes the last run, applies, and waits for it)',
+  'service.yaml': 'a Service per service with a port, named as the hostname the code uses',
+  'backing.yaml': 'the backing services: a StatefulSet and a headless Service each, or a Service pointing outside',
+  'networkpolicy.yaml': 'default deny, then what the model dependsOn implies',
+  'ingress.yaml': 'the Ingress of the public services',
+  'hpa.yaml': 'HorizontalPodAutoscalers',
+  'pdb.yaml': 'PodDisruptionBudgets',
+};
+
+export const parseDocs = (text: string): Obj[] =>
+  parseAllDocuments(text)
+    .map((d) => d.toJS() as Obj | null)
+    .filter((d): d is Obj => d !== null && typeof d === 'object' && typeof d.kind === 'string');
+
+/** kustomize's hash suffix has ten characters; ours is ten hex digits of a SHA-256 of the data. */
+const dataHash = (data: Record<string, string>): string =>
+  createHash('sha256')
+    .update(JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]])))
+    .digest('hex')
+    .slice(0, 10);
+
+const find = (docs: Obj[], kind: string, name: string): Obj | undefined => docs.find((d) => d.kind === kind && d.metadata?.name === name);
+
+/** Every object of one environment, by output file name (files with no object are absent). */
+export function environmentObjects(
+  plan: KubernetesPlan,
+  env: Environment,
+  base: Record<string, string>,
+  overlay: Record<string, string>,
+  labels: (component: string) => Record<string, string>,
+): Map<string, Obj[]> {
+  const byFile = new Map<string, Obj[]>();
+  for (const file of BASE_FILES) if (base[file] !== undefined) byFile.set(file, parseDocs(base[file]!));
+  const all = () => [...byFile.values()].flat();
+
+  // configMapGenerator.
+  const configMaps: Obj[] = [];
+  for (const s of plan.services) {
+    if (!(s.env.length > 0 || s.unsetEnv.length > 0)) continue;
+    const data = Object.fromEntries(s.env) as Record<string, string>;
+    const name = `${s.objectName}-${dataHash(data)}`;
+    configMaps.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: labels(s.name) }, ...(s.env.length ? { data } : {}) });
+    for (const c of find(all(), 'Deployment', s.objectName)?.spec.template.spec.containers ?? [])
+      for (const from of c.envFrom ?? []) if (from.configMapRef?.name === s.objectName) from.configMapRef.name = name;
+  }
+  if (configMaps.length) byFile.set('configmap.yaml', configMaps);
+
+  // The external-<backing> and external-ip-<backing> components.
+  for (const o of env.outside) {
+    const b = o.b;
+    const ports = [{ name: b.kind, port: b.profile.port, protocol: 'TCP' }];
+    const backing = byFile.get('backing.yaml')!.filter((d) => !(d.kind === 'StatefulSet' && d.metadata.name === b.objectName));
+    const svc = find(backing, 'Service', b.name)!;
+    if (o.placement === 'external-name') svc.spec = { type: 'ExternalName', externalName: o.address, ports };
+    else {
+      svc.spec = { type: 'ClusterIP', ports };
+      backing.push({
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: `${b.name}-external`, labels: { ...labels(b.name), 'kubernetes.io/service-name': b.name, 'endpointslice.kubernetes.io/managed-by': 'generator-containerize' } },
+        addressType: o.address.includes(':') ? 'IPv6' : 'IPv4',
+        ports: [{ name: b.kind, port: b.profile.port, protocol: 'TCP' }],
+        endpoints: [{ addresses: [o.address] }],
+      });
+    }
+    byFile.set('backing.yaml', backing);
+    const policies = byFile.get('networkpolicy.yaml')!.filter((d) => d.metadata.name !== b.objectName);
+    const clients = find(policies, 'NetworkPolicy', `${b.objectName}-clients`);
+    if (clients) clients.spec.egress = [{ to: structuredClone(o.egressTo), ports: [{ protocol: 'TCP', port: b.profile.port }] }];
+    byFile.set('networkpolicy.yaml', policies);
+  }
+
+  // replicas: and the autoscaled Deployments, whose count the HPA owns.
+  for (const r of env.replicas) find(all(), 'Deployment', r.name)!.spec.replicas = r.count;
+  for (const s of env.autoscaled) delete find(all(), 'Deployment', s.objectName)!.spec.replicas;
+  // spread.yaml: the replicas of each service that runs more than one, over nodes then zones.
+  for (const s of env.spread) find(all(), 'Deployment', s.objectName)!.spec.template.spec.topologySpreadConstraints = spreadConstraints(plan.app, s.name);
+
+  // The environment's ingress controller, in the from-ingress policies.
+  if (env.ingress) {
+    const names = new RegExp(`^${env.ingress.policyNames}$`);
+    for (const p of byFile.get('networkpolicy.yaml') ?? []) if (names.test(p.metadata.name)) p.spec.ingress[0].from = structuredClone(env.ingress.peers);
+  }
+
+  // An annotations map left empty by a template (the Ingress's, for yours) is dropped, as kustomize drops it.
+  for (const file of OVERLAY_FILES)
+    if (overlay[file] !== undefined)
+      byFile.set(
+        file,
+        parseDocs(overlay[file]!).map((d) => {
+          if (d.metadata?.annotations && !Object.keys(d.metadata.annotations).length) delete d.metadata.annotations;
+          return d;
+        }),
+      );
+  for (const [file, docs] of byFile) if (!docs.length) byFile.delete(file);
+  return byFile;
+}
+
+/** One output file: a header, then every object as a YAML document. */
+export function manifestText(app: string, env: Environment, file: string, docs: Obj[]): string {
+  const header = [
+    `# ${env.name} manifests of ${app}: ${ABOUT[file] ?? file}.`,
+    `# ${GENERATED_MARKER} from the stack model in .yo-rc.json: re-run the generator`,
+    '# rather than editing it. No namespace: apply the folder to one with',
+    `#   kubectl apply --namespace ${env.namespace} -f deploy/kubernetes/${env.name}/`,
+    `# or bash deploy/scripts/deploy.sh ${env.name} (which also checks the Secrets first).`,
+  ];
+  return `${header.join('\n')}\n${docs.map((d) => `---\n${stringify(d, { lineWidth: 0 })}`).join('')}`;
+}
