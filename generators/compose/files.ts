@@ -27,6 +27,7 @@ import { checkComposeReferences } from '../../lib/validate/compose.js';
 import { OutputError } from '../../lib/validate/outputs.js';
 import { modelSecretNames, planStack, type SecretVar, type StackPlan } from './plan.js';
 import { yamlScalar as scalar } from '../../lib/render/ejs.js';
+import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
@@ -80,7 +81,8 @@ function describe(s: SecretVar): string {
 const render = (template: string, plan: StackPlan, layout: Layout): string =>
   tidy(renderFile(join(TEMPLATES, template), { plan, layout, scalar, dotenv, shellValue, describe }));
 
-export function files(model: StackModel): OutputFile[] {
+/** Every file this stage owns, rendered from the model (memoized: see lib/render/memo.ts). */
+export const files = memoByModel(function files(model: StackModel): OutputFile[] {
   const plan = planStack(model);
   const layout = layoutOf(model);
   const out: OutputFile[] = [
@@ -93,4 +95,4 @@ export function files(model: StackModel): OutputFile[] {
   const problems = checkComposeReferences(parse(out[0]!.content), { files: out, secretNames: modelSecretNames(model) });
   if (problems.length) throw new OutputError(problems);
   return out;
-}
+});

@@ -35,6 +35,7 @@ export const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'template
  * from one the user wrote (keep it).
  */
 import { GENERATED_MARKER } from '../../lib/render/marker.js';
+import { memoByModel } from '../../lib/render/memo.js';
 export { GENERATED_MARKER };
 
 /**
@@ -63,7 +64,8 @@ export type Variant =
   | 'rust'
   | 'static';
 
-export function files(model: StackModel): OutputFile[] {
+/** Every file this stage owns, rendered from the model (memoized: see lib/render/memo.ts). */
+export const files = memoByModel(function files(model: StackModel): OutputFile[] {
   const out: OutputFile[] = [];
   for (const name of serviceNames(model)) {
     const svc = model.services[name]!;
@@ -74,7 +76,7 @@ export function files(model: StackModel): OutputFile[] {
     out.push({ path: isWorkspaceMember(svc) ? `${buildContext(svc).dockerfile}.dockerignore` : inService(svc, '.dockerignore'), content: renderDockerignore(model, name) });
   }
   return out;
-}
+});
 
 const inService = (svc: ServiceModel, file: string): string => (svc.path === '.' ? file : posix.join(svc.path, file));
 

@@ -17,6 +17,7 @@ import type { OutputFile } from '../../lib/render/types.js';
 import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings } from '../../lib/render/workloads.js';
 import { valuesSchema } from './schema.js';
 import { chartData } from './values.js';
+import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates', 'chart');
 
@@ -45,7 +46,8 @@ export const CHART_TEMPLATES = [
 /** Where the chart goes: deploy/helm/<app>. */
 export const chartDir = (model: StackModel): string => `deploy/helm/${model.name}`;
 
-export function files(model: StackModel): OutputFile[] {
+/** Every file this stage owns, rendered from the model (memoized: see lib/render/memo.ts). */
+export const files = memoByModel(function files(model: StackModel): OutputFile[] {
   const data = chartData(model);
   const dir = chartDir(model);
   const out: OutputFile[] = CHART_TEMPLATES.map((rel) => ({
@@ -62,4 +64,4 @@ export function files(model: StackModel): OutputFile[] {
   }));
   out.push({ path: `${dir}/values.schema.json`, content: `${JSON.stringify(valuesSchema(), null, 2)}\n` });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
+});

@@ -26,6 +26,7 @@ import { renderFile } from '../../lib/render/ejs.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { containerEnv, containerSecurityContext, podSecurityContext, selectorLabels, BACKING_PROBES, INGRESS_CONTROLLERS, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type KubernetesPlan } from './plan.js';
+import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
@@ -118,10 +119,11 @@ export function entries(model: StackModel, plan = planKubernetes(model)): Entry[
   return out;
 }
 
-export function files(model: StackModel): OutputFile[] {
+/** Every file this stage owns, rendered from the model (memoized: see lib/render/memo.ts). */
+export const files = memoByModel(function files(model: StackModel): OutputFile[] {
   const plan = planKubernetes(model);
   const data = templateData(plan);
   return entries(model, plan)
     .map((e) => ({ path: e.path, content: tidy(renderFile(join(TEMPLATES, `${e.template}.ejs`), { ...data, ...e.data })) }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
+});

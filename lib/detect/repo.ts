@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { isGenerated, withoutBlocks } from '../render/marker.js';
 import type { RepoView } from './types.js';
@@ -46,51 +46,104 @@ const norm = (rel: string): string => {
 
 export const joinRel = (...parts: string[]): string => norm(parts.join('/')) || '.';
 
-/** A RepoView over a real directory, with a read cache so detectors can re-read freely. */
-export function openRepo(root: string): RepoView {
+/**
+ * The three calls detection makes to the disk. `openRepo` takes another one in tests, to
+ * count what detection touches (test/detect/reads.test.ts).
+ */
+export interface RepoFs {
+  /** A folder's entries with their types; throws when it is not a folder. */
+  readdir(abs: string): Dirent[];
+  /** Follows symbolic links; undefined when nothing is there. */
+  stat(abs: string): Stats | undefined;
+  readFile(abs: string): Buffer;
+}
+
+export const nodeFs: RepoFs = {
+  readdir: (abs) => readdirSync(abs, { withFileTypes: true }),
+  stat: (abs) => statSync(abs, { throwIfNoEntry: false }),
+  readFile: (abs) => readFileSync(abs),
+};
+
+type Kind = 'file' | 'dir' | 'other';
+
+/**
+ * A RepoView over a real directory. Each folder is listed at most once and each file read at
+ * most once (detectors re-read freely from the caches); whether a path exists and what it is
+ * comes from its folder's listing, so looking for the twenty manifests a folder might hold
+ * costs one listing, not twenty failed stat calls. Nothing below an ignored folder
+ * (IGNORED_DIRS: node_modules, .git, virtualenvs...) is listed by `walk`; a detector asking
+ * for a path inside one by name still gets an answer.
+ */
+export function openRepo(root: string, fs: RepoFs = nodeFs): RepoView {
   const cache = new Map<string, string | null>();
   /** Files that carry our generated marker: they do not exist for detection. */
   const generated = new Set<string>();
+  /** Each listed folder: its entries' names, sorted, and what each is (null: not a folder). */
+  const listings = new Map<string, { names: string[]; kinds: Map<string, Kind> } | null>();
+  /** Kinds of paths outside any listing (the root, paths with `..`). */
+  const kinds = new Map<string, Kind | null>();
   const abs = (rel: string) => join(root, norm(rel));
-  const stat = (rel: string) => {
+  const kindOfStat = (s: Stats | undefined): Kind | null => (s === undefined ? null : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other');
+  const listing = (key: string) => {
+    if (listings.has(key)) return listings.get(key)!;
+    let entry: { names: string[]; kinds: Map<string, Kind> } | null = null;
     try {
-      return statSync(abs(rel));
+      const kindsHere = new Map<string, Kind>();
+      for (const d of fs.readdir(abs(key))) {
+        // A symbolic link is what it points at (a broken one is nothing).
+        const kind = d.isSymbolicLink() ? kindOfStat(fs.stat(join(abs(key), d.name))) : d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other';
+        if (kind !== null) kindsHere.set(d.name, kind);
+      }
+      entry = { names: [...kindsHere.keys()].sort(), kinds: kindsHere };
     } catch {
-      return null;
+      entry = null;
     }
+    listings.set(key, entry);
+    return entry;
+  };
+  const kindOf = (rel: string): Kind | null => {
+    const key = norm(rel);
+    const slash = key.lastIndexOf('/');
+    if (key === '' || key.split('/').includes('..')) {
+      if (!kinds.has(key)) kinds.set(key, kindOfStat(fs.stat(abs(key))));
+      return kinds.get(key)!;
+    }
+    const parent = slash < 0 ? '' : key.slice(0, slash);
+    if (parent !== '' && kindOf(parent) !== 'dir') return null;
+    return listing(parent)?.kinds.get(key.slice(slash + 1)) ?? null;
   };
   const view: RepoView = {
     root,
     exists(rel) {
-      if (stat(rel) === null) return false;
+      if (kindOf(rel) === null) return false;
       view.read(rel); // reading marks our own generated files
       return !generated.has(norm(rel));
     },
-    isDir: (rel) => stat(rel)?.isDirectory() ?? false,
+    isDir: (rel) => kindOf(rel) === 'dir',
     read(rel) {
       const key = norm(rel);
       if (cache.has(key)) return cache.get(key)!;
       let text: string | null = null;
-      const s = stat(key);
-      if (s?.isFile() && s.size <= MAX_FILE_BYTES) {
-        const buf = readFileSync(abs(key));
-        // A marked block of ours inside the user's file (lib/write/ownership.ts) is not their code either.
-        text = buf.includes(0) ? null : withoutBlocks(buf.toString('utf8'));
-        // Our own output (a generated Dockerfile, .env.example...) is not the user's code.
-        if (text !== null && isGenerated(text)) {
-          text = null;
-          generated.add(key);
+      if (kindOf(key) === 'file') {
+        const s = fs.stat(abs(key));
+        if (s !== undefined && s.size <= MAX_FILE_BYTES) {
+          const buf = fs.readFile(abs(key));
+          // A marked block of ours inside the user's file (lib/write/ownership.ts) is not their code either.
+          text = buf.includes(0) ? null : withoutBlocks(buf.toString('utf8'));
+          // Our own output (a generated Dockerfile, .env.example...) is not the user's code.
+          if (text !== null && isGenerated(text)) {
+            text = null;
+            generated.add(key);
+          }
         }
       }
       cache.set(key, text);
       return text;
     },
     list(rel) {
-      try {
-        return readdirSync(abs(rel)).sort();
-      } catch {
-        return [];
-      }
+      const key = norm(rel);
+      if (key !== '' && kindOf(key) !== 'dir') return [];
+      return [...(listing(key)?.names ?? [])];
     },
     walk(rel, opts = {}) {
       const { maxDepth = 8, extensions } = opts;
@@ -98,12 +151,11 @@ export function openRepo(root: string): RepoView {
       const visit = (dir: string, depth: number, inSrc: boolean) => {
         for (const name of view.list(dir)) {
           const child = joinRel(dir, name);
-          const s = stat(child);
-          if (!s) continue;
-          if (s.isDirectory()) {
+          const kind = kindOf(child);
+          if (kind === 'dir') {
             const skip = IGNORED_DIRS.has(name) || name.startsWith('.') || (!inSrc && OUTPUT_DIRS.has(name));
             if (depth < maxDepth && !skip) visit(child, depth + 1, inSrc || name === 'src');
-          } else if (s.isFile() && view.exists(child)) {
+          } else if (kind === 'file' && view.exists(child)) {
             if (!extensions || extensions.some((e) => name.endsWith(e))) out.push(child);
           }
         }

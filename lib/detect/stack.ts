@@ -17,7 +17,7 @@ import { SCHEMA_VERSION, type BackingKind, type EnvVar, type StackModel } from '
 import { DEFAULT_VERSIONS, detectBacking, varKind, type BackingUse } from './backing.js';
 import { commandEnvReads, dockerfileCommand } from './dockerfile.js';
 import { discoverServices, manifestName, type DiscoveredService } from './discover.js';
-import { openRepo } from './repo.js';
+import { openRepo, type RepoFs } from './repo.js';
 import { detectExisting, toExisting } from './existing.js';
 import { byCode, manifestFiles, scanService, type ServiceScan } from './scan.js';
 import type { DetectedBacking, DetectedService, Detection, Fact, LanguageDetector, LanguageFacts, RepoView } from './types.js';
@@ -31,6 +31,8 @@ export interface DetectOptions {
   detectors?: LanguageDetector[];
   /** Paths the ledger says we generated (.containerize/ledger.json): never the user's own files. */
   ours?: ReadonlySet<string>;
+  /** The disk as detection sees it (tests count reads through it); the real one by default. */
+  fs?: RepoFs;
 }
 
 /** Frameworks whose output is a front end users open in a browser. */
@@ -43,7 +45,7 @@ const DEFAULT = 'default';
 
 /** Detect the application in `root`. */
 export function detectStack(root: string, opts: DetectOptions = {}): Detection {
-  const repo = openRepo(root);
+  const repo = openRepo(root, opts.fs);
   const warnings: string[] = [];
   const discovery = opts.detectors ? discoverServices(repo, opts.detectors) : discoverServices(repo);
   warnings.push(...discovery.warnings);

@@ -4,6 +4,8 @@
 // imports, detection, rendering, validation, the rest: Yeoman's run loop and writing).
 //
 // Usage: node scripts/bench/bench.mjs [--sizes 1,10,100,500] [--runs 3] [--write docs/benchmarks.md]
+//        node scripts/bench/bench.mjs --make-repo N   (only make a synthetic repository of N
+//        services, print its path and keep it: for profiling, e.g. node --cpu-prof dist/bin/containerize.js --yes)
 // Needs `npm run build` first (npm run bench does it) and GNU time (/usr/bin/time) for peak memory.
 //
 // Each synthetic service is a copy of one of the detector fixtures (test/fixtures/languages),
@@ -26,6 +28,10 @@ const opt = (name, fallback) => {
 const sizes = opt('sizes', '1,10,100,500').split(',').map(Number);
 const runs = Number(opt('runs', '3'));
 const writeTo = opt('write', null);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).slice(0, 12).map((l) => l.slice(3)).join('\n'));
+  process.exit(0);
+}
 if (!existsSync(bin)) {
   console.error('dist/ is missing: run npm run build (npm run bench does)');
   process.exit(1);
@@ -55,6 +61,13 @@ function makeRepo(n) {
     }
   }
   return { dir, repo };
+}
+
+if (opt('make-repo', null) !== null) {
+  const { repo } = makeRepo(Number(opt('make-repo')));
+  spawnSync('git', ['init', '-q'], { cwd: repo });
+  console.log(repo);
+  process.exit(0);
 }
 
 /** One timed process: wall ms and peak RSS (KiB) from GNU time. */
