@@ -37,12 +37,23 @@ export const IGNORED_DIRS = new Set([
  */
 export const OUTPUT_DIRS = new Set(['dist', 'build', 'out', 'target', 'bin', 'obj', 'env', 'tmp', 'deploy', 'charts']);
 
+/**
+ * A virtualenv under a name of its own (`py311/`, `.env-foo/`...): Python writes pyvenv.cfg at
+ * its top. One listing of the folder tells; nothing below it is read.
+ */
+export const isVirtualenv = (repo: Pick<RepoView, 'list'>, dir: string): boolean => repo.list(dir).includes('pyvenv.cfg');
+
 const MAX_FILE_BYTES = 512 * 1024;
 
 const norm = (rel: string): string => {
+  // Already normal (the common case: paths joinRel built): no split and join.
+  if (isNormal(rel)) return rel;
   const parts = rel.split(/[\\/]+/).filter((p) => p && p !== '.');
   return parts.join('/');
 };
+/** A relative path without empty or `.` segments and without backslashes. */
+const isNormal = (rel: string): boolean =>
+  rel !== '' && rel !== '.' && !rel.includes('\\') && !rel.includes('//') && rel[0] !== '/' && !rel.endsWith('/') && !rel.startsWith('./') && !rel.includes('/./') && !rel.endsWith('/.');
 
 export const joinRel = (...parts: string[]): string => norm(parts.join('/')) || '.';
 
@@ -80,7 +91,7 @@ export function openRepo(root: string, fs: RepoFs = nodeFs): RepoView {
   const generated = new Set<string>();
   /** Each listed folder: its entries' names, sorted, and what each is (null: not a folder). */
   const listings = new Map<string, { names: string[]; kinds: Map<string, Kind> } | null>();
-  /** Kinds of paths outside any listing (the root, paths with `..`). */
+  /** What each path asked about is: a file, a folder, something else, or nothing. */
   const kinds = new Map<string, Kind | null>();
   const abs = (rel: string) => join(root, norm(rel));
   const kindOfStat = (s: Stats | undefined): Kind | null => (s === undefined ? null : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other');
@@ -101,17 +112,20 @@ export function openRepo(root: string, fs: RepoFs = nodeFs): RepoView {
     listings.set(key, entry);
     return entry;
   };
-  const kindOf = (rel: string): Kind | null => {
-    const key = norm(rel);
+  /** What is at a normalized path (memoized: detectors ask for the same paths again and again). */
+  const kindAt = (key: string): Kind | null => {
+    if (kinds.has(key)) return kinds.get(key)!;
+    let kind: Kind | null;
     const slash = key.lastIndexOf('/');
-    if (key === '' || key.split('/').includes('..')) {
-      if (!kinds.has(key)) kinds.set(key, kindOfStat(fs.stat(abs(key))));
-      return kinds.get(key)!;
+    if (key === '' || key === '..' || key.startsWith('../') || key.includes('/../') || key.endsWith('/..')) kind = kindOfStat(fs.stat(abs(key)));
+    else {
+      const parent = slash < 0 ? '' : key.slice(0, slash);
+      kind = parent !== '' && kindAt(parent) !== 'dir' ? null : (listing(parent)?.kinds.get(key.slice(slash + 1)) ?? null);
     }
-    const parent = slash < 0 ? '' : key.slice(0, slash);
-    if (parent !== '' && kindOf(parent) !== 'dir') return null;
-    return listing(parent)?.kinds.get(key.slice(slash + 1)) ?? null;
+    kinds.set(key, kind);
+    return kind;
   };
+  const kindOf = (rel: string): Kind | null => kindAt(norm(rel));
   const view: RepoView = {
     root,
     exists(rel) {
@@ -153,7 +167,7 @@ export function openRepo(root: string, fs: RepoFs = nodeFs): RepoView {
           const child = joinRel(dir, name);
           const kind = kindOf(child);
           if (kind === 'dir') {
-            const skip = IGNORED_DIRS.has(name) || name.startsWith('.') || (!inSrc && OUTPUT_DIRS.has(name));
+            const skip = IGNORED_DIRS.has(name) || name.startsWith('.') || (!inSrc && OUTPUT_DIRS.has(name)) || isVirtualenv(view, child);
             if (depth < maxDepth && !skip) visit(child, depth + 1, inSrc || name === 'src');
           } else if (kind === 'file' && view.exists(child)) {
             if (!extensions || extensions.some((e) => name.endsWith(e))) out.push(child);
