@@ -107,6 +107,7 @@ export function toModel(d: Detection): StackModel {
       entry: s.entry,
       outputDir: s.outputDir,
       dockerfile: s.dockerfile,
+      ...(s.linking ? { linking: s.linking } : {}),
     };
   }
   const backing: StackModel['backing'] = {};
@@ -280,6 +281,7 @@ function finish(d: Draft): DetectedService {
   const entry = take('entry', orNull(f.entry));
   const outputDir = take('outputDir', orNull(f.outputDir));
   const dockerfile = take('dockerfile', existingDockerfile(d.repo, d.dir));
+  const linking = f.linking ? take('linking', f.linking) : undefined;
 
   return {
     path,
@@ -298,6 +300,7 @@ function finish(d: Draft): DetectedService {
     entry,
     outputDir,
     dockerfile,
+    ...(linking ? { linking } : {}),
     evidence: Object.fromEntries(Object.entries(ev).sort(([a], [b]) => byCode(a, b))),
   };
 }

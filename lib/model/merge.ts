@@ -218,6 +218,7 @@ const SERVICE_KEY_ORDER = [
   'entry',
   'outputDir',
   'dockerfile',
+  'linking',
 ];
 
 const sortKeys = <T>(obj: Record<string, T>): Record<string, T> =>

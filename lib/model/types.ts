@@ -93,7 +93,18 @@ export interface ServiceModel {
   outputDir: string | null;
   /** Path of a Dockerfile the user already has (kept and used), or null to generate one. */
   dockerfile: string | null;
+  /**
+   * Go only: 'static' when the program needs no C library (no cgo), so its binary runs on an
+   * empty `scratch` runtime image; 'dynamic' when it uses cgo (an `import "C"`, or a module
+   * such as go-sqlite3 that needs it), so it is built with CGO_ENABLED=1 and runs on a slim
+   * Debian image with glibc. Absent for other languages, and for Go models stored before it
+   * existed (then 'static').
+   */
+  linking?: Linking;
 }
+
+export const LINKINGS = ['static', 'dynamic'] as const;
+export type Linking = (typeof LINKINGS)[number];
 
 /** A stateful dependency (database, cache, broker) the app uses but does not build. */
 export interface BackingModel {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { portInCommand } from './commands.js';
 import { existingDir, kinds } from './kinds.js';
-import { BACKING_KINDS, DEPLOY_TOOLS, EXISTING_KINDS, LANGUAGES, LINKABLE, REGISTRY_KINDS, SCHEMA_VERSION, type StackModel } from './types.js';
+import { BACKING_KINDS, DEPLOY_TOOLS, EXISTING_KINDS, LANGUAGES, LINKABLE, LINKINGS, REGISTRY_KINDS, SCHEMA_VERSION, type StackModel } from './types.js';
 
 export class ModelError extends Error {
   constructor(readonly problems: string[]) {
@@ -27,6 +27,8 @@ const SERVICE_FIELDS = {
   framework: (v: unknown) => (v === null || (typeof v === 'string' && v !== '') ? null : 'must be a name or null'),
   packageManager: (v: unknown) => (v === null || (typeof v === 'string' && v !== '') ? null : 'must be a name or null'),
   build: (v: unknown) => (v === null || (typeof v === 'string' && v !== '') ? null : 'must be a command or null'),
+  // Optional (Go only): absent is static.
+  linking: (v: unknown) => (v === undefined || LINKINGS.includes(v as never) ? null : `${JSON.stringify(v)} is not one of ${LINKINGS.join(', ')}`),
 } as const;
 
 /**
