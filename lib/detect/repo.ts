@@ -167,10 +167,11 @@ export function openRepo(root: string, fs: RepoFs = nodeFs): RepoView {
           const child = joinRel(dir, name);
           const kind = kindOf(child);
           if (kind === 'dir') {
-            const skip = IGNORED_DIRS.has(name) || name.startsWith('.') || (!inSrc && OUTPUT_DIRS.has(name)) || isVirtualenv(view, child);
+            const skip = IGNORED_DIRS.has(name) || name.startsWith('.') || (!inSrc && OUTPUT_DIRS.has(name)) || kindOf(joinRel(child, 'pyvenv.cfg')) === 'file';
             if (depth < maxDepth && !skip) visit(child, depth + 1, inSrc || name === 'src');
-          } else if (kind === 'file' && view.exists(child)) {
-            if (!extensions || extensions.some((e) => name.endsWith(e))) out.push(child);
+          } else if (kind === 'file' && (!extensions || extensions.some((e) => name.endsWith(e))) && view.exists(child)) {
+            // Only files of the extensions asked for are read (to leave out our own generated ones).
+            out.push(child);
           }
         }
       };
