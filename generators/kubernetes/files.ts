@@ -38,14 +38,24 @@ export const SCRIPTS_DIR = 'deploy/scripts';
 /** Blank lines collapsed to one, exactly one newline at the end. */
 const tidy = (text: string): string => `${text.replace(/\n{3,}/g, '\n\n').replace(/\s+$/, '')}\n`;
 
+/** Blocks already written, by value and indent: every Deployment repeats the same few. */
+const blocks = new Map<string, string>();
+
 /** A value as a YAML block, every line indented by `indent` spaces (no trailing newline). */
 export function block(value: unknown, indent: number): string {
-  const pad = ' '.repeat(indent);
-  return stringify(value, { lineWidth: 0 })
-    .trimEnd()
-    .split('\n')
-    .map((line) => pad + line)
-    .join('\n');
+  const key = `${indent} ${JSON.stringify(value)}`;
+  let out = blocks.get(key);
+  if (out === undefined) {
+    const pad = ' '.repeat(indent);
+    out = stringify(value, { lineWidth: 0 })
+      .trimEnd()
+      .split('\n')
+      .map((line) => pad + line)
+      .join('\n');
+    if (blocks.size > 10_000) blocks.clear();
+    blocks.set(key, out);
+  }
+  return out;
 }
 
 /** The labels of every object of a component: the selector labels plus part-of and managed-by. */
