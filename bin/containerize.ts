@@ -56,6 +56,7 @@ Common flags:
                      out and listed with the flag that settles it (exit status 4: partial run)
   --answers FILE     answers as YAML/JSON, shaped like the generator-containerize entry of .yo-rc.json
   --set PATH=VALUE   set one model value (repeatable), e.g. --set web.port=3000
+  --not-secret SERVICE.NAME  insist a secret-looking variable is not a secret (repeatable)
   --name, --registry application name and image registry
   --registry-kind, --deploy-tool, --previews
                      how CI logs in to the registry, what CD deploys with, previews per pull request

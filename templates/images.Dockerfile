@@ -34,7 +34,7 @@ FROM rabbitmq:3-management AS rabbitmq
 FROM apache/kafka:3.7.0 AS kafka
 FROM memcached:1.6-bookworm AS memcached
 FROM docker.elastic.co/elasticsearch/elasticsearch:8.15.0 AS elasticsearch
-FROM nats:2 AS nats
+FROM nats:2-alpine AS nats
 
 # Linters the generated CI runs (ci/lint.sh): Dockerfiles and the rendered Kubernetes objects.
 FROM hadolint/hadolint:v2.12.0-debian AS hadolint

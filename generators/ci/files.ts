@@ -18,7 +18,7 @@ import { buildContext, serviceNames } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { uses } from '../../lib/render/actions.js';
 import { renderFile } from '../../lib/render/ejs.js';
-import { image } from '../../lib/render/images.js';
+import { image } from '../../lib/catalog/images.js';
 import { CI_DIR, CI_WORKFLOW, planPipeline, type Pipeline } from '../../lib/render/pipeline.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { shq } from '../compose/files.js';

@@ -25,8 +25,9 @@ import type { OutputFile } from '../../lib/render/types.js';
 import { layoutOf, placed, type Layout } from '../../lib/render/layout.js';
 import { checkComposeReferences } from '../../lib/validate/compose.js';
 import { OutputError } from '../../lib/validate/outputs.js';
-import { modelSecretNames, planStack, type SecretVar, type StackPlan } from './plan.js';
+import { modelPlainNames, modelSecretNames, planStack, type SecretVar, type StackPlan } from './plan.js';
 import { yamlScalar as scalar } from '../../lib/render/ejs.js';
+import { comment, dotenv, shq } from '../../lib/render/escape.js';
 import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
@@ -34,15 +35,7 @@ const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 /** Blank lines collapsed to one, exactly one newline at the end. */
 export const tidy = (text: string): string => `${text.replace(/\n{3,}/g, '\n\n').replace(/\s+$/, '')}\n`;
 
-/** A value for a dotenv line that Docker Compose and python-dotenv read back unchanged. */
-export function dotenv(value: string): string {
-  if (/^[A-Za-z0-9_./:@%+,=~-]*$/.test(value)) return value;
-  if (!/['\n]/.test(value)) return `'${value}'`;
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
-}
-
-/** A POSIX shell single-quoted word. */
-export const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+export { dotenv, shq };
 
 /** The shell word secrets/create.sh prints for one `NAME=value` line. */
 function shellValue(s: SecretVar): string {
@@ -53,7 +46,7 @@ function shellValue(s: SecretVar): string {
     case 'empty':
       return shq(`${s.name}=`);
     case 'placeholder':
-      return shq(`${s.name}=${src.value}`);
+      return shq(`${s.name}=${dotenv(src.value)}`);
     case 'password':
       return `"${s.name}=$(cat ${src.backing}-password)"`;
     case 'connection':
@@ -79,7 +72,7 @@ function describe(s: SecretVar): string {
 }
 
 const render = (template: string, plan: StackPlan, layout: Layout): string =>
-  tidy(renderFile(join(TEMPLATES, template), { plan, layout, scalar, dotenv, shellValue, describe }));
+  tidy(renderFile(join(TEMPLATES, template), { plan, layout, scalar, dotenv, shellValue, describe, comment }));
 
 /** Every file this stage owns, rendered from the model (memoized: see lib/render/memo.ts). */
 export const files = memoByModel(function files(model: StackModel): OutputFile[] {
@@ -92,7 +85,7 @@ export const files = memoByModel(function files(model: StackModel): OutputFile[]
     { path: 'secrets/README.md', content: render('secrets/README.md.ejs', plan, layout) },
     { path: 'secrets/create.sh', content: render('secrets/create.sh.ejs', plan, layout) },
   ].map((f) => placed(layout, f));
-  const problems = checkComposeReferences(parse(out[0]!.content), { files: out, secretNames: modelSecretNames(model) });
+  const problems = checkComposeReferences(parse(out[0]!.content), { files: out, secretNames: modelSecretNames(model), plainNames: modelPlainNames(model) });
   if (problems.length) throw new OutputError(problems);
   return out;
 });

@@ -33,7 +33,7 @@ import { posix } from 'node:path';
 import { PASSWORD } from '../../lib/catalog/index.js';
 import { buildContext, imageRepository, serviceNames } from '../../lib/model/derive.js';
 import type { BackingKind, ServiceModel, StackModel } from '../../lib/model/types.js';
-import { image } from '../../lib/render/images.js';
+import { image } from '../../lib/catalog/images.js';
 import { SHELL_NAMES, wireStack, type BackingWiring, type Part, type Wiring } from '../../lib/render/wiring.js';
 
 /** Folder of every secret value; ignored by git through its own .gitignore. */
@@ -129,6 +129,11 @@ export interface BackingPlan {
   user: string | null;
   database: string | null;
   healthcheck: Healthcheck | null;
+  /** Read-only root filesystem (as on Kubernetes), with `tmpfs` for the folders it writes and `seeded` for those that keep the image's files. */
+  readOnly: boolean;
+  tmpfs: string[];
+  /** Anonymous volumes over folders that must start with the image's content (a new volume copies it). */
+  seeded: string[];
   /** Human summary for .env.example and secrets/README.md. */
   summary: string;
 }
@@ -202,6 +207,9 @@ function planBacking(b: BackingWiring): BackingPlan {
     user: b.user,
     database: b.database,
     healthcheck: test ? { test, ...(r.slowStart ? SLOW : FAST) } : null,
+    readOnly: r.readOnlyRootFilesystem,
+    tmpfs: r.readOnlyRootFilesystem ? r.writableDirs : [],
+    seeded: r.readOnlyRootFilesystem ? r.seedDirs : [],
     summary: parts.join(', '),
   };
 }
@@ -241,8 +249,8 @@ export function appHealthcheck(svc: ServiceModel): Healthcheck | null {
 
 const upperName = (service: string) => service.toUpperCase().replace(/-/g, '_');
 
-/** A value that compose interpolation cannot carry as a `${NAME:-default}` default. */
-const needsFixed = (value: string) => /[$}\n]/.test(value);
+/** A value that compose interpolation cannot carry as a `${NAME:-default}` default ($, }, a backslash, a line break). */
+const needsFixed = (value: string) => /[$}\\\n\r]/.test(value);
 
 /** Secret sources, from the wiring's values. */
 function secretSource(v: Wiring['services'][string][number]): SecretSource | null {
@@ -256,6 +264,47 @@ function secretSource(v: Wiring['services'][string][number]): SecretSource | nul
     default:
       return null;
   }
+}
+
+/**
+ * `a>b` for each dependency between services that depend on each other, directly or through
+ * others (a cycle: web calls api, api calls web back). Compose cannot start either one first,
+ * so such an edge is no `depends_on` (both share the network, so each still reaches the
+ * other); every other dependency orders the start.
+ */
+export function mutualDependencies(model: StackModel): Set<string> {
+  const names = serviceNames(model);
+  const edges = new Map(names.map((n) => [n, [...new Set(model.services[n]!.dependsOn)].filter((d) => d !== n && d in model.services).sort()]));
+  // Tarjan's strongly connected components.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const component = new Map<string, number>();
+  const stack: string[] = [];
+  let counter = 0;
+  let components = 0;
+  const visit = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    for (const w of edges.get(v)!) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (!component.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      let w: string;
+      do {
+        w = stack.pop()!;
+        component.set(w, components);
+      } while (w !== v);
+      components++;
+    }
+  };
+  for (const n of names) if (!index.has(n)) visit(n);
+  const out = new Set<string>();
+  for (const [a, deps] of edges) for (const b of deps) if (component.get(a) === component.get(b)) out.add(`${a}>${b}`);
+  return out;
 }
 
 // ---- the whole plan ------------------------------------------------------------------
@@ -274,6 +323,7 @@ export function planStack(model: StackModel, wiring: Wiring = wireStack(model)):
   }
   const shared = (name: string) => !SHELL_NAMES.has(name) && new Set((byName.get(name) ?? []).map((v) => v.value)).size === 1;
 
+  const mutual = mutualDependencies(model);
   const healthchecks = new Map<string, Healthcheck | null>();
   for (const n of serviceNames(model)) healthchecks.set(n, appHealthcheck(model.services[n]!));
   for (const b of backing) healthchecks.set(b.name, b.healthcheck);
@@ -328,7 +378,7 @@ export function planStack(model: StackModel, wiring: Wiring = wireStack(model)):
     });
 
     const dependsOn: DependsOn[] = [...new Set(svc.dependsOn)]
-      .filter((d) => d !== name && (d in model.services || d in model.backing))
+      .filter((d) => d !== name && (d in model.services || d in model.backing) && !mutual.has(`${name}>${d}`))
       .sort()
       .map((d) => ({ name: d, condition: healthchecks.get(d) ? 'service_healthy' : 'service_started' }));
 
@@ -380,4 +430,16 @@ export function planStack(model: StackModel, wiring: Wiring = wireStack(model)):
 /** Names the model marks secret, in any service (for the validators). */
 export function modelSecretNames(model: StackModel): string[] {
   return [...new Set(serviceNames(model).flatMap((n) => Object.entries(model.services[n]!.env).filter(([, e]) => e.secret).map(([k]) => k)))].sort();
+}
+
+/**
+ * `<service>.<NAME>` of the variables known to hold no secret although their names may look
+ * like it, for the validators: those the user insists are not secrets (--not-secret), and
+ * those wired to a backing service that runs without a password (a ConnectionStrings__Cache
+ * of `cache:6379`, an empty REDIS_PASSWORD).
+ */
+export function modelPlainNames(model: StackModel, wiring: Wiring = wireStack(model)): string[] {
+  const insisted = serviceNames(model).flatMap((n) => Object.entries(model.services[n]!.env).filter(([, e]) => e.notSecret === true).map(([k]) => `${n}.${k}`));
+  const wired = serviceNames(model).flatMap((n) => wiring.services[n]!.filter((v) => v.backing && v.value.kind === 'literal').map((v) => `${n}.${v.name}`));
+  return [...new Set([...insisted, ...wired])].sort();
 }

@@ -65,8 +65,9 @@ import type { OutputFile } from '../../lib/render/types.js';
 import { layoutOf, placed, type Layout } from '../../lib/render/layout.js';
 import { checkComposeReferences, mergeCompose } from '../../lib/validate/compose.js';
 import { OutputError } from '../../lib/validate/outputs.js';
-import { files as composeFiles, shq, tidy } from '../compose/files.js';
-import { modelSecretNames, planStack, type AppPlan, type EnvLine, type StackPlan } from '../compose/plan.js';
+import { files as composeFiles, tidy } from '../compose/files.js';
+import { comment, makeRecipe, shq } from '../../lib/render/escape.js';
+import { modelPlainNames, modelSecretNames, planStack, type AppPlan, type EnvLine, type StackPlan } from '../compose/plan.js';
 import { yamlScalar as scalar } from '../../lib/render/ejs.js';
 import { memoByModel } from '../../lib/render/memo.js';
 
@@ -263,10 +264,10 @@ function devcontainer(plan: DevPlan, layout: Layout): Record<string, unknown> {
   };
 }
 
-const render = (template: string, data: Record<string, unknown>): string => tidy(renderFile(join(TEMPLATES, template), { scalar, ...data }));
+const render = (template: string, data: Record<string, unknown>): string => tidy(renderFile(join(TEMPLATES, template), { scalar, comment, ...data }));
 
-/** A shell command line inside a Makefile recipe: make's `$` doubled. */
-const recipe = (line: string): string => line.replace(/\$/g, '$$$$');
+/** A shell command line inside a Makefile recipe: make's `$` doubled, one line. */
+const recipe = makeRecipe;
 /** A command for `compose run <service> ...`: plain words as they are, anything else through sh -c. */
 const runArgs = (cmd: string): string => (/^[A-Za-z0-9 ./_-]+$/.test(cmd) ? cmd : `sh -c ${shq(cmd)}`);
 
@@ -319,7 +320,7 @@ export const files = memoByModel(function files(model: StackModel): OutputFile[]
   // The dev layer is checked merged over the compose.yaml it extends (same model, same bytes).
   const base = composeFiles(model);
   const merged = mergeCompose(parse(base[0]!.content), parse(out[0]!.content), parse(out[2]!.content));
-  const problems = checkComposeReferences(merged, { files: [...base, ...out].filter((f) => !f.block), secretNames: modelSecretNames(model), label: 'compose.yaml + dev layer' });
+  const problems = checkComposeReferences(merged, { files: [...base, ...out].filter((f) => !f.block), secretNames: modelSecretNames(model), plainNames: modelPlainNames(model), label: 'compose.yaml + dev layer' });
   if (problems.length) throw new OutputError(problems);
   return out;
 });

@@ -21,11 +21,13 @@
  */
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildContext, CONTAINER_GID, CONTAINER_UID, isWorkspaceMember, pathInContext, serviceNames } from '../../lib/model/derive.js';
+import { binaryName, buildContext, CONTAINER_GID, CONTAINER_UID, isWorkspaceMember, pathInContext, serviceNames } from '../../lib/model/derive.js';
+import { PORTABLE_SEGMENT } from '../../lib/model/kinds.js';
+import { comment, shellJoin, shellQuote } from '../../lib/render/escape.js';
 import type { ServiceModel, StackModel } from '../../lib/model/types.js';
 import { devOutputDirs } from '../../lib/render/devloop.js';
 import { renderFile } from '../../lib/render/ejs.js';
-import { image, imagePin, tagFor } from '../../lib/render/images.js';
+import { image, imagePin, tagFor } from '../../lib/catalog/images.js';
 import type { OutputFile } from '../../lib/render/types.js';
 
 export const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
@@ -98,12 +100,7 @@ export function variantOf(svc: ServiceModel): Variant {
 
 // ---------------------------------------------------------------- small helpers
 
-/** POSIX shell quoting, only where needed: `a b` → `'a b'`. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-const shellJoin = (words: string[]): string => words.map(shellQuote).join(' ');
-
+export { shellQuote };
 /** A Dockerfile exec-form array (JSON, with a space after each comma for readability). */
 export const execForm = (words: string[]): string => `[${words.map((w) => JSON.stringify(w)).join(', ')}]`;
 
@@ -229,7 +226,8 @@ export function healthcheckCommand(kind: HealthKind, port: number, rawPath: stri
       return [
         'bash',
         '-c',
-        `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && read -r _ status _ <&3 && [ "\${status#2}" != "$status" ]`,
+        // The path is printf's argument, not its format: a % in it stays a %.
+        `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET %s HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' '${path}' >&3 && read -r _ status _ <&3 && [ "\${status#2}" != "$status" ]`,
       ];
   }
 }
@@ -331,7 +329,7 @@ function header(model: StackModel, name: string, svc: ServiceModel, what: string
   const ctx = dockerfile === (context === '.' ? 'Dockerfile' : `${context}/Dockerfile`) ? context : `-f ${dockerfile} ${context}`;
   return [
     '# syntax=docker/dockerfile:1',
-    `# ${name}: ${what}.`,
+    `# ${name}: ${comment(what)}.`,
     `# ${GENERATED_MARKER} from the stack model in .yo-rc.json; run`,
     `# \`yo containerize:dockerfile\` again after changing the model. A Dockerfile you`,
     `# write yourself is detected and kept (services.${name}.dockerfile).`,
@@ -806,13 +804,8 @@ function pythonContext(model: StackModel, name: string) {
 
 // ---- go
 
-/** The binary the Go build writes: `go build -o /out/<name> <entry>`; start is ['./<name>']. */
-function goBinary(svc: ServiceModel): string {
-  const m = /-o\s+\/out\/(\S+)/.exec(svc.build ?? '');
-  if (m) return m[1]!;
-  const start = svc.start[0] ?? './app';
-  return posix.basename(start);
-}
+/** The binary the Go build writes: `go build -o /out/<name> <entry>`; start is ['./<name>'] (a file name: the model validator checks it). */
+const goBinary = (svc: ServiceModel): string => binaryName(svc)!;
 
 function goContext(model: StackModel, name: string) {
   const svc = model.services[name]!;
@@ -820,7 +813,7 @@ function goContext(model: StackModel, name: string) {
   const bin = goBinary(svc);
   const entry = svc.entry ?? '.';
   const hasModule = !/\.go(\s|$)/.test(entry); // without go.mod the entry lists the main package's files
-  const build = svc.build && /^go build\b/.test(svc.build) ? svc.build : `go build -o /out/${bin} ${entry}`;
+  const build = svc.build && /^go build\b/.test(svc.build) ? svc.build : `go build -o /out/${bin} ${shellQuote(entry)}`;
   const prodBuild = build.replace(/^go build\b/, `go build -trimpath -ldflags="-s -w"`);
   // A program without cgo is a static binary: it runs on an empty image (scratch) with the CA
   // certificates, time zone data and passwd entry it may need copied in. cgo needs glibc: slim Debian.
@@ -854,7 +847,7 @@ function goContext(model: StackModel, name: string) {
     probePath: PROBE_PATH,
     runtimeEnv: envBlock(runtimeEnv),
     labels: labels(model, name, svc, '${RUNTIME_IMAGE}'),
-    devTail: tail(svc, { dev: true, cmd: watchLoop(`go build -o ${HOME}/${bin} ${entry}`, [`${HOME}/${bin}`], ['*.go', 'go.mod', 'go.sum']) }),
+    devTail: tail(svc, { dev: true, cmd: watchLoop(`go build -o ${HOME}/${bin} ${shellQuote(entry)}`, [`${HOME}/${bin}`], ['*.go', 'go.mod', 'go.sum']) }),
     runtimeTail: tail(svc, { cmd: [`./${bin}`], health: isStatic ? (probe ? 'probe' : null) : 'bash' }),
   };
 }
@@ -1072,8 +1065,10 @@ function dotnetContext(model: StackModel, name: string) {
   const web = svc.framework === 'aspnetcore' || svc.port !== null;
   const runtime = versioned(web ? 'dotnet' : 'dotnet-runtime', 'DOTNET_VERSION', svc.languageVersion);
   const project = svc.entry ?? '*.csproj';
+  // The model's project is quoted for the shell; the default is a glob the shell expands.
+  const projectArg = svc.entry ? shellQuote(svc.entry) : project;
   const lock = lockInContext(svc);
-  const publish = `dotnet publish ${project} -c Release -o /app/publish`;
+  const publish = `dotnet publish ${projectArg} -c Release -o /app/publish`;
   const major = versionParts(svc.languageVersion)[0]!;
   const runtimeEnv: [string, string][] = [];
   if (svc.port !== null) {
@@ -1094,7 +1089,7 @@ function dotnetContext(model: StackModel, name: string) {
     runtime,
     project,
     manifests: [project, 'Directory.*.prop[s]', 'NuGet.[Cc]onfi[g]', 'nuget.confi[g]', 'global.jso[n]', ...(lock ? [lock] : [])],
-    restore: `dotnet restore ${project}${lock ? ' --locked-mode' : ''}`,
+    restore: `dotnet restore ${projectArg}${lock ? ' --locked-mode' : ''}`,
     publish,
     devEnv: envBlock(devEnv),
     runtimeEnv: envBlock(runtimeEnv),
@@ -1109,7 +1104,7 @@ function dotnetContext(model: StackModel, name: string) {
 function rustContext(model: StackModel, name: string) {
   const svc = model.services[name]!;
   const base = versioned('rust', 'RUST_VERSION', svc.languageVersion);
-  const bin = svc.entry ?? posix.basename(svc.start[0] ?? 'app');
+  const bin = binaryName(svc)!;
   const lock = lockInContext(svc);
   const locked = lock ? ' --locked' : '';
   const build = svc.build ?? `cargo build --release${locked}`;
@@ -1219,9 +1214,8 @@ function nodeBuildOutputs(svc: ServiceModel): string[] {
   if (svc.outputDir) out.add(posix.normalize(svc.outputDir).split('/')[0]!);
   const file = svc.start.find((w, i) => i > 0 && /\.[cm]?js$/.test(w));
   if (file && file.includes('/')) out.add(posix.normalize(file).split('/')[0]!);
-  out.delete('.');
-  out.delete('..');
-  return [...out].sort();
+  // Only plain folder names become ignore lines: a start word is data, never a pattern (`!secrets`).
+  return [...out].filter((d) => d !== '.' && d !== '..' && PORTABLE_SEGMENT.test(d)).sort();
 }
 
 /**

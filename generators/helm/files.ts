@@ -13,8 +13,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
+import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings } from '../../lib/render/workloads.js';
+import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings, SEED_RESOURCES, SPREAD_TOPOLOGY_KEYS } from '../../lib/render/workloads.js';
+import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
 import { valuesSchema } from './schema.js';
 import { chartData } from './values.js';
 import { memoByModel } from '../../lib/render/memo.js';
@@ -55,11 +57,15 @@ export const files = memoByModel(function files(model: StackModel): OutputFile[]
     // The workload facts the chart shares with the kustomize manifests (lib/render/workloads.ts).
     content: renderFile(join(TEMPLATES, `${rel}.ejs`), {
       ...data,
+      comment,
+      seedResources: SEED_RESOURCES,
       podSecurityContext,
       containerSecurityContext,
       probeTimings,
       ingressControllers: INGRESS_CONTROLLERS,
       defaultIngressClass: DEFAULT_INGRESS_CLASS,
+      writableDirLimit: WRITABLE_DIR_LIMIT,
+      spreadKeys: SPREAD_TOPOLOGY_KEYS,
     }),
   }));
   out.push({ path: `${dir}/values.schema.json`, content: `${JSON.stringify(valuesSchema(), null, 2)}\n` });

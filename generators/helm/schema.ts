@@ -20,6 +20,9 @@ function closed(properties: Record<string, Schema>, required: string[] = [], ext
   return { type: 'object', additionalProperties: false, ...(required.length ? { required } : {}), properties, ...extra };
 }
 
+/** A typed object that also takes other properties (Kubernetes fields passed through as they are). */
+const open = (properties: Record<string, Schema>): Schema => ({ type: 'object', properties });
+
 const str: Schema = { type: 'string' };
 const bool: Schema = { type: 'boolean' };
 const nonNegative: Schema = { type: 'integer', minimum: 0 };
@@ -35,7 +38,8 @@ const absolutePath: Schema = { type: 'string', pattern: '^/' };
 
 const definitions: Record<string, Schema> = {
   quantity: { type: ['string', 'number'], description: 'A Kubernetes quantity: 100m, 0.5, 256Mi, 1Gi' },
-  quantities: closed({ cpu: ref('quantity'), memory: ref('quantity'), 'ephemeral-storage': ref('quantity') }),
+  // Open: extended resources (hugepages-2Mi, nvidia.com/gpu...) are valid Kubernetes fields too.
+  quantities: { type: 'object', properties: { cpu: ref('quantity'), memory: ref('quantity'), 'ephemeral-storage': ref('quantity') }, additionalProperties: ref('quantity') },
   resources: closed({ requests: ref('quantities'), limits: ref('quantities') }, ['requests', 'limits']),
   image: closed(
     {
@@ -47,7 +51,10 @@ const definitions: Record<string, Schema> = {
     ['repository', 'tag', 'pullPolicy'],
   ),
   seccompProfile: closed({ type: { enum: ['RuntimeDefault', 'Localhost', 'Unconfined'] }, localhostProfile: str }, ['type']),
-  podSecurityContext: closed({
+  // The two security contexts are typed but open: the Kubernetes fields this chart does not set
+  // (seLinuxOptions, sysctls, appArmorProfile, windowsOptions...) pass through and are checked
+  // against the Kubernetes schemas after rendering.
+  podSecurityContext: open({
     runAsNonRoot: bool,
     runAsUser: nonNegative,
     runAsGroup: nonNegative,
@@ -56,7 +63,7 @@ const definitions: Record<string, Schema> = {
     supplementalGroups: { type: 'array', items: nonNegative },
     seccompProfile: ref('seccompProfile'),
   }),
-  securityContext: closed({
+  securityContext: open({
     allowPrivilegeEscalation: bool,
     readOnlyRootFilesystem: bool,
     runAsNonRoot: bool,
@@ -144,8 +151,15 @@ const definitions: Record<string, Schema> = {
       nodeSelector: stringMap,
       tolerations: freeArray,
       affinity: freeObject,
-      topologySpreadConstraints: freeArray,
+      topologySpreadConstraints: { ...freeArray, description: 'Empty: the chart spreads replicas by topologySpread when there is more than one' },
       terminationGracePeriodSeconds: nonNegative,
+      // Extension points, passed to the pod as they are (checked against the Kubernetes schemas after rendering).
+      extraEnv: { ...freeArray, description: 'EnvVar objects added to the container, after the generated ones' },
+      extraEnvFrom: { ...freeArray, description: 'EnvFromSource objects added to the container' },
+      extraVolumes: { ...freeArray, description: 'Volume objects added to the pod' },
+      extraVolumeMounts: { ...freeArray, description: 'VolumeMount objects added to the container' },
+      initContainers: { ...freeArray, description: 'Container objects run before the service (give each a restricted securityContext)' },
+      sidecars: { ...freeArray, description: 'Container objects run beside the service (give each a restricted securityContext)' },
     },
     [
       'enabled',
@@ -186,6 +200,7 @@ const definitions: Record<string, Schema> = {
       ),
       persistence: ref('persistence'),
       writableDirs: { type: 'array', uniqueItems: true, items: absolutePath },
+      seedDirs: { type: 'array', uniqueItems: true, items: absolutePath, description: "Writable folders that start as a copy of the image's (an init container copies each)" },
       resources: ref('resources'),
       podSecurityContext: ref('podSecurityContext'),
       securityContext: ref('securityContext'),
@@ -201,7 +216,7 @@ const definitions: Record<string, Schema> = {
       tolerations: freeArray,
       affinity: freeObject,
     },
-    ['kind', 'mode', 'port', 'image', 'args', 'env', 'healthCommand', 'auth', 'persistence', 'writableDirs', 'resources', 'podSecurityContext', 'securityContext', 'external'],
+    ['kind', 'mode', 'port', 'image', 'args', 'env', 'healthCommand', 'auth', 'persistence', 'writableDirs', 'seedDirs', 'resources', 'podSecurityContext', 'securityContext', 'external'],
   ),
 };
 
@@ -220,6 +235,15 @@ export function valuesSchema(): Schema {
         commonLabels: stringMap,
         podSecurityContext: ref('podSecurityContext'),
         securityContext: ref('securityContext'),
+        emptyDirSizeLimit: { ...ref('quantity'), description: 'The sizeLimit of every emptyDir (writable folders)' },
+        topologySpread: closed(
+          {
+            enabled: bool,
+            topologyKeys: { type: 'array', items: { type: 'string', minLength: 1 } },
+            whenUnsatisfiable: { enum: ['ScheduleAnyway', 'DoNotSchedule'] },
+          },
+          ['enabled', 'topologyKeys', 'whenUnsatisfiable'],
+        ),
         networkPolicy: closed(
           {
             enabled: bool,
@@ -277,7 +301,7 @@ export function valuesSchema(): Schema {
           additionalProperties: ref('backing'),
         },
       },
-      ['podSecurityContext', 'securityContext', 'networkPolicy', 'ingress', 'tests', 'services', 'backing'],
+      ['podSecurityContext', 'securityContext', 'emptyDirSizeLimit', 'topologySpread', 'networkPolicy', 'ingress', 'tests', 'services', 'backing'],
     ),
     definitions,
   };

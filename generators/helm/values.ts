@@ -7,7 +7,7 @@
  */
 import { CONTAINER_GID, CONTAINER_UID } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
-import { imagePin } from '../../lib/render/images.js';
+import { imagePin } from '../../lib/catalog/images.js';
 import { APP_VERSION as WORKLOAD_APP_VERSION, workloadFacts, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 
 export const CHART_VERSION = '0.1.0';

@@ -20,11 +20,12 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import type { StackModel } from '../../lib/model/types.js';
-import { renderFile } from '../../lib/render/ejs.js';
+import { renderFile, safeStringify } from '../../lib/render/ejs.js';
+import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerEnv, containerSecurityContext, podSecurityContext, selectorLabels, BACKING_PROBES, INGRESS_CONTROLLERS, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
+import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
+import { containerEnv, containerSecurityContext, podSecurityContext, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, INGRESS_CONTROLLERS, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type KubernetesPlan } from './plan.js';
 import { memoByModel } from '../../lib/render/memo.js';
 
@@ -47,7 +48,7 @@ export function block(value: unknown, indent: number): string {
   let out = blocks.get(key);
   if (out === undefined) {
     const pad = ' '.repeat(indent);
-    out = stringify(value, { lineWidth: 0 })
+    out = safeStringify(value)
       .trimEnd()
       .split('\n')
       .map((line) => pad + line)
@@ -66,6 +67,13 @@ export function componentLabels(app: string, component: string): Record<string, 
 /** A service whose env goes through a ConfigMap: it has known values, or names to fill in. */
 const hasConfig = (s: ServiceFacts): boolean => s.env.length > 0 || s.unsetEnv.length > 0;
 
+/**
+ * True when a value can be a line of a kustomize env file as it is: kustomize reads each
+ * line `NAME=value` literally, but splits lines, drops a trailing carriage return and trims
+ * the start of a line. Other values go to the generator's `literals`, quoted YAML.
+ */
+export const envFileSafe = (v: string): boolean => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v) && v === v.trim();
+
 /** The placeholder DNS name of an external backing service (as in the chart's values-production.yaml). */
 const externalHost = (app: string) => (b: BackingFacts): string => `${b.name}.${app}.example.com`;
 
@@ -75,12 +83,18 @@ function templateData(plan: KubernetesPlan): Record<string, unknown> {
     ...plan,
     labels: (component: string, indent: number) => block(componentLabels(app, component), indent),
     selector: (component: string, indent: number) => block(selectorLabels(app, component), indent),
+    spreadConstraints: (component: string) => spreadConstraints(app, component),
+    writableDirLimit: WRITABLE_DIR_LIMIT,
     block,
+    comment,
+    envFileSafe,
     containerEnv,
     hasConfig,
     podContext: podSecurityContext,
     containerContext: containerSecurityContext,
     backingProbes: BACKING_PROBES,
+    seedCommand,
+    seedResources: SEED_RESOURCES,
     externalHost: externalHost(app),
     externalEgress: EXTERNAL_EGRESS,
     ingressControllers: INGRESS_CONTROLLERS,
@@ -122,6 +136,7 @@ export function entries(model: StackModel, plan = planKubernetes(model)): Entry[
     out.push({ template: 'kubernetes/overlays/resources.yaml', path: `${dir}/resources.yaml`, data: { env } });
     if (env.ingressHosts.length) out.push({ template: 'kubernetes/overlays/ingress.yaml', path: `${dir}/ingress.yaml`, data: { env } });
     if (env.autoscaled.length) out.push({ template: 'kubernetes/overlays/hpa.yaml', path: `${dir}/hpa.yaml`, data: { env } });
+    if (env.spread.length) out.push({ template: 'kubernetes/overlays/spread.yaml', path: `${dir}/spread.yaml`, data: { env } });
     if (env.disruptionBudgets.length) out.push({ template: 'kubernetes/overlays/pdb.yaml', path: `${dir}/pdb.yaml`, data: { env } });
   }
   out.push({ template: 'scripts/deploy.sh', path: `${SCRIPTS_DIR}/deploy.sh` });

@@ -89,6 +89,8 @@ export interface Environment {
   replicas: { name: string; count: number }[];
   /** Services with a HorizontalPodAutoscaler (production: public ones). */
   autoscaled: ServiceFacts[];
+  /** Services with more than one replica (autoscaled or counted): spread over nodes and zones. */
+  spread: ServiceFacts[];
   /** Services with a PodDisruptionBudget (production: those with a port). */
   disruptionBudgets: ServiceFacts[];
   ingressHosts: IngressHost[];
@@ -235,6 +237,7 @@ function environment(name: EnvironmentName, facts: WorkloadFacts): Environment {
     external,
     replicas,
     autoscaled,
+    spread: facts.services.filter((s) => autoscaled.includes(s) || replicas.some((r) => r.name === s.objectName && r.count > 1)),
     disruptionBudgets: production ? facts.services.filter((s) => s.svc.port !== null) : [],
     ingressHosts: facts.services
       .filter((s) => s.public)

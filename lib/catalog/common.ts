@@ -1,8 +1,9 @@
 /** Building blocks the records share. */
 import { PASSWORD, type ClientContext, type Resources } from './types.js';
 
-export const dbResources: Resources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
-export const cacheResources: Resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+// Ephemeral storage: a backing service's data is on its volume claim; the rest (temporary folders, logs) is small.
+export const dbResources: Resources = { requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '256Mi' }, limits: { cpu: '1', memory: '1Gi', 'ephemeral-storage': '2Gi' } };
+export const cacheResources: Resources = { requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '128Mi' }, limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '1Gi' } };
 
 /** `user:PASSWORD@` when auth is on (`:PASSWORD@` for a kind whose user is implicit), else ''. */
 export function userinfo(c: ClientContext): string {

@@ -36,10 +36,14 @@ export const elasticsearch: BackingRecord = {
   args: () => [],
   dataDir: () => '/usr/share/elasticsearch/data',
   size: '8Gi',
-  writableDirs: ['/tmp'],
-  // Elasticsearch writes its keystore and logs below /usr/share/elasticsearch.
-  readOnlyRootFilesystem: false,
-  resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+  // Elasticsearch logs to /usr/share/elasticsearch/logs; the entrypoint creates the keystore
+  // (the bootstrap password) in the configuration folder, which must keep the image's
+  // elasticsearch.yml, jvm.options and log4j2.properties: a seeded copy (as Elastic's own
+  // operator does with an init container).
+  writableDirs: ['/tmp', '/usr/share/elasticsearch/logs'],
+  seedDirs: ['/usr/share/elasticsearch/config'],
+  readOnlyRootFilesystem: true,
+  resources: { requests: { cpu: '500m', memory: '1Gi', 'ephemeral-storage': '256Mi' }, limits: { cpu: '1', memory: '2Gi', 'ephemeral-storage': '2Gi' } },
   externalInProduction: true,
   slowStart: true,
   health: (c) =>

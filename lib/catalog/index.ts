@@ -4,7 +4,7 @@
  * the wiring all read it from here.
  */
 import { BACKING_KINDS, type BackingKind } from '../model/types.js';
-import { imagePin } from '../render/images.js';
+import { pinnedVersion } from './images.js';
 import { elasticsearch } from './elasticsearch.js';
 import { kafka } from './kafka.js';
 import { mariadb } from './mariadb.js';
@@ -43,8 +43,7 @@ export function envNameKind(name: string): BackingKind | null {
  * apache/kafka:3.7.0), so a Dependabot bump of the pin is a bump of the default.
  */
 export function defaultVersion(kind: BackingKind): string {
-  const tag = imagePin(CATALOG[kind].pin).tag;
-  return /^\d+(?:\.\d+)*/.exec(tag)?.[0] ?? tag;
+  return pinnedVersion(CATALOG[kind].pin);
 }
 
 export const DEFAULT_VERSIONS = Object.fromEntries(BACKING_KINDS.map((k) => [k, defaultVersion(k)])) as Record<BackingKind, string>;

@@ -47,10 +47,13 @@ export const kafka: BackingRecord = {
   args: () => [],
   dataDir: () => '/var/lib/kafka/data',
   size: '8Gi',
-  writableDirs: ['/tmp'],
-  // The image's start script writes server.properties below /opt/kafka/config from the KAFKA_* variables.
-  readOnlyRootFilesystem: false,
-  resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  // kafka-run-class.sh logs to /opt/kafka/logs; the image's start script writes server.properties
+  // (from the KAFKA_* variables) and its log4j files into /opt/kafka/config, which must keep the
+  // image's other files: a seeded copy.
+  writableDirs: ['/tmp', '/opt/kafka/logs'],
+  seedDirs: ['/opt/kafka/config'],
+  readOnlyRootFilesystem: true,
+  resources: { requests: { cpu: '250m', memory: '512Mi', 'ephemeral-storage': '256Mi' }, limits: { cpu: '1', memory: '1Gi', 'ephemeral-storage': '2Gi' } },
   externalInProduction: false,
   slowStart: true,
   health: () => '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null 2>&1',

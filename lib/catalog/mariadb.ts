@@ -27,6 +27,7 @@ export const mariadb: BackingRecord = {
   dataDir: () => '/var/lib/mysql',
   size: '8Gi',
   writableDirs: ['/run/mysqld', '/tmp'],
+  seedDirs: [],
   readOnlyRootFilesystem: true,
   resources: dbResources,
   externalInProduction: true,

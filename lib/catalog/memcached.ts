@@ -24,6 +24,7 @@ export const memcached: BackingRecord = {
   dataDir: () => null,
   size: '1Gi',
   writableDirs: ['/tmp'],
+  seedDirs: [],
   readOnlyRootFilesystem: true,
   resources: cacheResources,
   externalInProduction: false,

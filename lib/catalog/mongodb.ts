@@ -31,6 +31,7 @@ export const mongodb: BackingRecord = {
   dataDir: () => '/data/db',
   size: '8Gi',
   writableDirs: ['/data/configdb', '/tmp'],
+  seedDirs: [],
   readOnlyRootFilesystem: true,
   resources: dbResources,
   externalInProduction: true,

@@ -42,6 +42,7 @@ export const mysql: BackingRecord = {
   dataDir: () => '/var/lib/mysql',
   size: '8Gi',
   writableDirs: ['/tmp', '/var/lib/mysql-files', '/run/mysqld'],
+  seedDirs: [],
   readOnlyRootFilesystem: true,
   resources: dbResources,
   externalInProduction: true,

@@ -5,7 +5,7 @@ export const nats: BackingRecord = {
   kind: 'nats',
   pin: 'nats',
   port: 4222,
-  // The image is FROM scratch with no user: any non-root uid works.
+  // The alpine variant (busybox, for the health command) has no user of its own: any non-root uid works.
   uid: 1000,
   gid: 1000,
   signals: {
@@ -26,12 +26,15 @@ export const nats: BackingRecord = {
   dataDir: () => '/data',
   size: '1Gi',
   writableDirs: ['/tmp'],
+  seedDirs: [],
   readOnlyRootFilesystem: true,
   resources: cacheResources,
   externalInProduction: false,
   slowStart: false,
-  // FROM scratch: no shell, no client. Probed with a TCP connect; Compose dependents wait for service_started.
-  health: () => null,
+  // The monitoring port's /healthz answers 200 once the server (and JetStream) is ready. The
+  // default nats image is FROM scratch, with nothing to run a check with: the pin is the
+  // alpine variant, whose busybox has wget, so Compose and Kubernetes run the same check.
+  health: () => 'wget -q -O /dev/null http://127.0.0.1:8222/healthz',
   url: (c, scheme) => `${scheme ?? 'nats'}://${c.name}:${c.port}`,
   address: (c) => `${c.name}:${c.port}`,
   note: 'JetStream on, stored on the data volume; no authentication: only the pods that depend on it may reach it.',

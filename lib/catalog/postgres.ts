@@ -38,6 +38,7 @@ export const postgres: BackingRecord = {
   size: '8Gi',
   // /run, not its /var/run symlink: a mount follows no symlink on some runtimes (podman 4.3).
   writableDirs: ['/tmp', '/run/postgresql'],
+  seedDirs: [],
   readOnlyRootFilesystem: true,
   resources: dbResources,
   externalInProduction: true,

@@ -32,9 +32,12 @@ export const rabbitmq: BackingRecord = {
   args: () => [],
   dataDir: () => '/var/lib/rabbitmq',
   size: '2Gi',
-  writableDirs: ['/tmp'],
-  // The image's entrypoint writes configuration below /etc/rabbitmq.
-  readOnlyRootFilesystem: false,
+  // The server logs to /var/log/rabbitmq besides the console; its data, Erlang cookie and
+  // expanded plugins live in the data folder. Since 3.9 the image's entrypoint writes no
+  // configuration (/etc/rabbitmq is only read).
+  writableDirs: ['/tmp', '/var/log/rabbitmq'],
+  seedDirs: [],
+  readOnlyRootFilesystem: true,
   resources: cacheResources,
   externalInProduction: false,
   slowStart: true,

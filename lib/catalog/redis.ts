@@ -41,6 +41,7 @@ export const redis: BackingRecord = {
   dataDir: () => '/data',
   size: '1Gi',
   writableDirs: ['/tmp'],
+  seedDirs: [],
   readOnlyRootFilesystem: true,
   resources: cacheResources,
   externalInProduction: false,

@@ -11,6 +11,8 @@ import type { BackingKind, Language } from '../model/types.js';
 export interface Quantities {
   cpu: string;
   memory: string;
+  /** Local disk: the container's writable layer, its emptyDirs and its logs (kubelet evicts a pod over its limit). */
+  'ephemeral-storage': string;
 }
 export interface Resources {
   requests: Quantities;
@@ -97,8 +99,15 @@ export interface BackingRecord {
   dataDir(version: string): string | null;
   /** Default PVC size. */
   size: string;
-  /** Folders written besides the data folder (emptyDirs / tmpfs). */
+  /** Folders written besides the data folder, empty at start (emptyDirs / tmpfs). */
   writableDirs: string[];
+  /**
+   * Folders the image writes that must start with the image's own content (its configuration
+   * folder, where the entrypoint adds a file): a writable copy of each, made by an init
+   * container on Kubernetes and by an anonymous volume (which copies the image's folder) in Compose.
+   */
+  seedDirs: string[];
+  /** Always true: every image runs with a read-only root filesystem, its writable folders above. */
   readOnlyRootFilesystem: boolean;
   resources: Resources;
   /** A database whose data matters: production points it at a managed instance. */

@@ -15,7 +15,7 @@
  * - Libraries (LanguageFacts.library) are never services.
  */
 import { basename as pathBasename } from 'node:path';
-import { toDnsLabel } from '../model/kinds.js';
+import { PORTABLE_SEGMENT, toDnsLabel } from '../model/kinds.js';
 import { LANGUAGE_DETECTORS } from './languages/index.js';
 import { IGNORED_DIRS as IGNORED, OUTPUT_DIRS, isVirtualenv, joinRel } from './repo.js';
 import { byCode, codeFiles, manifestFiles, scanCodePorts, scanEnvReads } from './scan.js';
@@ -67,13 +67,18 @@ const depthOf = (dir: string): number => (dir === '.' ? 0 : dir.split('/').lengt
 const isUnder = (dir: string, parent: string): boolean => parent === '.' ? dir !== '.' : dir.startsWith(`${parent}/`);
 
 /** Every folder down to MAX_DEPTH, the root first, skipping dependency/build/test folders. */
-export function listDirs(repo: RepoView, maxDepth = MAX_DEPTH): string[] {
+export function listDirs(repo: RepoView, maxDepth = MAX_DEPTH, unusable: string[] = []): string[] {
   const out: string[] = ['.'];
   const visit = (dir: string, depth: number) => {
     if (depth >= maxDepth) return;
     for (const name of repo.list(dir)) {
       const child = joinRel(dir, name);
       if (name.startsWith('.') || IGNORED.has(name) || OUTPUT_DIRS.has(name) || NON_SERVICE_DIRS.has(name.toLowerCase()) || !repo.isDir(child) || isVirtualenv(repo, child)) continue;
+      // A folder name is data in every output (a Dockerfile, a shell script, YAML): only portable names are used.
+      if (!PORTABLE_SEGMENT.test(name)) {
+        unusable.push(child);
+        continue;
+      }
       out.push(child);
       visit(child, depth + 1);
     }
@@ -168,9 +173,9 @@ function memberMatcher(patterns: string[]): (rel: string) => boolean {
 // ---- discovery -----------------------------------------------------------------
 
 /** Folders some detector matches, with their facts (first matching detector wins). */
-export function findCandidates(repo: RepoView, detectors: LanguageDetector[] = LANGUAGE_DETECTORS): Candidate[] {
+export function findCandidates(repo: RepoView, detectors: LanguageDetector[] = LANGUAGE_DETECTORS, unusable: string[] = []): Candidate[] {
   const out: Candidate[] = [];
-  for (const dir of listDirs(repo)) {
+  for (const dir of listDirs(repo, MAX_DEPTH, unusable)) {
     const detector = detectors.find((d) => d.matches(repo, dir));
     const members = workspaceMembers(repo, dir);
     if (!detector && !members) continue;
@@ -196,7 +201,8 @@ type Role = 'aggregator' | 'part' | 'unit';
 /** Discover the service folders of a repository and name them. */
 export function discoverServices(repo: RepoView, detectors: LanguageDetector[] = LANGUAGE_DETECTORS): Discovery {
   const warnings: string[] = [];
-  const all = findCandidates(repo, detectors).sort((a, b) => depthOf(a.dir) - depthOf(b.dir) || byCode(a.dir, b.dir));
+  const unusable: string[] = [];
+  const all = findCandidates(repo, detectors, unusable).sort((a, b) => depthOf(a.dir) - depthOf(b.dir) || byCode(a.dir, b.dir));
 
   // Workspace members, whatever their depth. A member is a project of its own: a folder that
   // a glob such as `packages/**` reaches but that has no manifest (a source folder of a
@@ -243,9 +249,11 @@ export function discoverServices(repo: RepoView, detectors: LanguageDetector[] =
     isService.set(c.dir, service);
   }
 
+  for (const dir of unusable)
+    warnings.push(`${JSON.stringify(dir).slice(1, -1)}: not searched for services: its name holds characters other than letters, digits, '.', '_', '-', '@' and '+' (a space, a quote, a line break...), which the Dockerfile, Compose and shell outputs would read as syntax; rename the folder to containerize it`);
   const chosen = candidates.filter((c) => isService.get(c.dir));
   if (chosen.length === 0) warnings.push('No service found: no folder has a runnable app a language detector recognises');
-  return { services: nameServices(repo, chosen), warnings };
+  return { services: nameServices(repo, chosen, warnings), warnings };
 }
 
 /**
@@ -289,8 +297,8 @@ function isOwnServer(repo: RepoView, c: Candidate, childDirs: string[]): boolean
  * in path order: the first keeps the name, the next gets its parent folder as
  * a prefix (apps-api), then a number.
  */
-function nameServices(repo: RepoView, chosen: Candidate[]): DiscoveredService[] {
-  const used = new Set<string>();
+function nameServices(repo: RepoView, chosen: Candidate[], warnings: string[] = []): DiscoveredService[] {
+  const used = new Map<string, string>();
   const sorted = [...chosen].sort((a, b) => byCode(a.dir, b.dir));
   return sorted.map((c) => {
     const named = namingDir(c.dir);
@@ -302,7 +310,11 @@ function nameServices(repo: RepoView, chosen: Candidate[]): DiscoveredService[] 
       name = toDnsLabel(`${parent}-${base}`);
     }
     for (let i = 2; used.has(name); i++) name = `${base.slice(0, 60)}-${i}`;
-    used.add(name);
+    if (name !== base)
+      warnings.push(
+        `${c.dir}: its name would be "${base}", which ${used.get(base) ?? 'another service'} already has (folder names become DNS labels: _ and - both give -); it is named "${name}". To choose names, rename a folder, or give the model in an answers file (--answers) with the services keyed by the names you want`,
+      );
+    used.set(name, c.dir);
     return { dir: c.dir, name, nameSource: fromManifest?.source ?? (named === '.' ? 'default' : named), facts: c.facts };
   });
 }

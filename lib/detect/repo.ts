@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { join, sep } from 'node:path';
 import { isGenerated, withoutBlocks } from '../render/marker.js';
 import type { RepoView } from './types.js';
 
@@ -43,7 +43,9 @@ export const OUTPUT_DIRS = new Set(['dist', 'build', 'out', 'target', 'bin', 'ob
  */
 export const isVirtualenv = (repo: Pick<RepoView, 'list'>, dir: string): boolean => repo.list(dir).includes('pyvenv.cfg');
 
-const MAX_FILE_BYTES = 512 * 1024;
+export const MAX_FILE_BYTES = 512 * 1024;
+
+const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KiB`);
 
 const norm = (rel: string): string => {
   // Already normal (the common case: paths joinRel built): no split and join.
@@ -67,12 +69,15 @@ export interface RepoFs {
   /** Follows symbolic links; undefined when nothing is there. */
   stat(abs: string): Stats | undefined;
   readFile(abs: string): Buffer;
+  /** The path with every symbolic link resolved; throws when nothing is there. */
+  realpath(abs: string): string;
 }
 
 export const nodeFs: RepoFs = {
   readdir: (abs) => readdirSync(abs, { withFileTypes: true }),
   stat: (abs) => statSync(abs, { throwIfNoEntry: false }),
   readFile: (abs) => readFileSync(abs),
+  realpath: (abs) => realpathSync(abs),
 };
 
 type Kind = 'file' | 'dir' | 'other';
@@ -93,7 +98,29 @@ export function openRepo(root: string, fs: RepoFs = nodeFs): RepoView {
   const listings = new Map<string, { names: string[]; kinds: Map<string, Kind> } | null>();
   /** What each path asked about is: a file, a folder, something else, or nothing. */
   const kinds = new Map<string, Kind | null>();
+  /** Files and folders detection did not read, with why (shown as warnings). */
+  const skipped = new Map<string, string>();
   const abs = (rel: string) => join(root, norm(rel));
+  let realRoot: string | null = null;
+  try {
+    realRoot = fs.realpath(root);
+  } catch {
+    /* a missing root: every listing fails below */
+  }
+  /**
+   * The repository is a boundary: a path that leads outside it (through a symbolic link) does
+   * not exist for detection. Only a symbolic link can lead out, so only links are resolved.
+   */
+  const leadsInside = (key: string): boolean => {
+    try {
+      const real = fs.realpath(abs(key));
+      if (realRoot !== null && (real === realRoot || real.startsWith(realRoot + sep))) return true;
+    } catch {
+      return true; // broken: nothing there to read anyway
+    }
+    skipped.set(key, 'a symbolic link that leads outside the repository, and nothing outside it is read or written');
+    return false;
+  };
   const kindOfStat = (s: Stats | undefined): Kind | null => (s === undefined ? null : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other');
   const listing = (key: string) => {
     if (listings.has(key)) return listings.get(key)!;
@@ -101,8 +128,9 @@ export function openRepo(root: string, fs: RepoFs = nodeFs): RepoView {
     try {
       const kindsHere = new Map<string, Kind>();
       for (const d of fs.readdir(abs(key))) {
-        // A symbolic link is what it points at (a broken one is nothing).
-        const kind = d.isSymbolicLink() ? kindOfStat(fs.stat(join(abs(key), d.name))) : d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other';
+        // A symbolic link is what it points at (a broken one, or one leading outside, is nothing).
+        const child = key === '' ? d.name : `${key}/${d.name}`;
+        const kind = d.isSymbolicLink() ? (leadsInside(child) ? kindOfStat(fs.stat(abs(child))) : null) : d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other';
         if (kind !== null) kindsHere.set(d.name, kind);
       }
       entry = { names: [...kindsHere.keys()].sort(), kinds: kindsHere };
@@ -117,7 +145,8 @@ export function openRepo(root: string, fs: RepoFs = nodeFs): RepoView {
     if (kinds.has(key)) return kinds.get(key)!;
     let kind: Kind | null;
     const slash = key.lastIndexOf('/');
-    if (key === '' || key === '..' || key.startsWith('../') || key.includes('/../') || key.endsWith('/..')) kind = kindOfStat(fs.stat(abs(key)));
+    if (key === '') kind = kindOfStat(fs.stat(abs(key)));
+    else if (key === '..' || key.startsWith('../') || key.includes('/../') || key.endsWith('/..')) kind = leadsInside(key) ? kindOfStat(fs.stat(abs(key))) : null;
     else {
       const parent = slash < 0 ? '' : key.slice(0, slash);
       kind = parent !== '' && kindAt(parent) !== 'dir' ? null : (listing(parent)?.kinds.get(key.slice(slash + 1)) ?? null);
@@ -128,6 +157,7 @@ export function openRepo(root: string, fs: RepoFs = nodeFs): RepoView {
   const kindOf = (rel: string): Kind | null => kindAt(norm(rel));
   const view: RepoView = {
     root,
+    skipped: () => [...skipped].map(([path, reason]) => ({ path, reason })).sort((a, b) => (a.path < b.path ? -1 : 1)),
     exists(rel) {
       if (kindOf(rel) === null) return false;
       view.read(rel); // reading marks our own generated files
@@ -140,10 +170,12 @@ export function openRepo(root: string, fs: RepoFs = nodeFs): RepoView {
       let text: string | null = null;
       if (kindOf(key) === 'file') {
         const s = fs.stat(abs(key));
+        if (s !== undefined && s.size > MAX_FILE_BYTES) skipped.set(key, `${size(s.size)}, larger than the ${size(MAX_FILE_BYTES)} detection reads`);
         if (s !== undefined && s.size <= MAX_FILE_BYTES) {
           const buf = fs.readFile(abs(key));
           // A marked block of ours inside the user's file (lib/write/ownership.ts) is not their code either.
           text = buf.includes(0) ? null : withoutBlocks(buf.toString('utf8'));
+          if (text === null) skipped.set(key, 'a binary file (it holds NUL bytes)');
           // Our own output (a generated Dockerfile, .env.example...) is not the user's code.
           if (text !== null && isGenerated(text)) {
             text = null;

@@ -8,7 +8,8 @@
  * The language of a file is taken from its extension, so a Node service with
  * TypeScript files or a Python service with a Go helper is scanned correctly.
  */
-import { hasUrlPassword, isSecretName } from '../model/secrets.js';
+import { isSecretName, looksSecretValue } from '../model/secrets.js';
+import { kinds } from '../model/kinds.js';
 import { PROJECT_MANIFESTS, isManifestFile } from './languages/common.js';
 import { parseAllDocuments, isScalar, LineCounter } from 'yaml';
 import { configLibraryReads } from './env-config.js';
@@ -380,9 +381,11 @@ export function collectEnv(repo: RepoView, dir: string, reads: EnvRead[]): Recor
     const withValue = mine.find((r) => typeof r.value === 'string');
     const example = examples.get(name);
     const found = withValue ? { value: withValue.value as string, source: withValue.source } : example && example.value !== '' ? example : null;
-    // A default that embeds a password (postgres://app:s3cret@db/app) makes the variable a secret too.
-    const secret = isSecretName(name) || (found !== null && hasUrlPassword(found.value));
-    if (secret || !found) out[name] = { value: null, secret, source: mine[0]!.source };
+    // A default that looks like a secret (a URL with a password, a bearer token, a key...) makes the
+    // variable a secret too (lib/model/secrets.ts): its value is withheld.
+    const secret = isSecretName(name) || (found !== null && looksSecretValue(found.value));
+    // A default the model cannot hold (control characters) is no default: the variable is passed through.
+    if (secret || !found || kinds.envValue(found.value) !== null) out[name] = { value: null, secret, source: mine[0]!.source };
     else out[name] = { value: found.value, secret, source: found.source };
   }
   return out;

@@ -72,6 +72,16 @@ export function detectStack(root: string, opts: DetectOptions = {}): Detection {
     detectedBacking[name] = { kind: b.kind, version: DEFAULT_VERSIONS[b.kind], usedBy, evidence: { kind: b.source, version: DEFAULT } };
   }
 
+  // Files detection could not read: what they would have told is missing, and the user should know.
+  const skipped = repo.skipped?.() ?? [];
+  for (const f of skipped.slice(0, 10))
+    warnings.push(
+      /symbolic link/.test(f.reason)
+        ? `${f.path}: not searched: ${f.reason}; a service there is not containerized (copy it into the repository to containerize it)`
+        : `${f.path}: not read (${f.reason}); what it would tell (a manifest's dependencies, scripts and versions, code's env reads...) is missing from the detection: check the values above, or set them with --set`,
+    );
+  if (skipped.length > 10) warnings.push(`${skipped.length - 10} more files were not read (too large, binary, or outside the repository)`);
+
   const name = appName(repo, opts);
   const registry = registryOf(repo, opts);
   return {

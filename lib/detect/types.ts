@@ -63,6 +63,8 @@ export interface RepoView {
   list(rel: string): string[];
   /** Files below a folder (relative to the root), skipping vendored/dependency/build folders. */
   walk(rel: string, opts?: { maxDepth?: number; extensions?: string[] }): string[];
+  /** Files and folders that exist but were not read (too large, binary, a symbolic link leading outside), with why. */
+  skipped?(): { path: string; reason: string }[];
   /** 'file:line' of the first line matching `re` in `rel`, or null. */
   locate(rel: string, re: RegExp): string | null;
 }

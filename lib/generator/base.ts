@@ -25,7 +25,7 @@ import { clearFileState, isFilePending, isFileStateDeleted, setCommittedFile } f
 import { detectStack, toModel } from '../detect/stack.js';
 import type { Detection } from '../detect/types.js';
 import { migrate, ConfigError } from '../model/migrate.js';
-import { canonical, checkSetTargets, mergeLayers, readAnswersFile, setsToLayer, type Layer } from '../model/merge.js';
+import { canonical, checkSetTargets, mergeLayers, notSecretLayer, readAnswersFile, setsToLayer, withServiceDefaults, type Layer } from '../model/merge.js';
 import { assertModel, startFlag, startUnknown } from '../model/validate.js';
 import { CONFIG_KEY, type StackModel } from '../model/types.js';
 import { buildQuestions, applyAnswers } from '../model/questions.js';
@@ -38,7 +38,7 @@ import { commitFiles, InterruptedError, withSigint } from '../write/commit.js';
 import { formatLedger, LEDGER_PATH, readLedger, type Ledger } from '../write/ledger.js';
 import { besideOf, conflictPath } from '../write/ownership.js';
 import { planWrites, replaceAction, type Action, type Plan } from '../write/plan.js';
-import { conflictsOf, formatDryRun, formatSummary, recordOutputs, runLog, unifiedDiff, type LeftOut } from '../write/writer.js';
+import { assertInsideRepo, conflictsOf, formatDryRun, formatSummary, recordOutputs, runLog, unifiedDiff, type LeftOut } from '../write/writer.js';
 import { formatDetection } from '../detect/report.js';
 import { GENERATOR_NAMES } from './names.js';
 
@@ -50,6 +50,7 @@ export interface ContainerizeOptions {
   set?: string[];
   name?: string;
   registry?: string;
+  notSecret?: string[];
   askAnswered?: boolean;
   force?: boolean;
   dryRun?: boolean;
@@ -247,6 +248,11 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
       type: toList as any,
       description: 'Set one model value, repeatable: --set web.port=3000 --set registry=ghcr.io/acme --set backing.redis.version=7',
     });
+    this.option('not-secret', {
+      type: toList as any,
+      description:
+        'Insist that a variable is not a secret although its name or value looks like one (its value is then written as given), repeatable: --not-secret web.AUTH_MODE',
+    });
     this.option('name', { type: String, description: "Application name (lower-case letters, digits and '-', starting with a letter): chart name, Compose project, image prefix" });
     this.option('registry', { type: String, description: 'Image registry and namespace, e.g. ghcr.io/acme (images are <registry>/<name>-<service>)' });
     this.option('registry-kind', { type: String, description: 'How CI logs in to the registry: ghcr, dockerhub, ecr, gar, acr or generic (default: from the registry host; docs/ci-cd.md)' });
@@ -351,7 +357,7 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     if (Object.keys(deliveryFlags).length > 0) flagLayer.delivery = deliveryFlags;
     const answersLayer = this.options.answers ? readAnswersFile(join(this.env.cwd ?? this.destinationRoot(), this.options.answers)) : {};
     this.setLayer = setsToLayer(toList(this.options.set));
-    return [answersLayer, this.setLayer, flagLayer];
+    return [answersLayer, this.setLayer, notSecretLayer(toList(this.options.notSecret ?? this.options['not-secret'])), flagLayer];
   }
 
   protected detectedLayer(): Layer {
@@ -381,7 +387,7 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   }
 
   protected acquireConfiguring(): void {
-    const merged = migrate(mergeLayers(this.detected, ...this.answered, this.promptLayer), 'the merged answers');
+    const merged = migrate(withServiceDefaults(mergeLayers(this.detected, ...this.answered, this.promptLayer)), 'the merged answers');
     // With --yes nothing can be asked: a service missing a required value is left out and the
     // others are written (a partial run, exit status 4), each left-out one listed with its flag.
     const leftOut = this.options.yes ? leaveOutIncomplete(merged) : [];
@@ -398,8 +404,9 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   /** The model this run renders from: the stored config (app stored it in configuring). */
   protected loadModel(): StackModel {
     if (this.model) return this.model;
-    const entry = this.config.getAll();
-    if (!entry || Object.keys(entry).length === 0)
+    // `leftOut` sits beside the model in .yo-rc.json (services a --yes run left out) and is never rendered.
+    const { leftOut: _leftOut, ...entry } = this.config.getAll() ?? {};
+    if (Object.keys(entry).length === 0)
       throw new ConfigError('No stack model in .yo-rc.json: run `yo containerize` (or `containerize`) first.');
     this.model = canonical(assertModel(migrate(entry, '.yo-rc.json'), this.destinationRoot()));
     return this.model;
@@ -448,6 +455,8 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     const words = await this.resolveWords(candidates);
     let plan = planWrites(log.entries, ledger, { force: this.force, stages: log.stages, read, resolve: (p) => words.get(p) });
     if (this.interactive) plan = await this.askPerFile(plan, ledger, read);
+    // The repository is a boundary: nothing lands outside it through a symbolic link.
+    assertInsideRepo(root, plan.actions.flatMap((a) => a.writes.map((w) => w.path)));
     log.actions = plan.actions;
     log.ledger = plan.ledger;
     log.dryRun = this.dryRun;

@@ -6,7 +6,21 @@
  */
 import type { StackModel } from '../model/types.js';
 import type { OutputFile } from '../render/types.js';
+import { OutputError } from '../validate/outputs.js';
 import { ContainerizeGenerator } from './base.js';
+
+/** A stage failed on a model the model validator accepted: a bug of ours, reported in one paragraph. */
+export class RenderError extends Error {
+  constructor(stage: string, cause: unknown) {
+    const first = (cause instanceof Error ? cause.message : String(cause)).split('\n').find((l) => l.trim()) ?? 'unknown error';
+    super(
+      `The ${stage} stage could not render this model (${first.trim().slice(0, 200)}). Nothing was written. ` +
+        'This is a bug of generator-containerize: please report it with your .yo-rc.json (run with DEBUG=1 for the details).',
+    );
+    this.name = 'RenderError';
+    this.cause = cause;
+  }
+}
 
 export abstract class StageGenerator extends ContainerizeGenerator {
   /** Stage name, as shown in the summary. */
@@ -27,7 +41,15 @@ export abstract class StageGenerator extends ContainerizeGenerator {
   }
 
   writing() {
-    const files = this.render(this.loadModel());
+    const model = this.loadModel();
+    let files: OutputFile[];
+    try {
+      files = this.render(model);
+    } catch (error) {
+      // The model validator accepted this model, so every stage must render it: a failure here is
+      // our bug. Say so in one paragraph; the stack is for DEBUG=1, never for the user's screen.
+      throw error instanceof OutputError ? error : new RenderError(this.stage, error);
+    }
     this.writeStage(this.stage, files);
   }
 

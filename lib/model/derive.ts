@@ -100,3 +100,18 @@ export function delivery(model: StackModel): Delivery {
     previews: d.previews ?? false,
   };
 }
+
+/**
+ * The binary a Go or Rust image builds and runs, by name (null for other languages): Go's
+ * `go build -o /out/<name>` in the build command, else the start command's program; Rust's
+ * entry (the Cargo bin), else the start command's program. It is copied and run by name,
+ * so the model validator requires a plain file name of it.
+ */
+export function binaryName(svc: ServiceModel): string | null {
+  if (svc.language === 'go') {
+    const m = /-o\s+\/out\/(\S+)/.exec(svc.build ?? '');
+    return m ? m[1]! : posix.basename(svc.start[0] ?? './app');
+  }
+  if (svc.language === 'rust') return svc.entry ?? posix.basename(svc.start[0] ?? 'app');
+  return null;
+}

@@ -42,22 +42,40 @@ export function splitCommand(line: string): string[] {
   return words;
 }
 
-/** Coerce a flag's text to the type its model field has. */
-function coerce(field: string, text: string): unknown {
+/** A --set mistake: the flag, what is wrong, an example of a good one (a usage error: exit status 2). */
+export class SetError extends UsageError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SetError';
+  }
+}
+
+/**
+ * The text of a flag as the type its model field has. Only the forms a command line needs
+ * are read (a number, true/false, null, a command line, a comma list); anything else stays
+ * text, and the model validator says what the field expects.
+ */
+function coerce(raw: string, field: string, text: string): unknown {
   if (text === 'null') return null;
   switch (field) {
     case 'port': {
       const n = Number(text);
-      return Number.isInteger(n) ? n : text; // validation reports a non-number later
+      return text.trim() !== '' && Number.isInteger(n) ? n : text; // validation reports a non-number later
     }
     case 'public':
     case 'secret':
     case 'previews':
     case 'link':
+    case 'notSecret':
       if (text === 'true' || text === 'false') return text === 'true';
       return text;
     case 'start':
-      return text.trim().startsWith('[') ? JSON.parse(text) : splitCommand(text);
+      if (!text.trim().startsWith('[')) return splitCommand(text);
+      try {
+        return JSON.parse(text);
+      } catch (error) {
+        throw new SetError(`--set "${raw}": the start command is not a JSON list (${(error as Error).message}); give words, e.g. --set web.start="node server.js", or a JSON list, e.g. --set 'web.start=["node", "server.js"]'`);
+      }
     case 'dependsOn':
       return text
         .split(',')
@@ -72,7 +90,7 @@ const TOP_LEVEL = ['name', 'registry'];
 const DELIVERY_FIELDS = ['registryKind', 'deployTool', 'previews'];
 const BACKING_FIELDS = ['kind', 'version'];
 const EXISTING_FIELDS = ['path', 'link'];
-const ENV_FIELDS = ['value', 'secret'];
+const ENV_FIELDS = ['value', 'secret', 'notSecret'];
 
 /**
  * The path a `--set` key addresses, checked against the model's fields: a
@@ -113,8 +131,8 @@ function setPath(raw: string, key: string): string[] {
   if (!SERVICE_KEY_ORDER.includes(field))
     throw bad('a service field', field, head === 'services' ? SERVICE_KEY_ORDER : [...SERVICE_KEY_ORDER, ...TOP_LEVEL, 'backing', 'existing', 'delivery']);
   if (field === 'env') {
-    if (path.length !== 5) throw new UsageError(`--set "${raw}" must look like ${path[1]}.env.<NAME>.<${ENV_FIELDS.join('|')}>=<value>`);
-    if (!ENV_FIELDS.includes(path[4]!)) throw bad('a field of an environment variable', path[4]!, ENV_FIELDS);
+    if (path.length !== 4 && path.length !== 5) throw new UsageError(`--set "${raw}" must look like ${path[1]}.env.<NAME>=<value> or ${path[1]}.env.<NAME>.<${ENV_FIELDS.join('|')}>=<value>`);
+    if (path.length === 5 && !ENV_FIELDS.includes(path[4]!)) throw bad('a field of an environment variable', path[4]!, ENV_FIELDS);
     return path;
   }
   if (path.length !== 3) throw new UsageError(`--set "${raw}": ${path[1]}.${field} is a single value (--set ${path[1]}.${field}=...)`);
@@ -125,15 +143,23 @@ function setPath(raw: string, key: string): string[] {
  * `--set` assignments as a layer. `web.port=3000` addresses services.web.port;
  * `backing.redis.version=7`, `registry=ghcr.io/acme`, `services.web.public=true`
  * and `existing.makefile.link=true` work too. An unknown field is an error.
+ * `web.env.LOG_LEVEL=debug` sets a variable's value as plain text ({value, secret: false});
+ * `web=null` removes a service.
  */
 export function setsToLayer(assignments: string[]): Layer {
   const layer: Layer = {};
   for (const raw of assignments) {
     const eq = raw.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set "${raw}" must look like <path>=<value>, e.g. web.port=3000`);
+    if (eq <= 0) throw new UsageError(`--set "${raw}" must look like <path>=<value>, e.g. --set web.port=3000`);
     const path = setPath(raw, raw.slice(0, eq));
     const text = raw.slice(eq + 1);
-    const value = path.length === 2 && text === 'null' ? null : coerce(path[path.length - 1]!, text);
+    const group = path[0] === 'services' ? 'service' : path[0] === 'backing' ? 'backing service' : null;
+    if (path.length === 2 && group && text !== 'null')
+      throw new SetError(`--set "${raw}" names no field of ${group} "${path[1]}"; e.g. --set ${group === 'service' ? `${path[1]}.port=3000` : `backing.${path[1]}.version=7`} (or --set ${group === 'service' ? '' : 'backing.'}${path[1]}=null to remove it)`);
+    let value: unknown;
+    if (path.length === 2 && text === 'null') value = null;
+    else if (path[0] === 'services' && path.length === 4 && path[2] === 'env') value = { value: text === 'null' ? null : text, secret: false };
+    else value = coerce(raw, path[path.length - 1]!, text);
     let node = layer;
     for (const seg of path.slice(0, -1)) {
       if (!isObject(node[seg])) node[seg] = {};
@@ -167,6 +193,21 @@ export function checkSetTargets(sets: Layer, model: Layer, raw: string[] = []): 
   }
 }
 
+/**
+ * `--not-secret <service>.<NAME>` flags as a layer: the user insists those variables are not
+ * secrets although their names or values look like ones, so their values are written as given.
+ */
+export function notSecretLayer(flags: string[]): Layer {
+  const services: Record<string, Layer> = {};
+  for (const raw of flags) {
+    const m = /^([^.=\s]+)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(raw);
+    if (!m) throw new SetError(`--not-secret "${raw}" must name a service and a variable, e.g. --not-secret web.AUTH_MODE`);
+    const env = ((services[m[1]!] ??= { env: {} }).env as Layer);
+    env[m[2]!] = { secret: false, notSecret: true };
+  }
+  return Object.keys(services).length ? { services } : {};
+}
+
 /** Read an answers file (YAML or JSON; YAML is a superset). */
 export function readAnswersFile(file: string): Layer {
   let text: string;
@@ -198,6 +239,39 @@ function normaliseLayer(layer: Layer): Layer {
     }
   }
   return layer;
+}
+
+/** The service fields that may be empty, with their empty values. */
+const OPTIONAL_FIELDS: Record<string, () => unknown> = {
+  framework: () => null,
+  packageManager: () => null,
+  lockfile: () => null,
+  build: () => null,
+  healthPath: () => null,
+  public: () => false,
+  env: () => ({}),
+  dependsOn: () => [],
+  entry: () => null,
+  outputDir: () => null,
+  dockerfile: () => null,
+};
+
+/**
+ * A merged layer with every service's optional fields that no layer gave set to empty (a
+ * service added with --set alone names its path, language, version, port and start). Fields
+ * given with the wrong type are left for the model validator to refuse.
+ */
+export function withServiceDefaults(layer: Layer): Layer {
+  if (!isObject(layer.services)) return layer;
+  const services = Object.fromEntries(
+    Object.entries(layer.services).map(([name, svc]) => {
+      if (!isObject(svc)) return [name, svc];
+      const filled = { ...svc };
+      for (const [field, empty] of Object.entries(OPTIONAL_FIELDS)) if (filled[field] === undefined) filled[field] = empty();
+      return [name, filled];
+    }),
+  );
+  return { ...layer, services };
 }
 
 /** Key order of a stored model, so .yo-rc.json reads the same every time. */

@@ -55,6 +55,12 @@ export interface EnvVar {
   value: string | null;
   /** A password, token or key: never written literally into compose.yaml, images or values.yaml. */
   secret: boolean;
+  /**
+   * True when the user insisted (--not-secret) that the variable is not a secret although
+   * its name or value looks like one (lib/model/secrets.ts): its value is written as given.
+   * Absent otherwise; detection never sets it.
+   */
+  notSecret?: boolean;
 }
 
 /** One component of the application that we build an image for. */

@@ -1,132 +1,193 @@
 /**
  * Whole-model validation, run after detection, stored config, answers files,
- * flags and prompts are merged. It reports every problem at once, each naming
- * the field, so a CI user can fix them in one go.
+ * flags and prompts are merged, and again by every stage before it renders.
+ * It reports every problem at once, each as `<field>: <value> <what is wrong>;
+ * expected <what>, e.g. <example>`, so a CI user can fix them in one go.
+ *
+ * What it accepts, every stage renders and every validator passes (the
+ * property tests in test/fuzz check this on random models); what a stage
+ * cannot render is refused here first. In particular:
+ * - every field has its type and its kind (./kinds.ts): a wrong type is an
+ *   error, never coerced; no field but an env value holds a line break;
+ * - an unknown field is an error (a misspelt `prot:` would otherwise be ignored);
+ * - paths lead inside the repository, symbolic links resolved: the repository is a boundary;
+ * - a value given as plain (`secret: false`) that looks like a secret (./secrets.ts) is
+ *   refused unless the user insists it is not one (`notSecret`, the --not-secret flag).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { portInCommand } from './commands.js';
-import { existingDir, kinds } from './kinds.js';
-import { BACKING_KINDS, DEPLOY_TOOLS, EXISTING_KINDS, LANGUAGES, LINKABLE, LINKINGS, REGISTRY_KINDS, SCHEMA_VERSION, type StackModel } from './types.js';
+import { binaryName } from './derive.js';
+import { boundaryProblem, existingDir, kinds, show, type Check } from './kinds.js';
+import { secretNameReason, secretValueReason } from './secrets.js';
+import { BACKING_KINDS, DEPLOY_TOOLS, EXISTING_KINDS, LANGUAGES, LINKABLE, LINKINGS, REGISTRY_KINDS, SCHEMA_VERSION, type ServiceModel, type StackModel } from './types.js';
 
 export class ModelError extends Error {
   constructor(readonly problems: string[]) {
-    super(`The stack model is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`The stack model is not valid (nothing was written):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ModelError';
   }
 }
 
-/** Fields every service must have, with the kind that checks each. */
-const SERVICE_FIELDS = {
-  language: (v: unknown) => (LANGUAGES.includes(v as never) ? null : `${JSON.stringify(v)} is not one of ${LANGUAGES.join(', ')}`),
+const oneOf = (list: readonly string[], example: string): Check => (v) =>
+  typeof v === 'string' && list.includes(v) ? null : `${show(v)} is not one of them; expected one of ${list.join(', ')}, e.g. ${example}`;
+
+/** Every field of a service, with the kind that checks it (env and dependsOn are checked below). */
+const SERVICE_FIELDS: Record<keyof ServiceModel, Check | null> = {
+  path: kinds.relPath,
+  language: oneOf(LANGUAGES, 'node'),
   languageVersion: kinds.version,
+  framework: kinds.name,
+  packageManager: kinds.name,
+  lockfile: kinds.lockfile,
   port: kinds.optionalPort,
   start: kinds.command,
+  build: kinds.shellLine,
   healthPath: kinds.httpPath,
-  public: (v: unknown) => (typeof v === 'boolean' ? null : 'must be true or false'),
-  framework: (v: unknown) => (v === null || (typeof v === 'string' && v !== '') ? null : 'must be a name or null'),
-  packageManager: (v: unknown) => (v === null || (typeof v === 'string' && v !== '') ? null : 'must be a name or null'),
-  build: (v: unknown) => (v === null || (typeof v === 'string' && v !== '') ? null : 'must be a command or null'),
-  // Optional (Go only): absent is static.
-  linking: (v: unknown) => (v === undefined || LINKINGS.includes(v as never) ? null : `${JSON.stringify(v)} is not one of ${LINKINGS.join(', ')}`),
-} as const;
+  public: kinds.boolean,
+  env: null,
+  dependsOn: null,
+  entry: kinds.entry,
+  outputDir: kinds.outputDir,
+  dockerfile: kinds.dockerfile,
+  linking: (v) => (typeof v === 'string' && (LINKINGS as readonly string[]).includes(v) ? null : `${show(v)} is not one of them; expected one of ${LINKINGS.join(', ')}, e.g. static`),
+};
+/** Fields a service may leave out: `linking` (Go only; absent is static). */
+const OPTIONAL_FIELDS = new Set<string>(['linking']);
+const ENV_FIELDS = new Set(['value', 'secret', 'notSecret']);
+const BACKING_FIELDS = new Set(['kind', 'version']);
+const DELIVERY_FIELDS = ['registryKind', 'deployTool', 'previews'];
+const TOP_FIELDS = new Set(['schemaVersion', 'name', 'registry', 'services', 'backing', 'existing', 'delivery']);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The message for a field that is absent: what is expected, from the kind's own message. */
+function missing(check: Check): string {
+  const msg = check(undefined) ?? '';
+  const i = msg.indexOf('expected');
+  return `is missing; ${i >= 0 ? msg.slice(i) : 'give it a value'}`;
+}
+
+/** A value shown in a message, unless it may be a secret: its first three characters, escaped. */
+const shownValue = (value: string) => (value.length > 3 ? `${show(value.slice(0, 3)).slice(0, -1)}…" (not shown in full)` : '(not shown)');
+
+/**
+ * A map key as a segment of a field's path: `.web`, or `["x\ny"]` for a key that is no plain
+ * name, so a message never prints a raw line break from a key.
+ */
+/** A name for the examples of a message (`--set <name>.port=...`): the name, or `<name>` when it is no plain name. */
+const safeName = (name: string): string => (/^[A-Za-z0-9_-]{1,80}$/.test(name) ? name : '<name>');
+
+export const seg = (key: string): string => (/^[A-Za-z0-9_-]{1,80}$/.test(key) ? `.${key}` : `[${show(key)}]`);
 
 /**
  * Check a merged model. `root` is the repository folder, used to check that
- * service paths exist. Returns the problems; empty means valid.
+ * paths exist and lead inside it. Returns the problems; empty means valid.
  */
 export function checkModel(model: StackModel, root: string): string[] {
   const problems: string[] = [];
   const add = (where: string, msg: string | null) => {
-    if (msg) problems.push(`${where} ${msg}`);
+    if (msg) problems.push(`${where}: ${msg}`);
   };
+  const raw = model as unknown as Record<string, unknown>;
+  for (const key of Object.keys(raw)) if (!TOP_FIELDS.has(key)) add(key, `is not a field of the stack model; expected one of ${[...TOP_FIELDS].join(', ')}, e.g. registry`);
 
-  if (model.schemaVersion !== SCHEMA_VERSION) add('schemaVersion', `is ${model.schemaVersion}, expected ${SCHEMA_VERSION}`);
+  if (model.schemaVersion !== SCHEMA_VERSION) add('schemaVersion', `is ${show(model.schemaVersion)}; expected ${SCHEMA_VERSION}`);
   add('name', kinds.dnsLabel(model.name));
   add('registry', kinds.imagePrefix(model.registry));
 
-  const services = model.services ?? {};
-  const backing = model.backing ?? {};
+  const services = isObject(model.services) ? model.services : {};
+  const backing = isObject(model.backing) ? model.backing : {};
+  if (!isObject(model.services)) add('services', `is ${show(model.services)}; expected a mapping of service name to service, e.g. {web: {path: web, ...}}`);
+  if (!isObject(model.backing)) add('backing', `is ${show(model.backing)}; expected a mapping of backing service name to {kind, version}, e.g. {redis: {kind: redis, version: "7"}}`);
   const names = Object.keys(services);
-  if (names.length === 0) problems.push('services: there is no service to containerize (none detected and none given)');
+  if (names.length === 0) problems.push('services: there is no service to containerize (none detected and none given); add one, e.g. --set web.path=web --set web.language=node ...');
 
-  for (const [name, svc] of Object.entries(services)) {
-    const at = `services.${name}`;
+  const valid = new Map<string, ServiceModel>();
+  for (const [name, svcRaw] of Object.entries(services)) {
+    const at = `services${seg(name)}`;
     add(at, kinds.dnsLabel(name));
-    if (name in backing) add(at, `has the same name as a backing service; hostnames must be unique`);
-    add(`${at}.path`, existingDir(root, svc.path));
+    if (name in backing) add(at, `has the same name as a backing service; expected a hostname of its own, e.g. ${safeName(name)}-app`);
+    if (!isObject(svcRaw)) {
+      add(at, `is ${show(svcRaw)}; expected a mapping of the service's fields (path, language, ...)`);
+      continue;
+    }
+    const svc = svcRaw as unknown as ServiceModel;
+    const fields = svcRaw as Record<string, unknown>;
+    for (const key of Object.keys(fields))
+      if (!(key in SERVICE_FIELDS)) add(`${at}.${key}`, `is not a field of a service; expected one of ${Object.keys(SERVICE_FIELDS).join(', ')}, e.g. port`);
     for (const [field, check] of Object.entries(SERVICE_FIELDS)) {
-      add(`${at}.${field}`, check((svc as unknown as Record<string, unknown>)[field]));
+      if (!check) continue;
+      if (fields[field] === undefined) {
+        if (!OPTIONAL_FIELDS.has(field)) add(`${at}.${field}`, missing(check));
+      } else add(`${at}.${field}`, check(fields[field]));
     }
-    if (startUnknown(svc)) add(`${at}.start`, `is unknown: give the command that starts the service (${startFlag(name, svc.language)})`);
-    const commandPort = Array.isArray(svc.start) ? portInCommand(svc.start) : null;
-    if (commandPort !== null && svc.port !== null && commandPort !== svc.port)
-      add(`${at}.start`, `listens on port ${commandPort} but the service's port is ${svc.port}: change both together`);
-    if (svc.port === null && svc.public) add(`${at}.public`, 'is true but the service has no port (a worker cannot be public)');
-    if (svc.port === null && svc.healthPath) add(`${at}.healthPath`, 'is set but the service has no port');
-    for (const [envName, env] of Object.entries(svc.env ?? {})) {
-      add(`${at}.env`, kinds.envName(envName));
-      if (env.secret && env.value !== null) add(`${at}.env.${envName}`, 'is a secret and must not have a value in the model');
-    }
-    for (const dep of svc.dependsOn ?? []) {
-      if (dep === name) add(`${at}.dependsOn`, 'names the service itself');
-      else if (!(dep in services) && !(dep in backing))
-        add(`${at}.dependsOn`, `names "${dep}", which is neither a service nor a backing service`);
-    }
-    if (svc.dockerfile && !existsSync(join(root, svc.dockerfile))) add(`${at}.dockerfile`, `"${svc.dockerfile}" does not exist`);
+    if (typeof svc.path === 'string' && !kinds.relPath(svc.path)) add(`${at}.path`, existingDir(root, svc.path));
+    checkEnv(at, safeName(name), svc, typeof model.name === 'string' && !kinds.dnsLabel(model.name) ? model.name : '<app>', add);
+    checkDependsOn(at, name, svc, services, backing, add);
+    // Rules across fields, each on the fields it reads when those have their kinds (every problem at once).
+    const ok = (field: keyof ServiceModel) => (fields[field] === undefined ? OPTIONAL_FIELDS.has(field) : SERVICE_FIELDS[field]!(fields[field]) === null);
+    checkService(at, name, svc, root, add, ok);
+    if ((Object.keys(SERVICE_FIELDS) as (keyof ServiceModel)[]).every((f) => SERVICE_FIELDS[f] === null || ok(f))) valid.set(name, svc);
   }
 
   // Public services are published on the same host port as their container port: they must not clash.
   const published = new Map<number, string>();
-  for (const [name, svc] of Object.entries(services)) {
+  for (const [name, svc] of valid) {
     if (!svc.public || svc.port === null) continue;
     const other = published.get(svc.port);
-    if (other) add(`services.${name}.port`, `${svc.port} clashes with public service "${other}" (both would be published on that host port)`);
+    if (other) add(`services${seg(name)}.port`, `${svc.port} clashes with public service "${other}" (both would be published on that host port); expected another port or a private service, e.g. --set ${safeName(name)}.public=false`);
     else published.set(svc.port, name);
   }
 
   const paths = new Map<string, string>();
-  for (const [name, svc] of Object.entries(services)) {
-    const other = paths.get(svc.path);
-    if (other) add(`services.${name}.path`, `"${svc.path}" is also the path of "${other}"`);
-    else paths.set(svc.path, name);
+  for (const [name, svc] of valid) {
+    const p = posix.normalize(svc.path).replace(/\/$/, '');
+    const other = paths.get(p);
+    if (other) add(`services${seg(name)}.path`, `"${svc.path}" is also the path of "${other}"; expected a folder of its own, e.g. --set ${safeName(name)}.path=${safeName(name)}`);
+    else paths.set(p, name);
   }
 
   for (const [name, b] of Object.entries(backing)) {
-    const at = `backing.${name}`;
+    const at = `backing${seg(name)}`;
     add(at, kinds.dnsLabel(name));
-    if (!BACKING_KINDS.includes(b.kind)) add(`${at}.kind`, `${JSON.stringify(b.kind)} is not one of ${BACKING_KINDS.join(', ')}`);
-    add(`${at}.version`, kinds.version(b.version));
+    if (!isObject(b)) {
+      add(at, `is ${show(b)}; expected {kind, version}, e.g. {kind: redis, version: "7"}`);
+      continue;
+    }
+    for (const key of Object.keys(b)) if (!BACKING_FIELDS.has(key)) add(`${at}.${key}`, 'is not a field of a backing service; expected kind or version, e.g. --set backing.redis.version=7');
+    add(`${at}.kind`, oneOf(BACKING_KINDS, 'postgres')(b.kind));
+    add(`${at}.version`, b.version === undefined ? missing(kinds.version) : kinds.version(b.version));
   }
   if (model.delivery !== undefined) {
     const d = model.delivery as Record<string, unknown>;
-    if (typeof d !== 'object' || d === null || Array.isArray(d)) add('delivery', 'must be an object (registryKind, deployTool, previews)');
+    if (!isObject(d)) add('delivery', `is ${show(d)}; expected a mapping of registryKind, deployTool and previews, e.g. {deployTool: helm}`);
     else {
       for (const key of Object.keys(d))
-        if (!['registryKind', 'deployTool', 'previews'].includes(key)) add(`delivery.${key}`, 'is not a field (registryKind, deployTool, previews)');
-      add('delivery.registryKind', kinds.oneOf(REGISTRY_KINDS)(d.registryKind));
-      add('delivery.deployTool', kinds.oneOf(DEPLOY_TOOLS)(d.deployTool));
-      if (d.previews !== undefined && typeof d.previews !== 'boolean') add('delivery.previews', 'must be true or false');
+        if (!DELIVERY_FIELDS.includes(key)) add(`delivery.${key}`, `is not a delivery field; expected one of ${DELIVERY_FIELDS.join(', ')}, e.g. --set delivery.deployTool=helm`);
+      if (d.registryKind !== undefined) add('delivery.registryKind', oneOf(REGISTRY_KINDS, 'ghcr')(d.registryKind));
+      if (d.deployTool !== undefined) add('delivery.deployTool', oneOf(DEPLOY_TOOLS, 'helm')(d.deployTool));
+      if (d.previews !== undefined) add('delivery.previews', kinds.boolean(d.previews));
     }
   }
 
   const existing = model.existing ?? {};
-  if (typeof existing !== 'object' || existing === null || Array.isArray(existing)) problems.push('existing must be an object');
+  if (!isObject(existing)) add('existing', `is ${show(existing)}; expected a mapping of kind to {path, link}, e.g. {makefile: {path: Makefile}}`);
   else
     for (const [kind, file] of Object.entries(existing)) {
       const at = `existing.${kind}`;
       if (!EXISTING_KINDS.includes(kind as never)) {
-        add(at, `is not one of ${EXISTING_KINDS.join(', ')}`);
+        add(at, `is not a kind of existing file; expected one of ${EXISTING_KINDS.join(', ')}, e.g. existing.makefile`);
         continue;
       }
-      if (typeof file !== 'object' || file === null) {
-        add(at, 'must be an object with a path');
+      if (!isObject(file)) {
+        add(at, `is ${show(file)}; expected {path, link}, e.g. {path: Makefile}`);
         continue;
       }
       add(`${at}.path`, kinds.relPath(file.path));
-      if (file.link !== undefined && typeof file.link !== 'boolean') add(`${at}.link`, 'must be true or false');
-      if (file.link && !LINKABLE.includes(kind as never)) add(`${at}.link`, `only ${LINKABLE.join(' and ')} can be linked`);
-      for (const key of Object.keys(file)) if (key !== 'path' && key !== 'link') add(`${at}.${key}`, 'is not a field (path, link)');
+      if (file.link !== undefined) add(`${at}.link`, kinds.boolean(file.link));
+      if (file.link === true && !LINKABLE.includes(kind as never)) add(`${at}.link`, `is true, but only ${LINKABLE.join(' and ')} can be linked; expected false, e.g. --set existing.${kind}.link=false`);
+      for (const key of Object.keys(file)) if (key !== 'path' && key !== 'link') add(`${at}.${key}`, 'is not a field of an existing file; expected path or link, e.g. existing.makefile.path=Makefile');
     }
   return problems;
 }
@@ -149,6 +210,87 @@ const START_EXAMPLES: Record<string, string> = {
 
 /** The flag that gives a service its start command, with an example for its language. */
 export const startFlag = (name: string, language: unknown): string => `--set ${name}.start="${START_EXAMPLES[String(language)] ?? 'the command that starts it'}"`;
+
+function checkEnv(at: string, service: string, svc: ServiceModel, app: string, add: (where: string, msg: string | null) => void): void {
+  const env = (svc as unknown as Record<string, unknown>).env;
+  if (env === undefined) return add(`${at}.env`, 'is missing; expected a mapping of variable name to {value, secret}, e.g. {LOG_LEVEL: {value: info, secret: false}}');
+  if (!isObject(env)) return add(`${at}.env`, `is ${show(env)}; expected a mapping of variable name to {value, secret}, e.g. {LOG_LEVEL: {value: info, secret: false}}`);
+  for (const [envName, e] of Object.entries(env)) {
+    const where = `${at}.env${seg(envName)}`;
+    const nameProblem = kinds.envName(envName);
+    if (nameProblem) add(`${at}.env`, nameProblem);
+    if (!isObject(e)) {
+      add(where, `is ${typeof e === 'string' ? 'a string' : show(e)}; expected {value, secret}, e.g. {value: "info", secret: false} (on the command line: --set ${service}.env.${nameProblem ? 'NAME' : envName}=info)`);
+      continue;
+    }
+    for (const key of Object.keys(e)) if (!ENV_FIELDS.has(key)) add(`${where}.${key}`, 'is not a field of a variable; expected value, secret or notSecret, e.g. {value: "info", secret: false}');
+    const value = e.value;
+    const valueProblem = value === undefined ? 'is missing; expected a string, or null when the code gives no default' : kinds.envValue(value);
+    add(`${where}.value`, valueProblem && typeof value === 'string' && (secretNameReason(envName) || secretValueReason(value)) ? valueProblem.replace(show(value), shownValue(value)) : valueProblem);
+    add(`${where}.secret`, e.secret === undefined ? 'is missing; expected true or false, e.g. false' : kinds.boolean(e.secret));
+    if (e.notSecret !== undefined) add(`${where}.notSecret`, kinds.boolean(e.notSecret));
+    if (valueProblem || typeof e.secret !== 'boolean') continue;
+    const v = value as string | null;
+    if (e.secret && e.notSecret === true) add(where, `is marked both secret and notSecret; expected one of them, e.g. secret: false (--not-secret ${service}.${envName} says it is not a secret)`);
+    else if (e.secret && v !== null)
+      add(where, `is a secret and must not have a value in the model (${shownValue(v)}): the model is stored in .yo-rc.json; expected no value, e.g. --set ${service}.env.${envName}=null, and the value given at run time: secrets/${service}.env for Compose, the Secret ${app}-${service} on Kubernetes`);
+    else if (!e.secret && e.notSecret !== true && v !== null) {
+      const why = secretNameReason(envName) ?? secretValueReason(v);
+      if (why)
+        add(
+          where,
+          `is given the value ${shownValue(v)} as plain text, but it looks like a secret (${why}); a secret's value never goes into a generated file or .yo-rc.json. Expected no value, e.g. --set ${service}.env.${envName}=null: it then comes from secrets/${service}.env in Compose and from the Secret ${app}-${service} on Kubernetes; or, if it is not a secret, say so: --not-secret ${service}.${envName}`,
+        );
+    }
+  }
+}
+
+function checkDependsOn(at: string, name: string, svc: ServiceModel, services: Record<string, unknown>, backing: Record<string, unknown>, add: (where: string, msg: string | null) => void): void {
+  const deps = (svc as unknown as Record<string, unknown>).dependsOn;
+  const example = `e.g. [redis, api] (on the command line: --set ${safeName(name)}.dependsOn=redis,api)`;
+  if (deps === undefined) return add(`${at}.dependsOn`, `is missing; expected a list of service and backing service names, ${example}`);
+  if (!Array.isArray(deps)) return add(`${at}.dependsOn`, `${show(deps)} is ${typeof deps === 'string' ? 'a string' : 'not a list'}; expected a list of service and backing service names, ${example}`);
+  for (const dep of deps) {
+    if (typeof dep !== 'string') add(`${at}.dependsOn`, `${show(dep)} is not a name; expected a list of service and backing service names, ${example}`);
+    else if (dep === name) add(`${at}.dependsOn`, `names the service itself; expected other services and backing services, ${example}`);
+    else if (!(dep in services) && !(dep in backing))
+      add(
+        `${at}.dependsOn`,
+        `names ${show(dep)}, which is neither a service nor a backing service; expected one of ${[...Object.keys(services).filter((s) => s !== name), ...Object.keys(backing)].filter((s) => !kinds.dnsLabel(s)).join(', ') || 'them (there is none: add a backing service with --set backing.<name>.kind=<kind>)'}, e.g. --set ${safeName(name)}.dependsOn=${Object.keys(backing).find((b) => !kinds.dnsLabel(b)) ?? 'redis'}`,
+      );
+  }
+}
+
+/** Rules across fields of one service whose fields each have the right type and kind. */
+function checkService(at: string, name: string, svc: ServiceModel, root: string, add: (where: string, msg: string | null) => void, ok: (field: keyof ServiceModel) => boolean): void {
+  if (ok('start') && startUnknown(svc)) add(`${at}.start`, `is unknown; expected the command that starts the service, e.g. ${startFlag(safeName(name), svc.language)}`);
+  const commandPort = ok('start') ? portInCommand(svc.start) : null;
+  if (commandPort !== null && ok('port') && svc.port !== null && commandPort !== svc.port)
+    add(`${at}.start`, `listens on port ${commandPort} but the service's port is ${svc.port}; expected the same port in both, e.g. --set ${safeName(name)}.port=${commandPort}`);
+  if (ok('port') && svc.port === null && svc.public === true) add(`${at}.public`, `is true but the service has no port (a worker cannot be public); expected a port or false, e.g. --set ${safeName(name)}.port=8080 or --set ${safeName(name)}.public=false`);
+  if (ok('port') && svc.port === null && svc.healthPath) add(`${at}.healthPath`, `is set but the service has no port; expected a port or no health path, e.g. --set ${safeName(name)}.port=8080 or --set ${safeName(name)}.healthPath=null`);
+  if (!(['language', 'start', 'build', 'entry', 'path', 'lockfile', 'outputDir', 'dockerfile'] as const).every(ok)) return;
+  const bin = binaryName(svc);
+  if (bin !== null) {
+    const problem = kinds.fileName(bin);
+    if (problem) add(svc.language === 'rust' && svc.entry ? `${at}.entry` : `${at}.${/-o\s+\/out\//.test(svc.build ?? '') ? 'build' : 'start'}`, `names the ${svc.language === 'go' ? 'Go' : 'Rust'} binary ${problem}`);
+  }
+  // The repository is a boundary: every path leads inside it, symbolic links resolved.
+  const svcDir = svc.path;
+  if (svc.lockfile !== null) {
+    const lock = posix.normalize(posix.join(svcDir, svc.lockfile));
+    if (lock === '..' || lock.startsWith('../')) add(`${at}.lockfile`, `${show(svc.lockfile)} leads outside the repository (to ${lock}); expected a lockfile inside it, e.g. package-lock.json`);
+    else add(`${at}.lockfile`, boundaryProblem(root, lock));
+  }
+  if (svc.outputDir !== null) add(`${at}.outputDir`, boundaryProblem(root, posix.join(svcDir, svc.outputDir)));
+  if (svc.entry !== null && !svc.entry.includes('*') && !svc.entry.includes(':')) add(`${at}.entry`, boundaryProblem(root, posix.join(svcDir, svc.entry)));
+  if (svc.dockerfile !== null) {
+    const abs = join(root, svc.dockerfile);
+    if (!existsSync(abs)) add(`${at}.dockerfile`, `${show(svc.dockerfile)} does not exist (looked for ${abs}); expected your Dockerfile's path from the repository root, or null to generate one, e.g. --set ${safeName(name)}.dockerfile=null`);
+    else if (!statSync(abs).isFile()) add(`${at}.dockerfile`, `${show(svc.dockerfile)} is not a file; expected your Dockerfile's path from the repository root, or null to generate one, e.g. --set ${safeName(name)}.dockerfile=null`);
+    else add(`${at}.dockerfile`, boundaryProblem(root, svc.dockerfile));
+  }
+}
 
 export function assertModel(model: StackModel, root: string): StackModel {
   const problems = checkModel(model, root);

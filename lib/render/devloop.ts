@@ -3,6 +3,7 @@
  * agree on about the dev command, decided here once.
  */
 import { posix } from 'node:path';
+import { PORTABLE_SEGMENT } from '../model/kinds.js';
 import type { ServiceModel } from '../model/types.js';
 
 /** Node frameworks whose dev server runs instead of the start command, and the work folder each writes. */
@@ -46,7 +47,8 @@ export function devOutputDirs(svc: ServiceModel): string[] {
   if (compiled) {
     const file = svc.start.find((w, i) => i > 0 && /\.[cm]?js$/.test(w));
     const top = file && file.includes('/') ? posix.normalize(file).split('/')[0]! : svc.framework === 'nest' ? 'dist' : null;
-    if (top && top !== '.' && top !== '..' && top !== 'node_modules') dirs.add(top);
+    // A plain folder name only: it lands unquoted in the Dockerfile's mkdir and in the dev layer's volumes.
+    if (top && top !== '.' && top !== '..' && top !== 'node_modules' && PORTABLE_SEGMENT.test(top)) dirs.add(top);
   }
   return [...dirs].sort();
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import ejs from 'ejs';
-import { stringify } from 'yaml';
+import { Document, stringify, visit } from 'yaml';
 
 /**
  * What YAML 1.1 parsers resolve implicitly (PyYAML, used by podman-compose; Go's yaml.v2
@@ -30,7 +30,7 @@ const SAFE_PLAIN = /^[A-Za-z][A-Za-z0-9_./-]*$/;
 export function yamlScalar(value: string | number | boolean | null): string {
   // Always one line, so a template can place it inline at any indentation: a multi-line
   // string becomes a double-quoted scalar with \n escapes, never a block scalar.
-  if (typeof value === 'string' && /[\n\r]/.test(value)) return JSON.stringify(value);
+  if (typeof value === 'string' && (/[\n\r]/.test(value) || YAML_UNSAFE.test(value))) return yamlDoubleQuoted(value);
   // Names, paths and image references (a letter first; letters, digits, _ . / - after) are plain
   // scalars to every parser unless a resolver claims them (true, null, y...): the answer
   // stringify would give, without its cost (it ran for every value of every manifest).
@@ -38,7 +38,32 @@ export function yamlScalar(value: string | number | boolean | null): string {
   const out = stringify(value, { lineWidth: 0 }).trimEnd();
   if (typeof value !== 'string') return out;
   const plain = !/^["'|>]/.test(out);
-  return plain && YAML11_IMPLICIT.some((re) => re.test(out)) ? JSON.stringify(value) : out;
+  return plain && (YAML11_IMPLICIT.some((re) => re.test(out)) || /^0o[0-7]+$/.test(out)) ? JSON.stringify(value) : out;
+}
+
+/** Characters that a YAML scalar must escape: C0/C1 controls, DEL, and U+2028/U+2029 (line breaks for YAML 1.1 parsers). */
+const YAML_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** A double-quoted YAML scalar: JSON's escapes plus \uXXXX for the characters JSON leaves raw (DEL, C1, U+2028, U+2029). */
+export function yamlDoubleQuoted(value: string): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * YAML text of a value that YAML 1.2 and YAML 1.1 parsers (Go's yaml.v2 behind Helm, kubectl
+ * and kustomize; PyYAML) all read back as it is: every string scalar, keys included, that
+ * either version would resolve to something else (y, on, 1:30, 0o17...) is double-quoted.
+ */
+export function safeStringify(value: unknown): string {
+  const doc = new Document(value);
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'string') return;
+      if (YAML11_IMPLICIT.some((re) => re.test(node.value as string)) || YAML_UNSAFE.test(node.value) || /^0o[0-7]+$/.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  // Every string holding these is double-quoted above, where \uXXXX is their escape (the library leaves them raw).
+  return doc.toString({ lineWidth: 0 }).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A JSON string literal (also valid for Dockerfile exec-form arrays). */
@@ -50,7 +75,7 @@ export const json = (value: unknown): string => JSON.stringify(value);
  */
 export function yamlBlock(value: Record<string, unknown>, indent: number): string {
   const pad = ' '.repeat(indent);
-  return stringify(value, { lineWidth: 0 })
+  return safeStringify(value)
     .trimEnd()
     .split('\n')
     .map((line) => pad + line)

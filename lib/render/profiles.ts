@@ -19,10 +19,19 @@ export interface RuntimeProfile {
   startupFailureThreshold: number;
 }
 
-const small: Resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
-const tiny: Resources = { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } };
-const jvm: Resources = { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } };
-const clr: Resources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
+// Ephemeral storage of every service: its emptyDirs (each capped at WRITABLE_DIR_LIMIT) and its logs.
+const disk = { requests: '128Mi', limits: '1Gi' };
+const resources = (cpu: [string, string], memory: [string, string]): Resources => ({
+  requests: { cpu: cpu[0], memory: memory[0], 'ephemeral-storage': disk.requests },
+  limits: { cpu: cpu[1], memory: memory[1], 'ephemeral-storage': disk.limits },
+});
+const small = resources(['100m', '500m'], ['128Mi', '256Mi']);
+const tiny = resources(['50m', '500m'], ['32Mi', '128Mi']);
+const jvm = resources(['250m', '1'], ['512Mi', '1Gi']);
+const clr = resources(['100m', '500m'], ['256Mi', '512Mi']);
+
+/** The size limit of each writable folder (an emptyDir): a runaway temp file evicts the pod, not the node's disk. */
+export const WRITABLE_DIR_LIMIT = '256Mi';
 
 /**
  * The generated images run their service from WORKDIR /app and are built to
@@ -52,7 +61,7 @@ export function runtimeProfile(svc: ServiceModel): RuntimeProfile {
       // Rails' default file cache store and other tmp/ writes still land in /app/tmp.
       return {
         writableDirs: svc.framework === 'rails' ? [...tmp, '/app/tmp'] : tmp,
-        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+        resources: clr,
         startupFailureThreshold: 30,
       };
     case 'php':

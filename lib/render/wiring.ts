@@ -28,7 +28,7 @@
  */
 import { CATALOG, envNameKind, PASSWORD, schemeKind, type BackingRecord, type ClientContext, type ServerContext } from '../catalog/index.js';
 import { backingNames, serviceNames } from '../model/derive.js';
-import { hasUrlPassword, isSecretName } from '../model/secrets.js';
+import { hasUrlPassword, secretReason, type EnvLike } from '../model/secrets.js';
 import type { BackingKind, ServiceModel, StackModel } from '../model/types.js';
 
 /** A piece of a connection value: literal text, or the password of a backing service. */
@@ -125,7 +125,8 @@ interface ParsedValue {
 
 /** The host a value points at: a URL's hostname, a `host:port`'s host, or a bare host. */
 function parseValue(value: string | null): ParsedValue | null {
-  if (value === null || value === '') return null;
+  // A value over several lines, or with control characters, is text, not an address.
+  if (value === null || value === '' || /[\u0000-\u001f\u007f]/.test(value)) return null;
   const url = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)(?::\d+)?(\/[^?#]*)?(\?[^#]*)?/i.exec(value);
   if (url) return { scheme: url[1]!.toLowerCase(), host: url[2]!.toLowerCase(), path: (url[3] ?? '').replace(/^\//, ''), search: url[4] ?? '' };
   const hostPort = /^([A-Za-z0-9_.-]+|\[[^\]]+\])(?::\d+)?$/.exec(value.trim());
@@ -358,7 +359,7 @@ export function wireStack(model: StackModel): Wiring {
       }
       // A connection URL to a database that could not be wired will hold a password: a secret to fill in, never a ConfigMap value.
       const unwiredUrl = role === 'url' && env.value === null && linkedKind !== null;
-      vars.push({ name, value: unwiredUrl ? { kind: 'secret', generate: 'empty' } : plainValue(name, env.value, env.secret) });
+      vars.push({ name, value: unwiredUrl && env.notSecret !== true ? { kind: 'secret', generate: 'empty' } : plainValue(name, env) });
     }
     for (const { backing: bn, framework } of conventions(model, svc)) {
       const b = backing[bn]!;
@@ -400,17 +401,25 @@ function kindNamedBy(name: string, value: string | null): BackingKind | 'sql' | 
 const backingMatches = (kind: BackingKind, named: BackingKind | 'sql') =>
   named === 'sql' ? CATALOG[kind].databases : kind === named || (named === 'mysql' && kind === 'mariadb') || (named === 'mariadb' && kind === 'mysql');
 
-/** A variable not wired to a backing service: secret or not, by the one secret rule. */
-function plainValue(name: string, value: string | null, secret: boolean): WiredValue {
-  if (value !== null && hasUrlPassword(value)) {
+/**
+ * A variable not wired to a backing service: secret or not, by the one secret rule
+ * (lib/model/secrets.ts: the flag, the name, the value), which Compose, kustomize and Helm
+ * all follow because they all read this. A secret never keeps its value: a URL with a
+ * password becomes a placeholder with CHANGE_ME in its place (the host is worth keeping),
+ * anything else a random value or an empty one for the user to fill in. A variable the user
+ * insists is not a secret (--not-secret) keeps its value.
+ */
+function plainValue(name: string, env: EnvLike): WiredValue {
+  const value = env.value;
+  if (!secretReason(name, env)) return value === null ? { kind: 'unset' } : { kind: 'literal', value };
+  if (value !== null && hasUrlPassword(value) && !/[\s\u0000-\u001f]/.test(value)) {
     return { kind: 'secret', generate: 'placeholder', value: value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:)[^\s/@]+@/i, '$1CHANGE_ME@') };
   }
-  if (secret || isSecretName(name)) {
-    const w = words(name);
-    const urlLike = ['URL', 'URI', 'DSN'].includes(w[w.length - 1] ?? '') || (w.includes('CONNECTION') && w.includes('STRING'));
-    return { kind: 'secret', generate: urlLike ? 'empty' : 'random' };
-  }
-  return value === null ? { kind: 'unset' } : { kind: 'literal', value };
+  const w = words(name);
+  const last = w[w.length - 1] ?? '';
+  // A value with parts (a URL, a connection string, a webhook) cannot be made up: the user fills it in.
+  const urlLike = ['URL', 'URI', 'DSN', 'CONNSTR', 'CONNECTIONSTRING', 'WEBHOOK'].includes(last) || (w.includes('CONNECTION') && w.includes('STRING')) || (w.includes('CONN') && w.includes('STR')) || name.startsWith('ConnectionStrings__') || w.includes('WEBHOOK');
+  return { kind: 'secret', generate: urlLike || value !== null ? 'empty' : 'random' };
 }
 
 /** The text of a value with each password written by `password(backing)`. */

@@ -13,7 +13,7 @@
 import { CATALOG, PASSWORD, type Resources } from '../catalog/index.js';
 import { backingNames, CONTAINER_GID, CONTAINER_UID, imageRepository, serviceNames } from '../model/derive.js';
 import type { BackingKind, ServiceModel, StackModel } from '../model/types.js';
-import { imagePin, tagFor } from './images.js';
+import { imagePin, tagFor } from '../catalog/images.js';
 import { runtimeProfile, type RuntimeProfile } from './profiles.js';
 import { joinParts, wireStack, type Wiring } from './wiring.js';
 
@@ -141,6 +141,18 @@ export function selectorLabels(app: string, component: string): Record<string, s
   };
 }
 
+/** Where replicas are spread, in order: across nodes, then across zones. */
+export const SPREAD_TOPOLOGY_KEYS = ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'] as const;
+
+/**
+ * The topologySpreadConstraints of a workload with more than one replica: one per topology key,
+ * ScheduleAnyway (a best effort that never leaves a pod pending on a one-node or one-zone
+ * cluster), selecting the workload's own pods. The Helm chart renders the same from its values.
+ */
+export function spreadConstraints(app: string, component: string): object[] {
+  return SPREAD_TOPOLOGY_KEYS.map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selectorLabels(app, component) } }));
+}
+
 export interface ServiceFacts {
   /** The service's name: the Service's name and the hostname the code uses. */
   name: string;
@@ -193,6 +205,8 @@ export interface BackingProfile {
   dataDir: string | null;
   size: string;
   writableDirs: string[];
+  /** Writable folders that start as a copy of the image's (an init container copies each into its emptyDir). */
+  seedDirs: string[];
   readOnlyRootFilesystem: boolean;
   /** Container args replacing the image's CMD ([] keeps it); `$(VAR)` refers to the container's env. */
   args: string[];
@@ -206,6 +220,12 @@ export interface BackingProfile {
   database: string | null;
   note: string;
 }
+
+/** Resources of the init container that copies a backing image's seeded folders (a `cp`). */
+export const SEED_RESOURCES: Resources = { requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' }, limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '64Mi' } };
+
+/** The command of that init container: each seeded folder copied into the emptyDir mounted at /seed/<i>. */
+export const seedCommand = (dirs: string[]): string[] => ['sh', '-c', dirs.map((d, i) => `cp -R ${d}/. /seed/${i}/`).join(' && ')];
 
 /** The variable a pod gets a backing service's password in, for `$(...)` references in its wired values. */
 export const passwordRef = (backing: string) => `CONTAINERIZE_${backing.toUpperCase().replace(/-/g, '_')}_PASSWORD`;
@@ -309,6 +329,7 @@ export function backingFacts(model: StackModel, name: string, wiring: Wiring = w
       dataDir: r.dataDir(w.version),
       size: r.size,
       writableDirs: r.writableDirs,
+      seedDirs: r.seedDirs,
       readOnlyRootFilesystem: r.readOnlyRootFilesystem,
       args: r.args(w.server),
       resources: r.resources,

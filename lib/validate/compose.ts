@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { hasUrlPassword, isSecretName } from '../model/secrets.js';
+import { hasUrlPassword, isSecretName, secretValueReason } from '../model/secrets.js';
 
 export { hasUrlPassword };
 import type { OutputFile } from '../render/types.js';
@@ -32,6 +32,8 @@ export interface ComposeCheckOptions {
   files?: OutputFile[];
   /** Env names the model marks secret, in addition to names that look secret. */
   secretNames?: Iterable<string>;
+  /** `<service>.<NAME>` of variables the user insists are not secrets (--not-secret): their literal values are allowed. */
+  plainNames?: Iterable<string>;
   /** Label used in messages (default: compose.yaml). */
   label?: string;
 }
@@ -70,9 +72,10 @@ function withDefaults(value: string): string {
 const isSecretSwitch = (name: string, value: string): boolean =>
   /(?:^|_)(?:RANDOM|ALLOW|EMPTY|SKIP|GENERATE|REQUIRE|REQUIRED)(?:_|$)/.test(name.toUpperCase()) && /^(?:yes|no|true|false|1|0)$/i.test(value);
 
-/** Problems with one `NAME: value` of a service's environment (or build args). */
-function checkEnvValue(where: string, name: string, value: unknown, secretNames: Set<string>): string[] {
+/** Problems with one `NAME: value` of a service's environment (or build args); `plain`: the user insists it is not a secret. */
+function checkEnvValue(where: string, name: string, value: unknown, secretNames: Set<string>, plain = false): string[] {
   if (value === null || value === undefined || typeof value !== 'string' || value === '') return [];
+  if (plain) return [];
   const problems: string[] = [];
   const secret = (secretNames.has(name) || isSecretName(name)) && !isSecretSwitch(name, value);
   if (secret && !isBareInterpolation(value)) problems.push(`${where}.${name}: literal value for a secret (use a Compose secret or an env_file)`);
@@ -81,6 +84,11 @@ function checkEnvValue(where: string, name: string, value: unknown, secretNames:
       problems.push(`${where}.${name}: interpolation of secret \${${i.name}} has a literal default`);
   }
   if (hasUrlPassword(withDefaults(value))) problems.push(`${where}.${name}: URL with a literal password`);
+  // An identifier (Kafka's CLUSTER_ID) may look random without being a secret.
+  else if (!secret && !/(?:^|_)ID$/i.test(name)) {
+    const why = secretValueReason(withDefaults(value).replace(/\$\$/g, '$'));
+    if (why) problems.push(`${where}.${name}: literal value that looks like a secret (${why})`);
+  }
   return problems;
 }
 
@@ -97,16 +105,19 @@ export function envEntries(env: unknown): [string, unknown][] {
 }
 
 /** Problems in a dotenv-style file (.env.example): a secret-looking name must have an empty value. */
-export function checkEnvExample(text: string, secretNames: Iterable<string> = [], label = '.env.example'): string[] {
+export function checkEnvExample(text: string, secretNames: Iterable<string> = [], label = '.env.example', plainKeys: Iterable<string> = []): string[] {
   const secrets = new Set(secretNames);
+  const plain = new Set(plainKeys);
   const problems: string[] = [];
   text.split('\n').forEach((line, i) => {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
     if (!m) return;
     const [, name, value] = m as unknown as [string, string, string];
     const v = value.trim().replace(/^(['"])(.*)\1$/, '$2');
+    if (plain.has(name)) return;
     if (v && (secrets.has(name) || isSecretName(name))) problems.push(`${label}:${i + 1}: ${name} is a secret and has a value`);
     if (hasUrlPassword(v)) problems.push(`${label}:${i + 1}: ${name} holds a URL with a password`);
+    else if (v && secretValueReason(v)) problems.push(`${label}:${i + 1}: ${name} holds a value that looks like a secret (${secretValueReason(v)})`);
   });
   return problems;
 }
@@ -183,6 +194,7 @@ function namedVolume(entry: unknown): string | null {
 export function checkComposeReferences(doc: unknown, options: ComposeCheckOptions = {}): string[] {
   const label = options.label ?? 'compose.yaml';
   const secretNames = new Set(options.secretNames ?? []);
+  const plainNames = new Set(options.plainNames ?? []);
   if (!isObj(doc)) return [`${label}: not a mapping`];
   const problems: string[] = [];
   const services = isObj(doc.services) ? doc.services : {};
@@ -239,7 +251,7 @@ export function checkComposeReferences(doc: unknown, options: ComposeCheckOption
       problems.push(...checkFileRef(`${at}.env_file[${i}]`, isObj(f) ? f.path : f, options.files));
     }
 
-    for (const [k, v] of envEntries(svc.environment)) problems.push(...checkEnvValue(`${at}.environment`, k, v, secretNames));
+    for (const [k, v] of envEntries(svc.environment)) problems.push(...checkEnvValue(`${at}.environment`, k, v, secretNames, plainNames.has(`${name}.${k}`)));
     if (isObj(svc.build)) for (const [k, v] of envEntries(svc.build.args)) problems.push(...checkEnvValue(`${at}.build.args`, k, v, secretNames));
 
     for (const [i, p] of (Array.isArray(svc.ports) ? svc.ports : []).entries()) problems.push(...checkPort(`${at}.ports[${i}]`, p));

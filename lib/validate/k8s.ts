@@ -270,6 +270,8 @@ interface PodSpec {
   hostPID?: boolean;
   hostIPC?: boolean;
   serviceAccountName?: string;
+  topologySpreadConstraints?: { labelSelector?: LabelSelector }[];
+  affinity?: { podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { labelSelector?: LabelSelector }[]; preferredDuringSchedulingIgnoredDuringExecution?: { podAffinityTerm?: { labelSelector?: LabelSelector } }[] } };
 }
 /** A pod, or the pod template of a workload. */
 interface PodTemplate {
@@ -520,6 +522,8 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
     const volumeNames = new Set([...(t.spec.volumes ?? []).map((v) => String(v.name)), ...t.claimNames]);
     for (const v of t.spec.volumes ?? []) {
       const vol = v as Record<string, any>;
+      // A runaway temporary file must evict the pod, not fill the node's disk.
+      if (vol.emptyDir && vol.emptyDir.medium !== 'Memory' && vol.emptyDir.sizeLimit === undefined) add(`${where}: emptyDir volume ${vol.name} has no sizeLimit`);
       if (vol.configMap) checkRef(`${where}: volume ${vol.name}`, 'ConfigMap', vol.configMap);
       if (vol.secret) checkRef(`${where}: volume ${vol.name}`, 'Secret', { name: vol.secret.secretName, optional: vol.secret.optional });
       for (const src of vol.projected?.sources ?? []) {
@@ -534,7 +538,7 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
       const at = `${where}: container ${c.name}`;
       const r = c.resources;
       for (const kind of ['requests', 'limits'] as const)
-        for (const res of ['cpu', 'memory'])
+        for (const res of ['cpu', 'memory', 'ephemeral-storage'])
           if (r?.[kind]?.[res] === undefined) add(`${at}: resources.${kind}.${res} is missing`);
       const isMain = (t.spec.containers ?? []).includes(c);
       if (isMain && (c.ports ?? []).length && t.owner.kind !== 'Job' && t.owner.kind !== 'CronJob') {
@@ -581,6 +585,25 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
         if (!(t.spec.containers ?? []).some((c) => portExists(c, target)))
           add(`${describeObject(s)}: port ${p.name ?? p.port} targets ${JSON.stringify(target)}, which ${describeObject(t.owner)} does not expose`);
     }
+  }
+
+  // Replicas above one are spread: one node or zone going down must not take them all.
+  const scaled = new Set(
+    byKind('HorizontalPodAutoscaler')
+      .map((h) => h.spec as { scaleTargetRef?: { kind?: string; name?: string }; minReplicas?: number } | undefined)
+      .filter((s) => (s?.minReplicas ?? 1) > 1)
+      .map((s) => `${s?.scaleTargetRef?.kind}/${s?.scaleTargetRef?.name}`),
+  );
+  for (const t of templates) {
+    const o = t.owner;
+    if (o.kind !== 'Deployment' && o.kind !== 'StatefulSet') continue;
+    const replicas = (o.spec as { replicas?: number } | undefined)?.replicas;
+    if (!((replicas ?? 1) > 1 || scaled.has(`${o.kind}/${o.metadata?.name}`))) continue;
+    const selectsPods = (term?: { labelSelector?: LabelSelector }) => !!term?.labelSelector && selects(term.labelSelector, t.labels);
+    const spread = (t.spec.topologySpreadConstraints ?? []).some(selectsPods);
+    const anti = t.spec.affinity?.podAntiAffinity;
+    const antiSpread = (anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some(selectsPods) || (anti?.preferredDuringSchedulingIgnoredDuringExecution ?? []).some((p) => selectsPods(p.podAffinityTerm));
+    if (!spread && !antiSpread) add(`${describeObject(o)}: runs more than one replica but neither topologySpreadConstraints nor podAntiAffinity selects its pods (one node going down would take them all)`);
   }
 
   for (const h of byKind('HorizontalPodAutoscaler')) {

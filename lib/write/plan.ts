@@ -87,6 +87,13 @@ export interface Plan {
 export function planWrites(desired: Desired[], ledger: Ledger, opts: PlanOptions): Plan {
   const actions: Action[] = [];
   const claimed = new Set<string>();
+  // One owner per output file: two stages rendering one path is a bug of ours, never a merge.
+  const owners = new Map<string, string>();
+  for (const d of desired) {
+    const other = owners.get(d.path);
+    if (other !== undefined) throw new Error(`${d.path} is rendered by two stages (${other} and ${d.stage}); each file has one owner (an internal error of generator-containerize: please report it)`);
+    owners.set(d.path, d.stage);
+  }
   for (const d of desired) {
     const action = d.block ? planBlock(d, ledger, opts) : planFile(d, ledger, opts);
     claimed.add(action.path);

@@ -13,6 +13,7 @@
  *            to the user (conflicts), printed at the end
  */
 import { createTwoFilesPatch } from 'diff';
+import { boundaryProblem } from '../model/kinds.js';
 import type { Layout } from '../render/layout.js';
 import type { Wiring } from '../render/wiring.js';
 import { LEDGER_PATH, formatLedger, type Ledger } from './ledger.js';
@@ -55,6 +56,23 @@ export function runLog(env: object): RunLog {
   let log = logs.get(env);
   if (!log) logs.set(env, (log = { stages: [], leftOut: [], entries: [], models: [], actions: [] }));
   return log;
+}
+
+/** A file would be written outside the repository (through a symbolic link): the run writes nothing. */
+export class BoundaryError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Nothing was written: these files would land outside the repository:\n${problems.map((p) => `  - ${p}`).join('\n')}\nRemove or replace the symbolic links, then run again.`);
+    this.name = 'BoundaryError';
+  }
+}
+
+/** The repository is a boundary: every file a run writes must land inside it, symbolic links resolved. */
+export function assertInsideRepo(root: string, paths: string[]): void {
+  const problems = paths.flatMap((path) => {
+    const p = boundaryProblem(root, path);
+    return p ? [`${path}: ${p}`] : [];
+  });
+  if (problems.length) throw new BoundaryError(problems);
 }
 
 /** A stage's rendered files, recorded for the plan (the stage's one call into the writer). */

@@ -10,7 +10,7 @@
 // Truth files (scripts/measure/truth/<owner>__<name>.json) were written by reading each
 // repository's code; see docs/detection.md ("Measured on real repositories") for what each
 // column counts. --yes also runs `containerize --yes` on a copy of each repository and reports
-// whether it completed, completed partially (exit 3, services left out) or failed.
+// whether it completed, completed partially (exit 4, services left out) or failed.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const truthDir = join(root, 'scripts', 'measure', 'truth');
-const PARTIAL_EXIT = 3;
+const PARTIAL_EXIT = 4;
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);

@@ -64,9 +64,9 @@ describe('ci and cd stages (generator)', function () {
   });
 
   for (const [what, options, message] of [
-    ['an unknown registry kind', { registryKind: 'quay' }, /delivery\.registryKind "quay" is not one of ghcr, dockerhub, ecr, gar, acr, generic/],
-    ['an unknown deploy tool', { deployTool: 'argo' }, /delivery\.deployTool "argo" is not one of kustomize, helm/],
-    ['previews that are not a boolean', { set: ['delivery.previews=maybe'] }, /delivery\.previews must be true or false/],
+    ['an unknown registry kind', { registryKind: 'quay' }, /delivery\.registryKind: "quay" is not one of them; expected one of ghcr, dockerhub, ecr, gar, acr, generic, e\.g\. ghcr/],
+    ['an unknown deploy tool', { deployTool: 'argo' }, /delivery\.deployTool: "argo" is not one of them; expected one of kustomize, helm, e\.g\. helm/],
+    ['previews that are not a boolean', { set: ['delivery.previews=maybe'] }, /delivery\.previews: "maybe" is a string; expected true or false/],
   ] as [string, Record<string, unknown>, RegExp][]) {
     it(`rejects ${what}, writing nothing`, async () => {
       let dir = '';

@@ -56,10 +56,11 @@ interface Counts {
   readdir: Map<string, number>;
   stat: Map<string, number>;
   readFile: Map<string, number>;
+  realpath: Map<string, number>;
 }
 
 function counting(root: string): { fs: RepoFs; counts: Counts } {
-  const counts: Counts = { readdir: new Map(), stat: new Map(), readFile: new Map() };
+  const counts: Counts = { readdir: new Map(), stat: new Map(), readFile: new Map(), realpath: new Map() };
   const bump = (m: Map<string, number>, abs: string) => {
     const rel = relative(root, abs).split(sep).join('/') || '.';
     m.set(rel, (m.get(rel) ?? 0) + 1);
@@ -70,6 +71,7 @@ function counting(root: string): { fs: RepoFs; counts: Counts } {
       readdir: (abs) => (bump(counts.readdir, abs), nodeFs.readdir(abs)),
       stat: (abs) => (bump(counts.stat, abs), nodeFs.stat(abs)),
       readFile: (abs) => (bump(counts.readFile, abs), nodeFs.readFile(abs)),
+      realpath: (abs) => (bump(counts.realpath, abs), nodeFs.realpath(abs)),
     },
   };
 }
@@ -102,7 +104,7 @@ describe('detection reads only what it needs', () => {
   it('never lists, stats or reads anything inside node_modules, .git, virtualenvs, build output or vendor', () => {
     const { fs, counts } = counting(root);
     detectStack(root, { fs });
-    const touched = [...counts.readdir.keys(), ...counts.stat.keys(), ...counts.readFile.keys()];
+    const touched = [...counts.readdir.keys(), ...counts.stat.keys(), ...counts.readFile.keys(), ...counts.realpath.keys()];
     // The virtualenv without a telling name is recognized by listing its top folder (pyvenv.cfg):
     // that one listing is allowed, nothing below it.
     const venvTop = (rel: string) => /(^|\/)py311$/.test(rel) && counts.readdir.has(rel);

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { detectStack, toModel } from '../../lib/detect/index.js';
 import { files, pythonBuild, renderDockerfile, renderDockerignore, variantOf } from '../../generators/dockerfile/files.js';
 import { CONTAINER_UID, isWorkspaceMember } from '../../lib/model/derive.js';
-import { imagePin } from '../../lib/render/images.js';
+import { imagePin } from '../../lib/catalog/images.js';
 import { checkOutput } from '../../lib/validate/outputs.js';
 import { lintDockerfile } from '../../lib/validate/dockerfile.js';
 import { MATRIX, service, stack, taskboardModel } from '../helpers/dockerfile-models.js';

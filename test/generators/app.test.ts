@@ -121,12 +121,12 @@ describe('app generator', () => {
 
   describe('bad input leaves the tree untouched', () => {
     const cases: [string, Record<string, unknown>, RegExp][] = [
-      ['an invalid name', { yes: true, name: 'My_App' }, /name .*DNS-1123/],
-      ['a service path that is not there', { yes: true, set: ['web.path=nowhere'] }, /services\.web\.path "nowhere" does not exist/],
-      ['a service named like a backing service', { yes: true, set: ['redis.path=web', 'redis.language=node', 'redis.languageVersion=22', 'redis.start=node server.js', 'redis.port=3001'] }, /services\.redis has the same name as a backing service/],
+      ['an invalid name', { yes: true, name: 'My_App' }, /name: .*DNS-1123/],
+      ['a service path that is not there', { yes: true, set: ['web.path=nowhere'] }, /services\.web\.path: "nowhere" does not exist/],
+      ['a service named like a backing service', { yes: true, set: ['redis.path=web', 'redis.language=node', 'redis.languageVersion=22', 'redis.start=node server.js', 'redis.port=3001'] }, /services\.redis: has the same name as a backing service/],
       ['clashing public ports', { yes: true, set: ['web.public=true', 'api.public=true', 'api.port=3000'] }, /3000 clashes with public service "web"|3000 clashes with public service "api"/],
-      ['an invalid service name', { yes: true, set: ['Web_2.path=web'] }, /services\.Web_2 .*DNS-1123/],
-      ['a port out of range', { yes: true, set: ['api.port=70000'] }, /services\.api\.port 70000 is not a port/],
+      ['an invalid service name', { yes: true, set: ['Web_2.path=web'] }, /services\.Web_2: .*DNS-1123/],
+      ['a port out of range', { yes: true, set: ['api.port=70000'] }, /services\.api\.port: 70000 is not a port/],
     ];
     for (const [what, options, message] of cases) {
       it(`rejects ${what}`, async () => {

@@ -78,7 +78,7 @@ describe('partial runs: one unknown value does not block the rest', () => {
   it('--yes when no service could be completed still fails, names the flag and writes nothing', async () => {
     const dir = scratch({ 'loadtest/requirements.txt': 'locust==2.32.0\n', 'loadtest/locustfile.py': 'from locust import HttpUser\n' });
     const before = snapshotTree(dir);
-    await assert.rejects(runGenerator('app').cd(dir).withOptions({ yes: true }).withAnswers({}, strict), (e: Error) => e.message.includes(`services.loadtest.start is unknown`) && e.message.includes(FLAG));
+    await assert.rejects(runGenerator('app').cd(dir).withOptions({ yes: true }).withAnswers({}, strict), (e: Error) => e.message.includes(`services.loadtest.start: is unknown`) && e.message.includes(FLAG));
     assert.deepEqual(snapshotTree(dir), before);
   });
 

@@ -91,7 +91,7 @@ describe('service generator', () => {
   const failures: [string, string[], Record<string, unknown>, RegExp][] = [
     ['an invalid service name', ['Jobs_1'], {}, /Service name "Jobs_1" is not a DNS-1123 label/],
     ['a folder with nothing to detect', ['ghost'], {}, /No service detected in "ghost"/],
-    ['a path outside the repository', ['jobs'], { path: '../elsewhere' }, /--path "..\/elsewhere" must stay inside the repository/],
+    ['a path outside the repository', ['jobs'], { path: '../elsewhere' }, /--path "..\/elsewhere" leaves the folder with '\.\.'; expected a relative path inside the repository/],
   ];
   for (const [what, args, options, message] of failures) {
     it(`rejects ${what} and changes nothing`, async () => {

@@ -408,6 +408,81 @@ describe('helm chart', () => {
     });
   });
 
+  describe('production hardening and extension points', () => {
+    let chart = '';
+    before(() => {
+      chart = writeChart(SHOP, 'extensions');
+      // A team's additions, each a valid Kubernetes object this chart does not generate.
+      const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+      const small = { requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' }, limits: { cpu: '100m', memory: '64Mi', 'ephemeral-storage': '64Mi' } };
+      writeFileSync(
+        join(chart, 'extensions.yaml'),
+        JSON.stringify({
+          services: {
+            web: {
+              extraEnv: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+              extraVolumes: [{ name: 'cache', emptyDir: { sizeLimit: '64Mi' } }],
+              extraVolumeMounts: [{ name: 'cache', mountPath: '/var/cache/app' }],
+              initContainers: [{ name: 'wait', image: 'busybox:1.37', command: ['true'], securityContext: restricted, resources: small }],
+              sidecars: [{ name: 'proxy', image: 'busybox:1.37', command: ['sleep', 'infinity'], securityContext: restricted, resources: small }],
+              // Fields of the Kubernetes API the chart does not set pass the schema: the security contexts and resources are open.
+              securityContext: { procMount: 'Default' },
+              resources: { limits: { 'hugepages-2Mi': '0' } },
+            },
+          },
+        }),
+      );
+    });
+    before(() => {
+      const selector = { matchLabels: { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/instance': 'shop', 'app.kubernetes.io/component': 'web' } };
+      writeFileSync(join(chart, 'own-spread.yaml'), JSON.stringify({ services: { web: { topologySpreadConstraints: [{ maxSkew: 2, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: selector }] }, api: { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: selector } }] } } } } }));
+    });
+    const render = (files: string[], set: string[] = []) => {
+      const r = helmTemplate(chart, { release: 'shop', namespace: 'shop', valuesFiles: files, set });
+      assert.ok(r.ok, `${r.command}\n${r.stderr}`);
+      return parseManifests(r.stdout) as K8sObject[];
+    };
+    const pod = (docs: K8sObject[], name: string) => (docs.find((d) => d.kind === 'Deployment' && d.metadata?.name === name)!.spec as any).template.spec;
+
+    itHelm('the extension points reach the pod as given, and the whole passes helm lint --strict, the strict schemas and the rules', () => {
+      const lint = helmLint(chart, { valuesFiles: ['values-production.yaml', 'extensions.yaml'] });
+      assert.ok(lint.ok, `${lint.stdout}\n${lint.stderr}`);
+      const docs = render(['values-production.yaml', 'extensions.yaml']);
+      assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(SHOP))], []);
+      const spec = pod(docs, 'shop-web');
+      assert.deepEqual(spec.initContainers.map((c: any) => c.name), ['wait']);
+      assert.deepEqual(spec.containers.map((c: any) => c.name), ['web', 'proxy']);
+      assert.ok(spec.containers[0].env.some((e: any) => e.name === 'POD_NAME'), 'extraEnv');
+      assert.ok(spec.containers[0].volumeMounts.some((m: any) => m.mountPath === '/var/cache/app'), 'extraVolumeMounts');
+      assert.ok(spec.volumes.some((v: any) => v.name === 'cache'), 'extraVolumes');
+      assert.equal(spec.containers[0].securityContext.procMount, 'Default');
+    });
+
+    itHelm('replicas above one are spread over nodes and zones by default; a service\'s own constraints or affinity win; topologySpread.enabled=false turns it off', () => {
+      const docs = render(['values-production.yaml']);
+      const web = pod(docs, 'shop-web');
+      assert.deepEqual(web.topologySpreadConstraints.map((c: any) => [c.topologyKey, c.whenUnsatisfiable]), [['kubernetes.io/hostname', 'ScheduleAnyway'], ['topology.kubernetes.io/zone', 'ScheduleAnyway']]);
+      assert.deepEqual(web.topologySpreadConstraints[0].labelSelector.matchLabels['app.kubernetes.io/component'], 'web');
+      assert.equal(pod(render([]), 'shop-web').topologySpreadConstraints, undefined, 'one replica: nothing to spread');
+      const own = render(['values-production.yaml', 'own-spread.yaml']);
+      assert.deepEqual(pod(own, 'shop-web').topologySpreadConstraints.map((c: any) => c.maxSkew), [2], 'the service\'s own constraints replace the default');
+      assert.equal(pod(own, 'shop-api').topologySpreadConstraints, undefined, 'an affinity of its own: no default spread added');
+      const off = render(['values-production.yaml'], ['topologySpread.enabled=false']);
+      assert.equal(pod(off, 'shop-web').topologySpreadConstraints, undefined);
+      assert.ok(checkRules(off, ruleOptions(SHOP)).some((p) => p.includes('runs more than one replica')), 'the rule sees the missing spread');
+    });
+
+    itHelm('every container has ephemeral-storage requests and limits, every emptyDir a sizeLimit (emptyDirSizeLimit)', () => {
+      const docs = render(['values-production.yaml'], ['emptyDirSizeLimit=128Mi']);
+      const specs = docs.filter((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet').map((d) => (d.spec as any).template.spec);
+      assert.ok(specs.length > 0);
+      for (const s of specs) {
+        for (const c of [...(s.initContainers ?? []), ...s.containers]) assert.ok(c.resources.limits['ephemeral-storage'] && c.resources.requests['ephemeral-storage'], c.name);
+        for (const v of (s.volumes ?? []).filter((v: any) => v.emptyDir)) assert.equal(v.emptyDir.sizeLimit, '128Mi', v.name);
+      }
+    });
+  });
+
   describe('probes: liveness never checks what readiness checks', () => {
     let chart = '';
     before(() => {

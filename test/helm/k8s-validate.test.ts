@@ -33,7 +33,7 @@ function good(): K8sObject[] {
                 env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'demo-web-secrets', key: 'TOKEN' } } }],
                 livenessProbe: { tcpSocket: { port: 'http' } },
                 readinessProbe: { httpGet: { path: '/healthz', port: 'http' } },
-                resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+                resources: { requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '1Gi' } },
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
@@ -45,7 +45,7 @@ function good(): K8sObject[] {
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
               },
             ],
-            volumes: [{ name: 'tmp', emptyDir: {} }],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
           },
         },
       },
@@ -137,6 +137,23 @@ describe('lib/validate/k8s', () => {
       expectProblem((d) => (container(d).readinessProbe.httpGet.port = 'web'), 'readinessProbe uses port "web"'));
     it('resources need cpu and memory requests and limits', () =>
       expectProblem((d) => delete container(d).resources.limits.memory, 'resources.limits.memory is missing'));
+    it('production hardening: ephemeral-storage requests and limits, a sizeLimit on every emptyDir', () => {
+      expectProblem((d) => delete container(d).resources.requests['ephemeral-storage'], 'resources.requests.ephemeral-storage is missing');
+      expectProblem((d) => delete (d[0] as any).spec.template.spec.volumes[0].emptyDir.sizeLimit, 'emptyDir volume tmp has no sizeLimit');
+    });
+    it('production hardening: more than one replica needs a spread (topologySpreadConstraints or podAntiAffinity) that selects its pods', () => {
+      expectProblem((d) => ((d[0] as any).spec.replicas = 2), 'runs more than one replica but neither topologySpreadConstraints nor podAntiAffinity selects its pods');
+      const docs = good();
+      const spec = (docs[0] as any).spec;
+      spec.replicas = 2;
+      spec.template.spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...spec.selector.matchLabels, other: 'pods' } } }];
+      assert.ok(checkRules(docs, opts).some((p) => p.includes('runs more than one replica')), 'a spread that selects other pods does not count');
+      spec.template.spec.topologySpreadConstraints[0].labelSelector = { matchLabels: spec.selector.matchLabels };
+      assert.deepEqual(checkRules(docs, opts), []);
+      delete spec.template.spec.topologySpreadConstraints;
+      spec.template.spec.affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: spec.selector.matchLabels } } }] } };
+      assert.deepEqual(checkRules(docs, opts), [], 'a podAntiAffinity on its own pods is a spread too');
+    });
     it('runAsUser must be the images\' user', () =>
       expectProblem((d) => (container(d).securityContext.runAsUser = 1000), 'runAsUser is 1000, expected 10001'));
     it('ownImage: false exempts third-party images from the uid and read-only root rules only', () => {

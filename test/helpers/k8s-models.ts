@@ -52,7 +52,7 @@ export const SHOP: StackModel = model(
         DATABASE_PASSWORD: env(null, true),
         DEBUG: env('false'),
         REDIS_URL: env('redis://redis:6379'),
-        SENTRY_DSN: env(null),
+        FEATURE_FLAGS_URL: env(null),
       },
     }),
     worker: service('go', { port: null, healthPath: null, dependsOn: ['redis', 'api'], env: { REDIS_URL: env('redis://redis:6379') } }),

@@ -37,6 +37,8 @@ export function envProblems(model: StackModel, service: string, env: any[], conf
   }
   for (const [name, v] of Object.entries(svc.env)) {
     if (!v.secret) continue;
+    // An empty value holds no secret: a password variable wired to a backing service that runs without one.
+    if (config[name] === '') continue;
     if (name in config) add(`secret ${name} is in the ConfigMap`);
     const e = seen.get(name);
     if (!e) {
@@ -50,6 +52,8 @@ export function envProblems(model: StackModel, service: string, env: any[], conf
   for (const [name, value] of Object.entries(config)) {
     const declared = svc.env[name];
     if (declared && declared.value === value) continue;
+    // An empty password: wired to a backing service that runs without one.
+    if (value === '' && declared) continue;
     const pointsAtBacking = svc.dependsOn.some((d) => d in model.backing && (value === d || value.includes(`${d}:`) || value.includes(`//${d}`) || value.includes(`@${d}`) || value.includes(`(${d}:`)));
     const isWiredScalar = /^[0-9]+$/.test(value) || /^[a-z_][a-z0-9_]*$/.test(value);
     if (name === 'PORT' && svc.port !== null) continue;

@@ -216,6 +216,7 @@ describe('kubernetes manifests', () => {
         'deploy/kubernetes/overlays/production/kustomization.yaml',
         'deploy/kubernetes/overlays/production/pdb.yaml',
         'deploy/kubernetes/overlays/production/resources.yaml',
+        'deploy/kubernetes/overlays/production/spread.yaml',
         'deploy/kubernetes/overlays/staging/ingress.yaml',
         'deploy/kubernetes/overlays/staging/kustomization.yaml',
         'deploy/kubernetes/overlays/staging/resources.yaml',
@@ -231,7 +232,7 @@ describe('kubernetes manifests', () => {
       // Redis has a password (every client can carry it): the URL is composed in the pod, not here.
       assert.doesNotMatch(api, /^REDIS_URL/m);
       assert.match(out['deploy/kubernetes/base/deployment.yaml']!, /- name: REDIS_URL\n\s+value: redis:\/\/:\$\(CONTAINERIZE_REDIS_PASSWORD\)@redis:6379\n/);
-      assert.match(api, /^# SENTRY_DSN=/m);
+      assert.match(api, /^# FEATURE_FLAGS_URL=/m);
       assert.doesNotMatch(api, /^DATABASE_PASSWORD/m, 'a secret never lands in an env file');
     });
   });

@@ -146,9 +146,9 @@ describe('whole-model validation', () => {
   it('checks the repository\'s own files: known kinds, relative paths, links only where a block can go', () => {
     const existing = { makefile: { path: 'Makefile', link: true }, compose: { path: '/abs/compose.yml', link: true }, nginx: { path: 'x' } };
     assert.deepEqual(checkModel(model({ existing } as never), repoWith('web')), [
-      'existing.compose.path "/abs/compose.yml" must be a relative POSIX path',
-      'existing.compose.link only makefile and envExample can be linked',
-      'existing.nginx is not one of compose, makefile, envExample, devcontainer',
+      `existing.compose.path: "/abs/compose.yml" is an absolute path; expected a relative path inside the repository, of letters, digits, '.', '_', '-', '@' and '+' ('.' for the root), e.g. services/api`,
+      'existing.compose.link: is true, but only makefile and envExample can be linked; expected false, e.g. --set existing.compose.link=false',
+      'existing.nginx: is not a kind of existing file; expected one of compose, makefile, envExample, devcontainer, e.g. existing.makefile',
     ]);
   });
   it('reports every problem at once, naming each field', () => {
@@ -163,20 +163,20 @@ describe('whole-model validation', () => {
       repoWith('web'),
     );
     const expect = [
-      /^name "Shop" is not a DNS-1123 label/,
-      /^services\.web\.port 70000 is not a port/,
-      /^services\.web\.start is unknown/,
-      /^services\.web\.dependsOn names "nope"/,
-      /^services\.web\.dependsOn names the service itself/,
-      /^services\.web\.env\.API_TOKEN is a secret and must not have a value/,
-      /^services\.api\.path "missing" does not exist/,
-      /^services\.api\.public is true but the service has no port/,
+      /^name: "Shop" is not a DNS-1123 label/,
+      /^services\.web\.port: 70000 is not a port/,
+      /^services\.web\.start: is unknown/,
+      /^services\.web\.dependsOn: names "nope"/,
+      /^services\.web\.dependsOn: names the service itself/,
+      /^services\.web\.env\.API_TOKEN: is a secret and must not have a value/,
+      /^services\.api\.path: "missing" does not exist/,
+      /^services\.api\.public: is true but the service has no port/,
     ];
     for (const re of expect) assert.ok(problems.some((p) => re.test(p)), `${re} in\n${problems.join('\n')}`);
   });
   it('reports a start command that listens on another port than the model says', () => {
     const problems = checkModel(model({ services: { web: svc({ start: ['gunicorn', '--bind', '0.0.0.0:8000', 'app:app'], port: 9000 }) } }), repoWith('web'));
-    assert.ok(problems.some((p) => /services\.web\.start listens on port 8000 but the service's port is 9000/.test(p)), problems.join('\n'));
+    assert.ok(problems.some((p) => /services\.web\.start: listens on port 8000 but the service's port is 9000/.test(p)), problems.join('\n'));
   });
   it('reports clashing public ports and duplicate paths', () => {
     const problems = checkModel(model({ services: { web: svc(), ui: svc() } }), repoWith('web'));
@@ -186,7 +186,7 @@ describe('whole-model validation', () => {
   it('requires at least one service and known backing kinds', () => {
     const problems = checkModel(model({ services: {}, backing: { cache: { kind: 'couchdb' as never, version: '3' } } }), repoWith());
     assert.ok(problems.some((p) => /there is no service/.test(p)));
-    assert.ok(problems.some((p) => /backing\.cache\.kind "couchdb" is not one of/.test(p)));
+    assert.ok(problems.some((p) => /backing\.cache\.kind: "couchdb" is not one of/.test(p)));
   });
 });
 

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { ConnectionString } from 'mongodb-connection-string-url';
 import { parse as parsePg } from 'pg-connection-string';
 import { CATALOG, defaultVersion } from '../../lib/catalog/index.js';
-import { imagePins } from '../../lib/render/images.js';
+import { imagePins } from '../../lib/catalog/images.js';
 import { joinParts, wireStack, type WiredVar } from '../../lib/render/wiring.js';
 import { BACKING_KINDS, type BackingKind, type StackModel } from '../../lib/model/types.js';
 import { plain, secret, service, stack } from '../helpers/models.js';

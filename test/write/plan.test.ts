@@ -21,6 +21,10 @@ const only = (p: ReturnType<typeof plan>) => {
 };
 
 describe('write plan', () => {
+  it('one owner per output file: a path rendered by two stages is an error, never a silent last-wins', () => {
+    assert.throws(() => plan([render('compose.yaml', 'a\n', 'compose'), render('compose.yaml', 'b\n', 'dev')], {}, {}), /compose\.yaml is rendered by two stages \(compose and dev\)/);
+  });
+
   it('creates a missing file and records it', () => {
     const p = plan([render('compose.yaml', 'v1\n')], {}, {});
     assert.equal(only(p).status, 'create');

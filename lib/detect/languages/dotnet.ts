@@ -21,8 +21,10 @@ import { parseJsonc } from './common.js';
 import { joinRel } from '../repo.js';
 import { byDefault, fact } from '../types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+import { defaultLanguageVersion } from '../../catalog/images.js';
 
-const DEFAULT_DOTNET = '8.0';
+/** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
+const DEFAULT_DOTNET = defaultLanguageVersion('dotnet');
 const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 const PROJECT_RE = /\.(csproj|fsproj)$/;
 const SOLUTION_RE = /\.slnx?$/;

@@ -4,7 +4,7 @@
  * Conventions (what the rest of the generator can rely on):
  *
  * - `languageVersion` is 'major.minor': the newer of the `toolchain go1.23.2` line
- *   (→ '1.23') and the `go 1.22[.3]` directive (→ '1.22'), as Go itself picks; default '1.23'.
+ *   (→ '1.23') and the `go 1.22[.3]` directive (→ '1.22'), as Go itself picks; default: the go pin's version (templates/images.Dockerfile).
  * - `packageManager` is 'go'; `lockfile` is 'go.sum' when present.
  * - `entry` is the main package to build, as a `go build` argument: '.' when
  *   the folder itself is package main, './cmd/<name>' for a cmd/ layout (when
@@ -36,8 +36,10 @@ import type { Linking } from '../../model/types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
 import { joinRel } from '../repo.js';
+import { defaultLanguageVersion } from '../../catalog/images.js';
 
-export const DEFAULT_GO_VERSION = '1.23';
+/** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
+export const DEFAULT_GO_VERSION = defaultLanguageVersion('go');
 
 const EXTRA_FILES = ['go.mod', '.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 const SKIP_DIRS = new Set(['testdata', 'examples', 'example', 'tools', 'scripts', 'hack', 'docs', 'test', 'tests', 'e2e']);

@@ -27,8 +27,10 @@
 import { joinRel } from '../repo.js';
 import { byDefault, fact } from '../types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+import { defaultLanguageVersion } from '../../catalog/images.js';
 
-const DEFAULT_JAVA = '21';
+/** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
+const DEFAULT_JAVA = defaultLanguageVersion('java');
 const DEFAULT_PORT = 8080;
 const START = ['java', '-jar', '/app/app.jar'];
 const GRADLE_FILES = ['build.gradle.kts', 'build.gradle', 'settings.gradle.kts', 'settings.gradle'];

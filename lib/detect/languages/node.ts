@@ -4,7 +4,7 @@
  * Conventions (what the rest of the generator can rely on):
  *
  * - `languageVersion` is a major version ('22'), from engines.node, .nvmrc,
- *   .node-version, .tool-versions, then volta (first found wins); default '22'.
+ *   .node-version, .tool-versions, then volta (first found wins); default: the node pin's version (templates/images.Dockerfile).
  * - `packageManager` / `lockfile` come from the lockfile in the folder
  *   (package.json "packageManager" breaks ties). In a workspace without a
  *   lockfile of its own, the workspace root's lockfile is reported as a path
@@ -50,8 +50,10 @@ import { posix } from 'node:path';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
 import { joinRel } from '../repo.js';
+import { defaultLanguageVersion } from '../../catalog/images.js';
 
-export const DEFAULT_NODE_VERSION = '22';
+/** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
+export const DEFAULT_NODE_VERSION = defaultLanguageVersion('node');
 
 type Json = Record<string, unknown>;
 

@@ -17,8 +17,10 @@
 import { joinRel } from '../repo.js';
 import { byDefault, fact } from '../types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+import { defaultLanguageVersion } from '../../catalog/images.js';
 
-const DEFAULT_PHP = '8.3';
+/** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
+const DEFAULT_PHP = defaultLanguageVersion('php');
 const PORT = 8080;
 const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 /** Folders whose .php files are tests, caches or generated code. */

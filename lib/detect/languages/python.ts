@@ -7,7 +7,7 @@
  *   `requires-python`, [tool.poetry.dependencies] python, runtime.txt, Pipfile
  *   [requires], .tool-versions (first found wins); a range gives its lower
  *   bound ('>=3.11' → '3.11'), an upper-bound-only range the highest minor
- *   below it; default '3.12'.
+ *   below it; default: the python pin's version (templates/images.Dockerfile).
  * - `packageManager` / `lockfile`: uv (uv.lock), poetry (poetry.lock or
  *   [tool.poetry]), pipenv (Pipfile.lock or Pipfile), pip (requirements file,
  *   which is then the lockfile, or a bare pyproject/setup.py with no lockfile).
@@ -66,8 +66,10 @@ import { posix } from 'node:path';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
 import { joinRel } from '../repo.js';
+import { defaultLanguageVersion } from '../../catalog/images.js';
 
-export const DEFAULT_PYTHON_VERSION = '3.12';
+/** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
+export const DEFAULT_PYTHON_VERSION = defaultLanguageVersion('python');
 
 const MANIFESTS = ['pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile'];
 const APP_MODULES = ['app.py', 'main.py', 'manage.py', 'wsgi.py', 'asgi.py', 'server.py'];

@@ -26,8 +26,10 @@
 import { joinRel } from '../repo.js';
 import { byDefault, fact } from '../types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+import { defaultLanguageVersion } from '../../catalog/images.js';
 
-const DEFAULT_RUBY = '3.3';
+/** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
+const DEFAULT_RUBY = defaultLanguageVersion('ruby');
 const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 const WORKER_GEMS = ['sidekiq', 'resque', 'good_job', 'delayed_job', 'delayed_job_active_record', 'sneakers', 'shoryuken', 'racecar', 'karafka', 'que', 'solid_queue'];
 const MAIN_CANDIDATES = ['app.rb', 'main.rb', 'server.rb', 'application.rb', 'web.rb', 'worker.rb', 'run.rb'];

@@ -23,8 +23,10 @@ import { isScalar, LineCounter, parseDocument } from 'yaml';
 import { joinRel } from '../repo.js';
 import { byDefault, fact } from '../types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+import { defaultLanguageVersion } from '../../catalog/images.js';
 
-const DEFAULT_RUST = '1.83';
+/** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
+const DEFAULT_RUST = defaultLanguageVersion('rust');
 const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 /** Web frameworks, most specific first (axum pulls hyper in, so hyper comes last). */
 const FRAMEWORKS = ['axum', 'actix-web', 'rocket', 'warp', 'hyper'];

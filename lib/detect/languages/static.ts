@@ -22,8 +22,10 @@ import { PROJECT_MANIFESTS } from './common.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
 import { joinRel } from '../repo.js';
+import { defaultLanguageVersion } from '../../catalog/images.js';
 
-export const DEFAULT_NGINX_VERSION = '1.27';
+/** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
+export const DEFAULT_NGINX_VERSION = defaultLanguageVersion('static');
 export const DEFAULT_STATIC_PORT = 8080;
 
 const MANIFESTS = PROJECT_MANIFESTS;

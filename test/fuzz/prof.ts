@@ -1,0 +1,20 @@
+import fc from 'fast-check';
+import { join } from 'node:path';
+import { stackArb } from '../helpers/arbitraries.js';
+import * as h from './harness.js';
+import { checkModel } from '../../lib/model/validate.js';
+const gens = fc.sample(stackArb(), { seed: 3, numRuns: 25 });
+const work = h.scratch('prof-');
+const t: Record<string, number> = {};
+const time = <T>(k: string, f: () => T): T => { const s = performance.now(); const r = f(); t[k] = (t[k] ?? 0) + performance.now() - s; return r; };
+const cases: h.Case[] = gens.map((g, i) => {
+  const root = join(work, `m${i}`); h.writeRepo(root, g);
+  const model = { ...g.model, name: `${g.model.name}-${i}`.slice(0, 60) };
+  const refused = time('checkModel', () => checkModel(model, root));
+  const { files, problems } = time('render', () => h.renderAll(model));
+  time('write', () => h.writeFiles(root, files));
+  const c = time('cheap', () => h.cheapChecks(model, files, root));
+  return { id: String(i), model, root, refused, files, problems: [...problems, ...c] };
+});
+time('costly', () => h.costlyChecks(cases, work));
+console.log(Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])), cases.filter(c => c.problems.length).length);
