@@ -36,6 +36,7 @@ const RULES: Rule[] = [
   [/^deploy\/kubernetes\/overlays\/(\w+)\/resources\.yaml$/, (m) => `replicas and resources in ${m[1]}`],
   [/^deploy\/kubernetes\/overlays\/(\w+)\/hpa\.yaml$/, (m) => `HorizontalPodAutoscalers in ${m[1]}`],
   [/^deploy\/kubernetes\/overlays\/(\w+)\/pdb\.yaml$/, (m) => `PodDisruptionBudgets in ${m[1]}`],
+  [/^deploy\/kubernetes\/overlays\/(\w+)\/spread\.yaml$/, (m) => `how the replicas of each service are spread over nodes and zones in ${m[1]}`],
   [/^deploy\/scripts\/deploy\.sh$/, () => 'deploys an environment with kustomize (default) or Helm, checks its Secrets, waits for the rollouts'],
   [/^deploy\/scripts\/undeploy\.sh$/, () => 'removes an environment\'s workloads (keeps the namespace, Secrets and volumes)'],
   [/^deploy\/helm\/[^/]+\/Chart\.yaml$/, () => 'the Helm chart: name, version, appVersion'],
