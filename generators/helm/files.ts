@@ -15,7 +15,7 @@ import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings, SEED_RESOURCES, SPREAD_TOPOLOGY_KEYS } from '../../lib/render/workloads.js';
+import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings, PROMETHEUS_PEER, SEED_RESOURCES, SPREAD_TOPOLOGY_KEYS } from '../../lib/render/workloads.js';
 import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
 import { valuesSchema } from './schema.js';
 import { chartData } from './values.js';
@@ -43,6 +43,7 @@ export const CHART_TEMPLATES = [
   'templates/ingress.yaml',
   'templates/backing.yaml',
   'templates/tests/test-connection.yaml',
+  'templates/podmonitor.yaml',
 ] as const;
 
 /** Where the chart goes: deploy/helm/<app>. */
@@ -65,6 +66,7 @@ export const files = memoByModel(function files(model: StackModel): OutputFile[]
       ingressControllers: INGRESS_CONTROLLERS,
       defaultIngressClass: DEFAULT_INGRESS_CLASS,
       writableDirLimit: WRITABLE_DIR_LIMIT,
+      prometheusPeer: PROMETHEUS_PEER,
       spreadKeys: SPREAD_TOPOLOGY_KEYS,
     }),
   }));

@@ -153,6 +153,11 @@ const definitions: Record<string, Schema> = {
       affinity: freeObject,
       topologySpreadConstraints: { ...freeArray, description: 'Empty: the chart spreads replicas by topologySpread when there is more than one' },
       terminationGracePeriodSeconds: nonNegative,
+      metrics: closed(
+        { path: { type: 'string', pattern: '^/' }, port: { ...port, description: 'Empty: the service\'s port' } },
+        ['path'],
+        { description: 'Prometheus metrics the service serves; absent: none' },
+      ),
       // Extension points, passed to the pod as they are (checked against the Kubernetes schemas after rendering).
       extraEnv: { ...freeArray, description: 'EnvVar objects added to the container, after the generated ones' },
       extraEnvFrom: { ...freeArray, description: 'EnvFromSource objects added to the container' },
@@ -236,6 +241,14 @@ export function valuesSchema(): Schema {
         podSecurityContext: ref('podSecurityContext'),
         securityContext: ref('securityContext'),
         emptyDirSizeLimit: { ...ref('quantity'), description: 'The sizeLimit of every emptyDir (writable folders)' },
+        metrics: closed(
+          {
+            scrape: { enum: ['annotations', 'podMonitor', 'none'] },
+            podMonitorLabels: stringMap,
+            prometheusFrom: { ...freeArray, description: 'NetworkPolicyPeer objects where Prometheus runs' },
+          },
+          ['scrape', 'podMonitorLabels', 'prometheusFrom'],
+        ),
         topologySpread: closed(
           {
             enabled: bool,
@@ -301,7 +314,7 @@ export function valuesSchema(): Schema {
           additionalProperties: ref('backing'),
         },
       },
-      ['podSecurityContext', 'securityContext', 'emptyDirSizeLimit', 'topologySpread', 'networkPolicy', 'ingress', 'tests', 'services', 'backing'],
+      ['podSecurityContext', 'securityContext', 'emptyDirSizeLimit', 'topologySpread', 'metrics', 'networkPolicy', 'ingress', 'tests', 'services', 'backing'],
     ),
     definitions,
   };

@@ -25,7 +25,7 @@ import { renderFile, safeStringify } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
-import { containerEnv, containerSecurityContext, podSecurityContext, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, INGRESS_CONTROLLERS, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
+import { containerEnv, containerSecurityContext, podSecurityContext, scrapeAnnotations, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, INGRESS_CONTROLLERS, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type KubernetesPlan } from './plan.js';
 import { memoByModel } from '../../lib/render/memo.js';
 
@@ -84,6 +84,7 @@ function templateData(plan: KubernetesPlan): Record<string, unknown> {
     labels: (component: string, indent: number) => block(componentLabels(app, component), indent),
     selector: (component: string, indent: number) => block(selectorLabels(app, component), indent),
     spreadConstraints: (component: string) => spreadConstraints(app, component),
+    scrapeAnnotations,
     writableDirLimit: WRITABLE_DIR_LIMIT,
     block,
     comment,
@@ -126,6 +127,9 @@ export function entries(model: StackModel, plan = planKubernetes(model)): Entry[
   if (plan.backing.length) out.push({ template: 'kubernetes/base/backing.yaml', path: `${k}/base/backing.yaml` });
   for (const s of plan.services.filter(hasConfig))
     out.push({ template: 'kubernetes/base/env/service.env', path: `${k}/base/env/${s.name}.env`, data: { s } });
+  if (plan.services.some((s) => s.metrics))
+    for (const file of ['kustomization.yaml', 'podmonitors.yaml'])
+      out.push({ template: `kubernetes/components/podmonitors/${file}`, path: `${k}/components/podmonitors/${file}` });
   for (const b of plan.backing)
     for (const file of ['kustomization.yaml', 'patches.yaml'])
       out.push({ template: `kubernetes/components/external/${file}`, path: `${k}/components/external-${b.name}/${file}`, data: { b } });

@@ -18,6 +18,7 @@ import {
   type IngressController,
   type ServiceFacts,
   type WorkloadFacts,
+  PROMETHEUS_PEER,
 } from '../../lib/render/workloads.js';
 
 export const ENVIRONMENTS = ['staging', 'production'] as const;
@@ -156,6 +157,17 @@ function policies(model: StackModel, facts: WorkloadFacts): Policy[] {
       ingress,
       egress,
     });
+    // Prometheus may scrape the metrics port (its own policy, so that one patch can point it elsewhere).
+    if (s.metrics)
+      out.push({
+        name: `${s.objectName}-metrics`,
+        component: s.name,
+        comment: `${s.name} serves Prometheus metrics on ${s.metrics.port} (${s.metrics.path}): Prometheus may scrape it (namespace monitoring, pods app.kubernetes.io/name=prometheus: patch the peer if yours runs elsewhere).`,
+        podSelector: { matchLabels: selectorLabels(app, s.name) },
+        policyTypes: ['Ingress'],
+        ingress: [{ why: 'From Prometheus.', peers: [PROMETHEUS_PEER], ports: tcp(s.metrics.port) }],
+        egress: [],
+      });
     // Its own policy, so that one patch in an overlay can point every public service at another controller.
     if (s.public)
       out.push({

@@ -65,7 +65,7 @@ export function libraryKind(dep: string, language: Language): BackingKind | null
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** 'file:line' of a dependency in the service's manifests, else the first manifest, else the folder. */
-function dependencySource(repo: RepoView, dir: string, dep: string): string {
+export function dependencySource(repo: RepoView, dir: string, dep: string): string {
   const manifests = manifestFiles(repo, dir);
   const name = dep.replace(/[\[;<>=!~ ].*$/, '');
   const last = name.includes(':') ? name.split(':').pop()! : name;

@@ -26,6 +26,12 @@ export function formatDetection(d: Detection): string {
       rows.push(row);
       lines.push(row);
     }
+    // Shown only when detected: most services serve no metrics.
+    if (svc.metricsPath) {
+      const row: [string, string] = [`metricsPath: ${svc.metricsPath}`, svc.evidence.metricsPath ?? ''];
+      rows.push(row);
+      lines.push(row);
+    }
     const env = Object.keys(svc.env);
     if (env.length) lines.push(`    env: ${env.join(', ')}`);
   }

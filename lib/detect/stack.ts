@@ -14,7 +14,8 @@ import { basename } from 'node:path';
 import { toDnsLabel } from '../model/kinds.js';
 import { startFlag } from '../model/validate.js';
 import { SCHEMA_VERSION, type BackingKind, type EnvVar, type StackModel } from '../model/types.js';
-import { DEFAULT_VERSIONS, detectBacking, varKind, type BackingUse } from './backing.js';
+import { DEFAULT_VERSIONS, dependencySource, detectBacking, varKind, type BackingUse } from './backing.js';
+import { metricsFromDependencies } from '../catalog/metrics.js';
 import { commandEnvReads, dockerfileCommand } from './dockerfile.js';
 import { discoverServices, manifestName, type DiscoveredService } from './discover.js';
 import { openRepo, type RepoFs } from './repo.js';
@@ -118,6 +119,8 @@ export function toModel(d: Detection): StackModel {
       outputDir: s.outputDir,
       dockerfile: s.dockerfile,
       ...(s.linking ? { linking: s.linking } : {}),
+      ...(s.metricsPath ? { metricsPath: s.metricsPath } : {}),
+      ...(s.metricsPort ? { metricsPort: s.metricsPort } : {}),
     };
   }
   const backing: StackModel['backing'] = {};
@@ -291,6 +294,9 @@ function finish(d: Draft): DetectedService {
   const entry = take('entry', orNull(f.entry));
   const outputDir = take('outputDir', orNull(f.outputDir));
   const dockerfile = take('dockerfile', existingDockerfile(d.repo, d.dir));
+  // A Prometheus client library: metrics at its conventional path, on the service's port.
+  const metrics = port === null ? null : metricsFromDependencies(language, framework, f.dependencies);
+  if (metrics) ev.metricsPath = dependencySource(d.repo, d.dir, metrics.dependency);
   const linking = f.linking ? take('linking', f.linking) : undefined;
 
   return {
@@ -311,6 +317,7 @@ function finish(d: Draft): DetectedService {
     outputDir,
     dockerfile,
     ...(linking ? { linking } : {}),
+    ...(metrics ? { metricsPath: metrics.path } : {}),
     evidence: Object.fromEntries(Object.entries(ev).sort(([a], [b]) => byCode(a, b))),
   };
 }

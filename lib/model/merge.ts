@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { EXISTING_KINDS, type StackModel } from './types.js';
+import { EXISTING_KINDS, OPTIONAL_SERVICE_FIELDS, type StackModel } from './types.js';
 import { suggest, UsageError } from './usage.js';
 
 export type Layer = Record<string, unknown>;
@@ -58,7 +58,8 @@ export class SetError extends UsageError {
 function coerce(raw: string, field: string, text: string): unknown {
   if (text === 'null') return null;
   switch (field) {
-    case 'port': {
+    case 'port':
+    case 'metricsPort': {
       const n = Number(text);
       return text.trim() !== '' && Number.isInteger(n) ? n : text; // validation reports a non-number later
     }
@@ -292,7 +293,7 @@ const SERVICE_KEY_ORDER = [
   'entry',
   'outputDir',
   'dockerfile',
-  'linking',
+  ...OPTIONAL_SERVICE_FIELDS,
 ];
 
 const sortKeys = <T>(obj: Record<string, T>): Record<string, T> =>
@@ -306,8 +307,9 @@ export function canonical(model: StackModel): StackModel {
       .map((name) => {
         const svc = model.services[name] as unknown as Record<string, unknown>;
         const ordered: Record<string, unknown> = {};
-        for (const key of SERVICE_KEY_ORDER) if (key in svc) ordered[key] = key === 'env' ? sortKeys(svc.env as Record<string, unknown>) : svc[key];
-        for (const key of Object.keys(svc).sort()) if (!(key in ordered)) ordered[key] = svc[key];
+        // An optional field that is null is absent: it is not stored.
+        for (const key of SERVICE_KEY_ORDER) if (key in svc && !(svc[key] == null && (OPTIONAL_SERVICE_FIELDS as readonly string[]).includes(key))) ordered[key] = key === 'env' ? sortKeys(svc.env as Record<string, unknown>) : svc[key];
+        for (const key of Object.keys(svc).sort()) if (!(key in ordered) && !(OPTIONAL_SERVICE_FIELDS as readonly string[]).includes(key)) ordered[key] = svc[key];
         return [name, ordered];
       }),
   ) as unknown as StackModel['services'];

@@ -107,7 +107,17 @@ export interface ServiceModel {
    * existed (then 'static').
    */
   linking?: Linking;
+  /**
+   * HTTP path where the service serves Prometheus metrics (detected from a Prometheus client
+   * library: /metrics, Spring Boot's /actuator/prometheus). Absent: no metrics to scrape.
+   */
+  metricsPath?: string | null;
+  /** Port of the metrics endpoint when it is not the service's port (a worker's metrics server). Absent: the service's port. */
+  metricsPort?: number | null;
 }
+
+/** Service fields that may be absent (each has a meaning when absent, said on the field; null is the same as absent and is not stored). */
+export const OPTIONAL_SERVICE_FIELDS = ['metricsPath', 'metricsPort', 'linking'] as const;
 
 export const LINKINGS = ['static', 'dynamic'] as const;
 export type Linking = (typeof LINKINGS)[number];

@@ -20,7 +20,7 @@ import { portInCommand } from './commands.js';
 import { binaryName } from './derive.js';
 import { boundaryProblem, existingDir, kinds, show, type Check } from './kinds.js';
 import { secretNameReason, secretValueReason } from './secrets.js';
-import { BACKING_KINDS, DEPLOY_TOOLS, EXISTING_KINDS, LANGUAGES, LINKABLE, LINKINGS, REGISTRY_KINDS, SCHEMA_VERSION, type ServiceModel, type StackModel } from './types.js';
+import { BACKING_KINDS, DEPLOY_TOOLS, EXISTING_KINDS, LANGUAGES, LINKABLE, LINKINGS, OPTIONAL_SERVICE_FIELDS, REGISTRY_KINDS, SCHEMA_VERSION, type ServiceModel, type StackModel } from './types.js';
 
 export class ModelError extends Error {
   constructor(readonly problems: string[]) {
@@ -33,7 +33,7 @@ const oneOf = (list: readonly string[], example: string): Check => (v) =>
   typeof v === 'string' && list.includes(v) ? null : `${show(v)} is not one of them; expected one of ${list.join(', ')}, e.g. ${example}`;
 
 /** Every field of a service, with the kind that checks it (env and dependsOn are checked below). */
-const SERVICE_FIELDS: Record<keyof ServiceModel, Check | null> = {
+const SERVICE_FIELDS: Record<Exclude<keyof ServiceModel, (typeof OPTIONAL_SERVICE_FIELDS)[number]>, Check | null> = {
   path: kinds.relPath,
   language: oneOf(LANGUAGES, 'node'),
   languageVersion: kinds.version,
@@ -50,10 +50,14 @@ const SERVICE_FIELDS: Record<keyof ServiceModel, Check | null> = {
   entry: kinds.entry,
   outputDir: kinds.outputDir,
   dockerfile: kinds.dockerfile,
-  linking: (v) => (typeof v === 'string' && (LINKINGS as readonly string[]).includes(v) ? null : `${show(v)} is not one of them; expected one of ${LINKINGS.join(', ')}, e.g. static`),
 };
-/** Fields a service may leave out: `linking` (Go only; absent is static). */
-const OPTIONAL_FIELDS = new Set<string>(['linking']);
+/** Fields that may be absent, checked when present (types.ts says what absent means). */
+const OPTIONAL_FIELDS: Record<(typeof OPTIONAL_SERVICE_FIELDS)[number], Check> = {
+  metricsPath: kinds.httpPath,
+  metricsPort: kinds.optionalPort,
+  linking: (v) => (v === null || (typeof v === 'string' && (LINKINGS as readonly string[]).includes(v)) ? null : `${show(v)} is not one of them; expected one of ${LINKINGS.join(', ')}, e.g. static`),
+};
+const ALL_SERVICE_FIELDS = [...Object.keys(SERVICE_FIELDS), ...OPTIONAL_SERVICE_FIELDS];
 const ENV_FIELDS = new Set(['value', 'secret', 'notSecret']);
 const BACKING_FIELDS = new Set(['kind', 'version']);
 const DELIVERY_FIELDS = ['registryKind', 'deployTool', 'previews'];
@@ -115,20 +119,21 @@ export function checkModel(model: StackModel, root: string): string[] {
     const svc = svcRaw as unknown as ServiceModel;
     const fields = svcRaw as Record<string, unknown>;
     for (const key of Object.keys(fields))
-      if (!(key in SERVICE_FIELDS)) add(`${at}.${key}`, `is not a field of a service; expected one of ${Object.keys(SERVICE_FIELDS).join(', ')}, e.g. port`);
+      if (!ALL_SERVICE_FIELDS.includes(key)) add(`${at}.${key}`, `is not a field of a service; expected one of ${ALL_SERVICE_FIELDS.join(', ')}, e.g. port`);
     for (const [field, check] of Object.entries(SERVICE_FIELDS)) {
       if (!check) continue;
-      if (fields[field] === undefined) {
-        if (!OPTIONAL_FIELDS.has(field)) add(`${at}.${field}`, missing(check));
-      } else add(`${at}.${field}`, check(fields[field]));
+      if (fields[field] === undefined) add(`${at}.${field}`, missing(check));
+      else add(`${at}.${field}`, check(fields[field]));
     }
+    for (const [field, check] of Object.entries(OPTIONAL_FIELDS)) if (fields[field] !== undefined) add(`${at}.${field}`, check(fields[field]));
     if (typeof svc.path === 'string' && !kinds.relPath(svc.path)) add(`${at}.path`, existingDir(root, svc.path));
     checkEnv(at, safeName(name), svc, typeof model.name === 'string' && !kinds.dnsLabel(model.name) ? model.name : '<app>', add);
     checkDependsOn(at, name, svc, services, backing, add);
     // Rules across fields, each on the fields it reads when those have their kinds (every problem at once).
-    const ok = (field: keyof ServiceModel) => (fields[field] === undefined ? OPTIONAL_FIELDS.has(field) : SERVICE_FIELDS[field]!(fields[field]) === null);
+    const ok = (field: keyof typeof SERVICE_FIELDS) => fields[field] !== undefined && SERVICE_FIELDS[field]!(fields[field]) === null;
     checkService(at, name, svc, root, add, ok);
-    if ((Object.keys(SERVICE_FIELDS) as (keyof ServiceModel)[]).every((f) => SERVICE_FIELDS[f] === null || ok(f))) valid.set(name, svc);
+    const optionalOk = Object.entries(OPTIONAL_FIELDS).every(([f, check]) => fields[f] === undefined || check(fields[f]) === null);
+    if ((Object.keys(SERVICE_FIELDS) as (keyof typeof SERVICE_FIELDS)[]).every((f) => SERVICE_FIELDS[f] === null || ok(f)) && optionalOk) valid.set(name, svc);
   }
 
   // Public services are published on the same host port as their container port: they must not clash.
@@ -262,7 +267,10 @@ function checkDependsOn(at: string, name: string, svc: ServiceModel, services: R
 }
 
 /** Rules across fields of one service whose fields each have the right type and kind. */
-function checkService(at: string, name: string, svc: ServiceModel, root: string, add: (where: string, msg: string | null) => void, ok: (field: keyof ServiceModel) => boolean): void {
+function checkService(at: string, name: string, svc: ServiceModel, root: string, add: (where: string, msg: string | null) => void, ok: (field: keyof typeof SERVICE_FIELDS) => boolean): void {
+  if (svc.metricsPort != null && svc.metricsPath == null) add(`${at}.metricsPort`, `is set but the service serves no metrics; expected a metricsPath too, e.g. --set ${safeName(name)}.metricsPath=/metrics (or --set ${safeName(name)}.metricsPort=null)`);
+  if (svc.metricsPath != null && svc.metricsPort == null && ok('port') && svc.port === null)
+    add(`${at}.metricsPath`, `is set but the service has no port to serve it on; expected a metricsPort, e.g. --set ${safeName(name)}.metricsPort=9100 (or --set ${safeName(name)}.metricsPath=null)`);
   if (ok('start') && startUnknown(svc)) add(`${at}.start`, `is unknown; expected the command that starts the service, e.g. ${startFlag(safeName(name), svc.language)}`);
   const commandPort = ok('start') ? portInCommand(svc.start) : null;
   if (commandPort !== null && ok('port') && svc.port !== null && commandPort !== svc.port)

@@ -187,7 +187,31 @@ export interface ServiceFacts {
   dependsOn: string[];
   /** Routed by an Ingress: public in the model and has a port. */
   public: boolean;
+  /** Prometheus metrics the service serves (model metricsPath), or null. */
+  metrics: MetricsEndpoint | null;
 }
+
+/** Where Prometheus scrapes a service: a path on a named container port (the service's own, or `metrics` when separate). */
+export interface MetricsEndpoint {
+  path: string;
+  port: number;
+  portName: string;
+  /** True when it is not the service's port: the container declares a port `metrics` of its own. */
+  separate: boolean;
+}
+
+/**
+ * Where Prometheus runs, as a NetworkPolicyPeer: the namespace `monitoring` and the pods of the
+ * Prometheus Operator's (and kube-prometheus-stack's) Prometheus. The NetworkPolicies let it
+ * reach each metrics port; the chart's metrics.prometheusFrom and a kustomize patch change it.
+ */
+export const PROMETHEUS_PEER = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+  podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+};
+
+/** The pod annotations of the Prometheus convention (prometheus.io/scrape, port, path) for an endpoint. */
+export const scrapeAnnotations = (m: MetricsEndpoint): Record<string, string> => ({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(m.port), 'prometheus.io/path': m.path });
 
 /** One variable wired to a backing service's password (see ServiceFacts.connections). */
 export interface Connection {
@@ -308,7 +332,16 @@ export function serviceFacts(model: StackModel, name: string, wiring: Wiring = w
     existingSecret: secretEnv.length ? componentName(model.name, name) : '',
     dependsOn: [...new Set(svc.dependsOn ?? [])].sort(),
     public: svc.public && svc.port !== null,
+    metrics: metricsEndpoint(svc, portName),
   };
+}
+
+function metricsEndpoint(svc: ServiceModel, portName: string | null): MetricsEndpoint | null {
+  if (!svc.metricsPath) return null;
+  const port = svc.metricsPort ?? svc.port;
+  if (port === null) return null;
+  const separate = port !== svc.port;
+  return { path: svc.metricsPath, port, portName: separate || portName === null ? 'metrics' : portName, separate };
 }
 
 export function backingFacts(model: StackModel, name: string, wiring: Wiring = wireStack(model)): BackingFacts {

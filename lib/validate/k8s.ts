@@ -43,6 +43,15 @@ import { validate as networkPolicy } from 'kubernetes-models/_schemas/IoK8sApiNe
 import { validate as ingress } from 'kubernetes-models/_schemas/IoK8sApiNetworkingV1Ingress';
 import { validate as role } from 'kubernetes-models/_schemas/IoK8sApiRbacV1Role';
 import { validate as roleBinding } from 'kubernetes-models/_schemas/IoK8sApiRbacV1RoleBinding';
+// Custom resources: the @kubernetes-models packages compile each project's CRD schemas; they do
+// not export their _schemas folder, so the validators are loaded by path.
+import { dirname as crdDirname, join as crdJoin } from 'node:path';
+import { fileURLToPath as crdFileURLToPath, pathToFileURL as crdPathToFileURL } from 'node:url';
+
+const crdValidator = async (pkg: string, type: string): Promise<unknown> =>
+  ((await import(crdPathToFileURL(crdJoin(crdDirname(crdFileURLToPath(import.meta.resolve(pkg))), '_schemas', `${type}.js`)).href)) as { validate: unknown }).validate;
+// The Prometheus Operator's PodMonitor (@kubernetes-models/prometheus-operator 6.0.0).
+const podMonitor = await crdValidator('@kubernetes-models/prometheus-operator', 'ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1PodMonitor');
 
 // ---- types ------------------------------------------------------------------
 
@@ -85,6 +94,7 @@ const VALIDATORS: Record<string, CompiledValidator> = {
   'networking.k8s.io/v1/Ingress': ingress,
   'rbac.authorization.k8s.io/v1/Role': role,
   'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding,
+  'monitoring.coreos.com/v1/PodMonitor': podMonitor,
 } as unknown as Record<string, CompiledValidator>;
 
 /** The `apiVersion/kind` pairs validateManifests knows. */
@@ -541,7 +551,8 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
         for (const res of ['cpu', 'memory', 'ephemeral-storage'])
           if (r?.[kind]?.[res] === undefined) add(`${at}: resources.${kind}.${res} is missing`);
       const isMain = (t.spec.containers ?? []).includes(c);
-      if (isMain && (c.ports ?? []).length && t.owner.kind !== 'Job' && t.owner.kind !== 'CronJob') {
+      // A worker's metrics port alone (named metrics) serves Prometheus, not clients: no probes asked.
+      if (isMain && (c.ports ?? []).some((p) => p.name !== 'metrics') && t.owner.kind !== 'Job' && t.owner.kind !== 'CronJob') {
         if (!c.livenessProbe) add(`${at}: has a port but no livenessProbe`);
         if (!c.readinessProbe) add(`${at}: has a port but no readinessProbe`);
       }
@@ -585,6 +596,16 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
         if (!(t.spec.containers ?? []).some((c) => portExists(c, target)))
           add(`${describeObject(s)}: port ${p.name ?? p.port} targets ${JSON.stringify(target)}, which ${describeObject(t.owner)} does not expose`);
     }
+  }
+
+  // A PodMonitor scrapes pods of the manifests, on a port their containers name.
+  for (const m of byKind('PodMonitor')) {
+    const spec = m.spec as { selector?: LabelSelector; podMetricsEndpoints?: { port?: string }[] } | undefined;
+    const targets = templates.filter((t) => spec?.selector && selects(spec.selector, t.labels));
+    if (!targets.length) add(`${describeObject(m)}: its selector matches no pod template in the manifests`);
+    for (const e of spec?.podMetricsEndpoints ?? [])
+      for (const t of targets)
+        if (e.port && !(t.spec.containers ?? []).some((c) => portExists(c, e.port!))) add(`${describeObject(m)}: port "${e.port}" is not a container port of ${describeObject(t.owner)}`);
   }
 
   // Replicas above one are spread: one node or zone going down must not take them all.

@@ -52,7 +52,7 @@ const FIELDS: Field[] = [
   { field: 'registry', set: (m, v) => (m.registry = v) },
   { field: 'services.<name>', set: (m, v) => renameKey(m.services, 'site', v) },
   { field: 'backing.<name>', set: (m, v) => renameKey(m.backing, 'cache', v) },
-  ...['path', 'languageVersion', 'framework', 'packageManager', 'lockfile', 'build', 'healthPath', 'entry', 'outputDir', 'dockerfile'].flatMap((f): Field[] => [
+  ...['path', 'languageVersion', 'framework', 'packageManager', 'lockfile', 'build', 'healthPath', 'entry', 'outputDir', 'dockerfile', 'metricsPath'].flatMap((f): Field[] => [
     { field: `services.web.${f}`, set: (m, v) => (svc(m, 'web')[f] = v) },
   ]),
   { field: 'services.worker.build', set: (m, v) => (m.services.worker!.build = v) },

@@ -22,7 +22,7 @@ import type { StackModel } from '../../lib/model/types.js';
 import { helmAvailable, helmLint, helmPath, helmTemplate, parseManifests, type ValuesOptions } from '../../lib/validate/helm.js';
 import { checkRules, validateManifests, type K8sObject, type RuleOptions } from '../../lib/validate/k8s.js';
 import { validateOutputs } from '../../lib/validate/outputs.js';
-import { K8S_MODELS, POLYGLOT, SHOP } from '../helpers/k8s-models.js';
+import { K8S_MODELS, METRICS, POLYGLOT, SHOP } from '../helpers/k8s-models.js';
 import { admittedFromOutside } from '../helpers/netpol.js';
 import { POLYGLOT_PROBES, probesOf } from '../helpers/probes.js';
 import { danglingDocReferences } from '../helpers/references.js';
@@ -116,6 +116,10 @@ function scenarios(model: StackModel, data = chartData(model)): Scenario[] {
       networkPolicy: true,
       tests: true,
     });
+  if (data.services.some((s) => s.metrics)) {
+    out.push({ title: 'metrics scraped by PodMonitors (Prometheus Operator)', values: { set: ['metrics.scrape=podMonitor'] }, external: [], networkPolicy: true, tests: true });
+    out.push({ title: 'metrics not scraped', values: { set: ['metrics.scrape=none'] }, external: [], networkPolicy: true, tests: true });
+  }
   out.push({ title: 'network policies and tests off', values: { set: ['networkPolicy.enabled=false', 'tests.enabled=false'] }, external: [], networkPolicy: false, tests: false });
   return out;
 }
@@ -155,7 +159,7 @@ function chartPromises(model: StackModel, docs: K8sObject[], s: Scenario): strin
       if (!String(c.image).startsWith(`${imageRepository(model, name)}:`)) add(`service ${name}: image ${c.image} is not ${imageRepository(model, name)}`);
       const config = (find('ConfigMap', `${release}-${name}`)?.data ?? {}) as Record<string, string>;
       for (const p of envProblems(model, name, c.env ?? [], config, (b) => `${release}-${b}`)) add(p);
-      if (svc.port === null && c.ports) add(`service ${name}: a worker declares ports`);
+      if (svc.port === null && (c.ports ?? []).some((p: { name?: string }) => p.name !== 'metrics')) add(`service ${name}: a worker declares ports (other than its metrics port)`);
     }
     const service = find('Service', name);
     if (svc.port !== null && !service) add(`service ${name}: no Service named ${name} (the hostname the code uses)`);
@@ -405,6 +409,58 @@ describe('helm chart', () => {
       const r = helmTemplate(chart, { release: 'shop', set: ['ingress.className=haproxy'] });
       assert.equal(r.ok, false);
       assert.match(r.stderr, /networkPolicy\.ingressController\.namespace is required for ingress\.className "haproxy"/);
+    });
+  });
+
+  describe('Prometheus metrics (services.<name>.metrics, metrics.scrape)', () => {
+    let chart = '';
+    before(() => {
+      chart = writeChart(METRICS, 'metrics');
+    });
+    const render = (set: string[] = []) => {
+      const r = helmTemplate(chart, { release: 'obs', namespace: 'obs', set });
+      assert.ok(r.ok, `${r.command}\n${r.stderr}`);
+      return parseManifests(r.stdout) as K8sObject[];
+    };
+    const template = (docs: K8sObject[], name: string) => (docs.find((d) => d.kind === 'Deployment' && d.metadata?.name === name)!.spec as any).template;
+    const prometheusPorts = (docs: K8sObject[], name: string) =>
+      ((docs.find((d) => d.kind === 'NetworkPolicy' && d.metadata?.name === name)!.spec as any).ingress ?? [])
+        .filter((r: any) => JSON.stringify(r.from).includes('"app.kubernetes.io/name":"prometheus"'))
+        .flatMap((r: any) => r.ports.map((p: any) => p.port));
+
+    itHelm('annotations (the default): prometheus.io/* on the pods, a metrics port of its own for the worker, Prometheus allowed to exactly the metrics ports', () => {
+      const docs = render();
+      assert.deepEqual(template(docs, 'obs-web').metadata.annotations['prometheus.io/path'], '/metrics');
+      assert.deepEqual(template(docs, 'obs-web').metadata.annotations['prometheus.io/port'], '3000');
+      assert.deepEqual(template(docs, 'obs-api').metadata.annotations['prometheus.io/path'], '/actuator/prometheus');
+      assert.deepEqual(template(docs, 'obs-jobs').metadata.annotations['prometheus.io/port'], '9100');
+      assert.deepEqual(template(docs, 'obs-jobs').spec.containers[0].ports, [{ name: 'metrics', containerPort: 9100, protocol: 'TCP' }]);
+      assert.deepEqual([prometheusPorts(docs, 'obs-web'), prometheusPorts(docs, 'obs-api'), prometheusPorts(docs, 'obs-jobs')], [[3000], [8080], [9100]]);
+      assert.equal(docs.filter((d) => d.kind === 'PodMonitor').length, 0);
+    });
+
+    itHelm('podMonitor: one PodMonitor per service with metrics, valid against the Prometheus Operator\'s schema, selecting its pods on a port they name', () => {
+      const docs = render(['metrics.scrape=podMonitor', 'metrics.podMonitorLabels.release=kube-prometheus-stack']);
+      const monitors = docs.filter((d) => d.kind === 'PodMonitor');
+      assert.deepEqual(monitors.map((m) => [m.metadata?.name, (m.spec as any).podMetricsEndpoints[0].port, (m.spec as any).podMetricsEndpoints[0].path]), [
+        ['obs-api', 'http', '/actuator/prometheus'],
+        ['obs-jobs', 'metrics', '/metrics'],
+        ['obs-web', 'http', '/metrics'],
+      ].sort());
+      assert.equal(monitors[0]!.metadata?.labels?.release, 'kube-prometheus-stack');
+      assert.equal(template(docs, 'obs-web').metadata.annotations['prometheus.io/scrape'], undefined);
+      assert.deepEqual([...validateManifests(docs), ...checkRules(docs, ruleOptions(METRICS))], []);
+      // The strict schema sees a misspelt field of a PodMonitor.
+      const bad = structuredClone(monitors[0]!) as any;
+      bad.spec.podMetricsEndpoint = bad.spec.podMetricsEndpoints;
+      assert.ok(validateManifests([bad]).some((p) => p.includes('podMetricsEndpoint')), validateManifests([bad]).join('\n'));
+    });
+
+    itHelm('none: no annotations, no PodMonitor, and Prometheus is not let in', () => {
+      const docs = render(['metrics.scrape=none']);
+      assert.equal(template(docs, 'obs-web').metadata.annotations['prometheus.io/scrape'], undefined);
+      assert.deepEqual(prometheusPorts(docs, 'obs-web'), []);
+      assert.equal(docs.filter((d) => d.kind === 'PodMonitor').length, 0);
     });
   });
 

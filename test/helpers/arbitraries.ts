@@ -226,6 +226,9 @@ function serviceArb(name: string, path: string): fc.Arbitrary<ServiceDraft> {
         bin: fc.stringMatching(/^[a-z][a-z0-9_-]{0,12}$/),
         workspace: fc.boolean(),
         extraHealth: fc.option(pick(['/', '/health', "/health/it's$ok", '/a%20b', '/status;full=1', '/x(y)', '/~user/@me']), { nil: undefined }),
+        // Prometheus metrics: none, on the service's port, or on a port of their own.
+        metrics: fc.integer({ min: 0, max: 3 }),
+        metricsPath: pick(['/metrics', '/actuator/prometheus', '/q/metrics', '/x(y)/metrics']),
       })
       .chain((o) =>
         shapes(language, o.port, o.bin).map((shape): ServiceDraft => {
@@ -262,6 +265,8 @@ function serviceArb(name: string, path: string): fc.Arbitrary<ServiceDraft> {
               entry: shape.entry,
               outputDir: shape.outputDir,
               dockerfile,
+              ...(o.metrics === 1 && port !== null ? { metricsPath: o.metricsPath } : {}),
+              ...(o.metrics === 2 ? { metricsPath: o.metricsPath, metricsPort: port === 9100 ? 9101 : 9100 } : {}),
             },
           };
         }),

@@ -126,4 +126,15 @@ export const QUIRKS: StackModel = model(
   },
 );
 
-export const K8S_MODELS: Record<string, StackModel> = { shop: SHOP, polyglot: POLYGLOT, backends: BACKENDS, cron: LONE_WORKER, site: SITE, quirks: QUIRKS };
+/** Prometheus metrics: on a web service's own port, and on a port of its own for a worker. */
+export const METRICS: StackModel = model(
+  'obs',
+  {
+    web: service('node', { public: true, metricsPath: '/metrics', dependsOn: ['cache'] }),
+    api: service('java', { framework: 'spring-boot', port: 8080, healthPath: '/actuator/health', metricsPath: '/actuator/prometheus', start: ['java', '-jar', '/app/app.jar'] }),
+    jobs: service('go', { port: null, healthPath: null, metricsPath: '/metrics', metricsPort: 9100, start: ['./jobs'], dependsOn: ['cache'] }),
+  },
+  { cache: 'redis' },
+);
+
+export const K8S_MODELS: Record<string, StackModel> = { shop: SHOP, polyglot: POLYGLOT, backends: BACKENDS, cron: LONE_WORKER, site: SITE, quirks: QUIRKS, obs: METRICS };

@@ -24,7 +24,7 @@ import { APP_VERSION } from '../../lib/render/workloads.js';
 import { parseManifests } from '../../lib/validate/helm.js';
 import { checkRules, validateManifests, type K8sObject } from '../../lib/validate/k8s.js';
 import { validateOutputs } from '../../lib/validate/outputs.js';
-import { K8S_MODELS, POLYGLOT, QUIRKS, SHOP } from '../helpers/k8s-models.js';
+import { K8S_MODELS, METRICS, POLYGLOT, QUIRKS, SHOP } from '../helpers/k8s-models.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
 import { envProblems } from '../helpers/wiring-checks.js';
 import { admittedFromOutside } from '../helpers/netpol.js';
@@ -119,7 +119,7 @@ function promises(model: StackModel, docs: K8sObject[], s: Scenario): string[] {
     if (c.image !== `${repo}:${APP_VERSION}`) add(`service ${name}: image ${c.image}, expected ${repo}:${APP_VERSION}`);
     const config = (docs.find((d) => d.kind === 'ConfigMap' && d.metadata?.labels?.['app.kubernetes.io/component'] === name)?.data ?? {}) as Record<string, string>;
     for (const p of envProblems(model, name, c.env ?? [], config, (b) => `${app}-${b}`)) add(p);
-    if (svc.port === null && c.ports) add(`service ${name}: a worker declares ports`);
+    if (svc.port === null && (c.ports ?? []).some((p: { name?: string }) => p.name !== 'metrics')) add(`service ${name}: a worker declares ports (other than its metrics port)`);
     const service = find('Service', name);
     if (svc.port !== null && !service) add(`service ${name}: no Service named ${name} (the hostname the code uses)`);
     if (svc.port !== null && service && (service.spec as any).ports[0].port !== svc.port) add(`Service/${name}: port is not the model's ${svc.port}`);
@@ -275,6 +275,29 @@ describe('kubernetes manifests', () => {
     itKubectl('readiness on the health path, liveness and startup a TCP connect; Spring Boot\'s liveness and readiness groups (as the chart)', () => {
       const docs = kustomize(join(writeModel(POLYGLOT, 'probes'), 'base'));
       for (const [name, expected] of Object.entries(POLYGLOT_PROBES)) assert.deepEqual(probesOf(docs, `polyglot-${name}`), expected, name);
+    });
+  });
+
+  describe('Prometheus metrics', () => {
+    itKubectl('annotations on the pods that serve metrics, Prometheus let in on exactly their metrics ports; the podmonitors component adds valid PodMonitors (as the chart)', () => {
+      const dir = writeModel(METRICS, 'metrics');
+      const docs = kustomize(join(dir, 'overlays', 'production'));
+      const annotations = (name: string) => (docs.find((d) => d.kind === 'Deployment' && d.metadata?.name === name)!.spec as any).template.metadata.annotations ?? {};
+      assert.deepEqual(
+        ['obs-web', 'obs-api', 'obs-jobs'].map((n) => [annotations(n)['prometheus.io/port'], annotations(n)['prometheus.io/path']]),
+        [['3000', '/metrics'], ['8080', '/actuator/prometheus'], ['9100', '/metrics']],
+      );
+      const policy = (name: string) => docs.find((d) => d.kind === 'NetworkPolicy' && d.metadata?.name === name)!.spec as any;
+      assert.deepEqual(['obs-web', 'obs-api', 'obs-jobs'].map((n) => policy(`${n}-metrics`).ingress.flatMap((r: any) => r.ports.map((p: any) => p.port))), [[3000], [8080], [9100]]);
+      assert.equal(docs.filter((d) => d.kind === 'PodMonitor').length, 0, 'the component is not on by default');
+      // An overlay that adds the component, as the comment in the component says.
+      const overlay = join(dir, 'overlays', 'production', 'kustomization.yaml');
+      const text = readFileSync(overlay, 'utf8');
+      writeFileSync(overlay, text.includes('components:\n') ? text.replace('components:\n', 'components:\n  - ../../components/podmonitors\n') : `${text}components:\n  - ../../components/podmonitors\n`);
+      const withMonitors = kustomize(join(dir, 'overlays', 'production'));
+      const monitors = withMonitors.filter((d) => d.kind === 'PodMonitor');
+      assert.deepEqual(monitors.map((m) => [m.metadata?.name, (m.spec as any).podMetricsEndpoints[0].port]).sort(), [['obs-api', 'http'], ['obs-jobs', 'metrics'], ['obs-web', 'http']]);
+      assert.deepEqual([...validateManifests(withMonitors), ...checkRules(withMonitors, ruleOptions(METRICS))], []);
     });
   });
 
