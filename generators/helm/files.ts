@@ -44,6 +44,7 @@ export const CHART_TEMPLATES = [
   'templates/backing.yaml',
   'templates/tests/test-connection.yaml',
   'templates/podmonitor.yaml',
+  'templates/externalsecret.yaml',
 ] as const;
 
 /** Where the chart goes: deploy/helm/<app>. */

@@ -241,6 +241,20 @@ export function valuesSchema(): Schema {
         podSecurityContext: ref('podSecurityContext'),
         securityContext: ref('securityContext'),
         emptyDirSizeLimit: { ...ref('quantity'), description: 'The sizeLimit of every emptyDir (writable folders)' },
+        secrets: closed(
+          {
+            provider: { enum: ['kubectl', 'externalSecrets'] },
+            externalSecrets: closed(
+              {
+                secretStoreRef: closed({ kind: { enum: ['SecretStore', 'ClusterSecretStore'] }, name: str }, ['kind', 'name']),
+                refreshInterval: { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$' },
+                remoteKeyPrefix: str,
+              },
+              ['secretStoreRef', 'refreshInterval', 'remoteKeyPrefix'],
+            ),
+          },
+          ['provider', 'externalSecrets'],
+        ),
         metrics: closed(
           {
             scrape: { enum: ['annotations', 'podMonitor', 'none'] },
@@ -314,7 +328,7 @@ export function valuesSchema(): Schema {
           additionalProperties: ref('backing'),
         },
       },
-      ['podSecurityContext', 'securityContext', 'emptyDirSizeLimit', 'topologySpread', 'metrics', 'networkPolicy', 'ingress', 'tests', 'services', 'backing'],
+      ['podSecurityContext', 'securityContext', 'emptyDirSizeLimit', 'topologySpread', 'secrets', 'metrics', 'networkPolicy', 'ingress', 'tests', 'services', 'backing'],
     ),
     definitions,
   };

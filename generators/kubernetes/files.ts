@@ -127,6 +127,9 @@ export function entries(model: StackModel, plan = planKubernetes(model)): Entry[
   if (plan.backing.length) out.push({ template: 'kubernetes/base/backing.yaml', path: `${k}/base/backing.yaml` });
   for (const s of plan.services.filter(hasConfig))
     out.push({ template: 'kubernetes/base/env/service.env', path: `${k}/base/env/${s.name}.env`, data: { s } });
+  if (plan.environments.staging.secrets.length)
+    for (const file of ['kustomization.yaml', 'externalsecrets.yaml'])
+      out.push({ template: `kubernetes/components/external-secrets/${file}`, path: `${k}/components/external-secrets/${file}` });
   if (plan.services.some((s) => s.metrics))
     for (const file of ['kustomization.yaml', 'podmonitors.yaml'])
       out.push({ template: `kubernetes/components/podmonitors/${file}`, path: `${k}/components/podmonitors/${file}` });

@@ -52,6 +52,8 @@ const crdValidator = async (pkg: string, type: string): Promise<unknown> =>
   ((await import(crdPathToFileURL(crdJoin(crdDirname(crdFileURLToPath(import.meta.resolve(pkg))), '_schemas', `${type}.js`)).href)) as { validate: unknown }).validate;
 // The Prometheus Operator's PodMonitor (@kubernetes-models/prometheus-operator 6.0.0).
 const podMonitor = await crdValidator('@kubernetes-models/prometheus-operator', 'ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1PodMonitor');
+// The External Secrets Operator's ExternalSecret (@kubernetes-models/external-secrets 2.0.0).
+const externalSecret = await crdValidator('@kubernetes-models/external-secrets', 'ComGithubExternalSecretsExternalSecretsApisExternalsecretsV1ExternalSecret');
 
 // ---- types ------------------------------------------------------------------
 
@@ -95,6 +97,7 @@ const VALIDATORS: Record<string, CompiledValidator> = {
   'rbac.authorization.k8s.io/v1/Role': role,
   'rbac.authorization.k8s.io/v1/RoleBinding': roleBinding,
   'monitoring.coreos.com/v1/PodMonitor': podMonitor,
+  'external-secrets.io/v1/ExternalSecret': externalSecret,
 } as unknown as Record<string, CompiledValidator>;
 
 /** The `apiVersion/kind` pairs validateManifests knows. */
@@ -505,8 +508,10 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
     else if (!selects(selector, spec?.template?.metadata?.labels ?? {})) add(`${describeObject(o)}: spec.selector does not match the pod template's labels`);
   }
 
+  // An ExternalSecret makes its target Secret; its keys are the remote entry's (unknown here).
+  const external = new Set(byKind('ExternalSecret').map((e) => (e.spec as { target?: { name?: string } } | undefined)?.target?.name ?? e.metadata?.name));
   const secretKeys = (name: string | undefined): Set<string> | 'user' | undefined => {
-    if (name && (opts.userSecrets ?? []).includes(name)) return 'user';
+    if (name && ((opts.userSecrets ?? []).includes(name) || external.has(name))) return 'user';
     const s = named('Secret', name);
     if (!s) return undefined;
     return new Set([...Object.keys((s.data as object) ?? {}), ...Object.keys((s.stringData as object) ?? {})]);

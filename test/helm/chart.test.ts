@@ -464,6 +464,37 @@ describe('helm chart', () => {
     });
   });
 
+  describe('Secrets from a secret manager (secrets.provider externalSecrets)', () => {
+    let chart = '';
+    before(() => {
+      chart = writeChart(SHOP, 'external-secrets');
+    });
+    itHelm('an ExternalSecret per Secret the release reads (services and backing services), valid against the operator\'s schema; the workloads\' references resolve to them', () => {
+      const r = helmTemplate(chart, { release: 'shop', namespace: 'shop', valuesFiles: ['values-production.yaml'], set: ['secrets.provider=externalSecrets', 'secrets.externalSecrets.secretStoreRef.name=vault', 'secrets.externalSecrets.remoteKeyPrefix=prod/'] });
+      assert.ok(r.ok, r.stderr);
+      const docs = parseManifests(r.stdout) as K8sObject[];
+      const es = docs.filter((d) => d.kind === 'ExternalSecret');
+      const referenced = new Set(
+        docs
+          .filter((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet')
+          .flatMap((d) => [...JSON.stringify(d).matchAll(/"secretKeyRef":\{([^}]*)\}/g)].map((m) => /"name":"([^"]+)"/.exec(m[1]!)![1]!)),
+      );
+      assert.ok(referenced.size > 0);
+      assert.deepEqual(es.map((e) => (e.spec as any).target.name).sort(), [...referenced].sort(), 'one ExternalSecret per Secret referenced');
+      assert.ok(es.every((e) => (e.spec as any).dataFrom[0].extract.key === `prod/${(e.spec as any).target.name}` && (e.spec as any).secretStoreRef.name === 'vault'));
+      assert.ok(!docs.some((d) => d.kind === 'Secret'), 'no Secret with a value in the chart');
+      // Without userSecrets, the references resolve only because the ExternalSecrets make those Secrets.
+      assert.deepEqual([...validateManifests(docs), ...checkRules(docs, { ...ruleOptions(SHOP), userSecrets: [] })], []);
+    });
+    itHelm('a missing store is a clear error; kubectl (the default) renders no ExternalSecret', () => {
+      const r = helmTemplate(chart, { release: 'shop', set: ['secrets.provider=externalSecrets'] });
+      assert.equal(r.ok, false);
+      assert.match(r.stderr, /secrets\.externalSecrets\.secretStoreRef\.name is required/);
+      const plain = helmTemplate(chart, { release: 'shop' });
+      assert.ok(plain.ok && !plain.stdout.includes('kind: ExternalSecret'));
+    });
+  });
+
   describe('production hardening and extension points', () => {
     let chart = '';
     before(() => {

@@ -211,6 +211,8 @@ describe('kubernetes manifests', () => {
         'deploy/kubernetes/components/external-db/patches.yaml',
         'deploy/kubernetes/components/external-redis/kustomization.yaml',
         'deploy/kubernetes/components/external-redis/patches.yaml',
+        'deploy/kubernetes/components/external-secrets/externalsecrets.yaml',
+        'deploy/kubernetes/components/external-secrets/kustomization.yaml',
         'deploy/kubernetes/overlays/production/hpa.yaml',
         'deploy/kubernetes/overlays/production/ingress.yaml',
         'deploy/kubernetes/overlays/production/kustomization.yaml',
@@ -275,6 +277,25 @@ describe('kubernetes manifests', () => {
     itKubectl('readiness on the health path, liveness and startup a TCP connect; Spring Boot\'s liveness and readiness groups (as the chart)', () => {
       const docs = kustomize(join(writeModel(POLYGLOT, 'probes'), 'base'));
       for (const [name, expected] of Object.entries(POLYGLOT_PROBES)) assert.deepEqual(probesOf(docs, `polyglot-${name}`), expected, name);
+    });
+  });
+
+  describe('Secrets from a secret manager', () => {
+    itKubectl('the external-secrets component: an ExternalSecret per Secret the workloads read, valid against the operator\'s schema, and no Secret with a value', () => {
+      const dir = writeModel(SHOP, 'external-secrets');
+      const overlay = join(dir, 'overlays', 'staging', 'kustomization.yaml');
+      const text = readFileSync(overlay, 'utf8');
+      writeFileSync(overlay, text.includes('components:\n') ? text.replace('components:\n', 'components:\n  - ../../components/external-secrets\n') : text.replace('components: []\n', 'components:\n  - ../../components/external-secrets\n'));
+      const docs = kustomize(join(dir, 'overlays', 'staging'));
+      const es = docs.filter((d) => d.kind === 'ExternalSecret');
+      const referenced = new Set(
+        docs
+          .filter((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet')
+          .flatMap((d) => [...JSON.stringify(d).matchAll(/"secretKeyRef":\{([^}]*)\}/g)].map((m) => /"name":"([^"]+)"/.exec(m[1]!)![1]!)),
+      );
+      assert.deepEqual(es.map((e) => (e.spec as any).target.name).sort(), [...referenced].sort());
+      assert.ok(!docs.some((d) => d.kind === 'Secret'));
+      assert.deepEqual([...validateManifests(docs), ...checkRules(docs, { ...ruleOptions(SHOP), userSecrets: [] })], []);
     });
   });
 
