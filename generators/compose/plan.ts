@@ -32,6 +32,7 @@
 import { posix } from 'node:path';
 import { PASSWORD } from '../../lib/catalog/index.js';
 import { buildContext, imageRepository, serviceNames } from '../../lib/model/derive.js';
+import { releasesBefore } from '../../lib/model/processes.js';
 import type { BackingKind, ServiceModel, StackModel } from '../../lib/model/types.js';
 import { image } from '../../lib/catalog/images.js';
 import { SHELL_NAMES, wireStack, type BackingWiring, type Part, type Wiring } from '../../lib/render/wiring.js';
@@ -85,7 +86,7 @@ export type EnvEntry =
 
 export interface DependsOn {
   name: string;
-  condition: 'service_healthy' | 'service_started';
+  condition: 'service_healthy' | 'service_started' | 'service_completed_successfully';
 }
 
 export interface AppPlan {
@@ -112,6 +113,15 @@ export interface AppPlan {
   dependsOn: DependsOn[];
   /** read_only root filesystem with a tmpfs /tmp (runtimes known not to write elsewhere). */
   readOnly: boolean;
+  /**
+   * A process of another service's image (imageFrom): that service's name. It has no build
+   * section (the image is built once, by its owner) and runs `command`. Null for an owner.
+   */
+  imageFrom: string | null;
+  /** The process's own command (its start), over the image's CMD; null for an owner. */
+  command: string[] | null;
+  /** A one-off release command: restart "no", and the services of its image wait for it to complete. */
+  release: boolean;
 }
 
 export interface BackingPlan {
@@ -274,7 +284,8 @@ function secretSource(v: Wiring['services'][string][number]): SecretSource | nul
  */
 export function mutualDependencies(model: StackModel): Set<string> {
   const names = serviceNames(model);
-  const edges = new Map(names.map((n) => [n, [...new Set(model.services[n]!.dependsOn)].filter((d) => d !== n && d in model.services).sort()]));
+  // The release commands a service waits for are edges too (its image's migrations start first).
+  const edges = new Map(names.map((n) => [n, [...new Set([...model.services[n]!.dependsOn, ...releasesBefore(model, n)])].filter((d) => d !== n && d in model.services).sort()]));
   // Tarjan's strongly connected components.
   const index = new Map<string, number>();
   const low = new Map<string, number>();
@@ -377,10 +388,12 @@ export function planStack(model: StackModel, wiring: Wiring = wireStack(model)):
       }
     });
 
-    const dependsOn: DependsOn[] = [...new Set(svc.dependsOn)]
+    // The release commands of its image (migrations) complete before it starts.
+    const releases = releasesBefore(model, name);
+    const dependsOn: DependsOn[] = [...new Set([...svc.dependsOn, ...releases])]
       .filter((d) => d !== name && (d in model.services || d in model.backing) && !mutual.has(`${name}>${d}`))
       .sort()
-      .map((d) => ({ name: d, condition: healthchecks.get(d) ? 'service_healthy' : 'service_started' }));
+      .map((d): DependsOn => ({ name: d, condition: releases.includes(d) ? 'service_completed_successfully' : healthchecks.get(d) ? 'service_healthy' : 'service_started' }));
 
     const dockerfile = svc.dockerfile ? posix.relative(svc.path === '.' ? '' : svc.path, posix.normalize(svc.dockerfile)) : null;
     // The user's own Dockerfile builds from the service folder; a generated one from buildContext.
@@ -404,6 +417,9 @@ export function planStack(model: StackModel, wiring: Wiring = wireStack(model)):
       healthcheck: healthchecks.get(name) ?? null,
       dependsOn,
       readOnly: !svc.dockerfile && READ_ONLY_LANGUAGES.has(svc.language) && !WRITING_FRAMEWORKS.has(svc.framework ?? ''),
+      imageFrom: svc.imageFrom ?? null,
+      command: svc.imageFrom ? [...svc.start] : null,
+      release: svc.release === true,
     };
   });
 

@@ -215,7 +215,8 @@ export function planDev(model: StackModel): DevPlan {
   const services: DevService[] = stack.apps.map((app) => {
     const dev = app.svc.dockerfile === null;
     const debugPorts: DevService['debugPorts'] = [];
-    if (dev && app.svc.language === 'node') {
+    // A process of another service's image runs its own command, not the dev stage's (no inspector).
+    if (dev && app.svc.language === 'node' && !app.imageFrom) {
       while (used.has(next)) next++;
       used.add(next);
       debugPorts.push({ host: next, container: NODE_INSPECT_PORT });
@@ -228,10 +229,12 @@ export function planDev(model: StackModel): DevPlan {
       protect: dev ? protectedDirs(app) : [],
       environment: dev ? devEnvironment(app) : [],
       debugPorts,
-      test: dev ? testCommand(app) : null,
+      // The tests of an image run once, in its owner's container.
+      test: dev && !app.imageFrom ? testCommand(app) : null,
     };
   });
-  const withDev = services.filter((s) => s.dev);
+  // VS Code and the seed script open a service's own container, not another process of its image.
+  const withDev = services.filter((s) => s.dev && !s.app.imageFrom);
   const pick = (list: DevService[]) => list[0]?.app.name;
   // VS Code opens the first public service with a dev stage, else the first public one, else the first with a dev stage.
   const devcontainerService =
@@ -273,7 +276,7 @@ const runArgs = (cmd: string): string => (/^[A-Za-z0-9 ./_-]+$/.test(cmd) ? cmd 
 
 /** The Makefile's per-service test targets and its seed target. */
 function makeTargets(plan: DevPlan) {
-  const tests = plan.services.map((s) => {
+  const tests = plan.services.filter((s) => !s.app.imageFrom).map((s) => {
     const target = `test-${s.app.name}`;
     const lang = s.app.svc.language;
     if (s.test)
@@ -313,7 +316,7 @@ export const files = memoByModel(function files(model: StackModel): OutputFile[]
     { path: layout.override, content: render('compose.override.yaml.ejs', { plan, layout }) },
     { path: `${layout.devcontainer}/devcontainer.json`, content: `${JSON.stringify(devcontainer(plan, layout), null, 2)}\n` },
     { path: `${layout.devcontainer}/compose.devcontainer.yaml`, content: render('compose.devcontainer.yaml.ejs', { plan, layout }) },
-    { path: layout.makefile, content: render('Makefile.ejs', { plan, layout, self, services: composeServices(plan), noTests: NO_TESTS, ...makeTargets(plan) }) },
+    { path: layout.makefile, content: render('Makefile.ejs', { plan, layout, self, services: composeServices(plan), releases: plan.stack.apps.filter((a) => a.release).map((a) => a.name), noTests: NO_TESTS, ...makeTargets(plan) }) },
   ].map((f) => placed(layout, f));
   if (layout.makeInclude)
     out.push({ path: layout.makeInclude, content: `include ${layout.makefile}\n`, block: true });

@@ -21,7 +21,7 @@
  */
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { binaryName, buildContext, CONTAINER_GID, CONTAINER_UID, isWorkspaceMember, pathInContext, serviceNames } from '../../lib/model/derive.js';
+import { binaryName, buildContext, CONTAINER_GID, CONTAINER_UID, imageServices, isWorkspaceMember, pathInContext } from '../../lib/model/derive.js';
 import { PORTABLE_SEGMENT } from '../../lib/model/kinds.js';
 import { comment, shellJoin, shellQuote } from '../../lib/render/escape.js';
 import type { ServiceModel, StackModel } from '../../lib/model/types.js';
@@ -69,7 +69,8 @@ export type Variant =
 /** Every file this stage owns, rendered from the model (memoized: see lib/render/memo.ts). */
 export const files = memoByModel(function files(model: StackModel): OutputFile[] {
   const out: OutputFile[] = [];
-  for (const name of serviceNames(model)) {
+  // One Dockerfile per folder: the other processes of a folder (imageFrom) run its image.
+  for (const name of imageServices(model)) {
     const svc = model.services[name]!;
     if (svc.dockerfile) continue; // the user's own Dockerfile is kept and used
     out.push({ path: inService(svc, 'Dockerfile'), content: renderDockerfile(model, name) });

@@ -100,9 +100,10 @@ const definitions: Record<string, Schema> = {
   service: closed(
     {
       enabled: bool,
-      kind: { enum: ['Deployment', 'StatefulSet'] },
+      kind: { enum: ['Deployment', 'StatefulSet', 'Job'], description: 'Job: a release command, run as a post-install and pre-upgrade hook' },
       replicaCount: nonNegative,
       image: ref('image'),
+      args: { type: 'array', items: str, description: "The container's args (over the image's CMD): another process of an image; [] for its own command" },
       port: { ...port, description: 'Absent for a worker: no Service, no HTTP/TCP probes' },
       healthPath: { type: 'string', pattern: '^(/.*)?$', description: 'The readinessProbe and helm test; empty: a TCP connect' },
       livenessPath: { type: 'string', pattern: '^(/.*)?$', description: 'The livenessProbe; empty: a TCP connect' },

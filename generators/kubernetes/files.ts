@@ -123,6 +123,7 @@ export function entries(model: StackModel, plan = planKubernetes(model)): Entry[
     { template: 'kubernetes/base/deployment.yaml', path: `${k}/base/deployment.yaml` },
     { template: 'kubernetes/base/networkpolicy.yaml', path: `${k}/base/networkpolicy.yaml` },
   ];
+  if (plan.services.some((s) => s.job)) out.push({ template: 'kubernetes/base/job.yaml', path: `${k}/base/job.yaml` });
   if (plan.services.some((s) => s.portName)) out.push({ template: 'kubernetes/base/service.yaml', path: `${k}/base/service.yaml` });
   if (plan.backing.length) out.push({ template: 'kubernetes/base/backing.yaml', path: `${k}/base/backing.yaml` });
   for (const s of plan.services.filter(hasConfig))

@@ -102,9 +102,13 @@ export interface Environment {
   secrets: SecretToCreate[];
   /** `deployment/<name>` and `statefulset/<name>` the deploy script waits for. */
   rollouts: string[];
+  /** `job/<name>` of the release commands: deploy.sh deletes the last run, then waits for the new one to complete. */
+  jobs: string[];
 }
 
 export interface KubernetesPlan extends WorkloadFacts {
+  /** The image repositories to tag, once each (the processes of an image share its repository). */
+  repositories: string[];
   policies: Policy[];
   environments: Record<EnvironmentName, Environment>;
 }
@@ -151,7 +155,7 @@ function policies(model: StackModel, facts: WorkloadFacts): Policy[] {
     out.push({
       name: s.objectName,
       component: s.name,
-      comment: `${s.name}: ${s.svc.port === null ? 'a worker, reached by nobody' : 'reached by the pods that depend on it'}; it may call the services it depends on.`,
+      comment: `${s.name}: ${s.job ? 'a release command (a Job), reached by nobody' : s.svc.port === null ? 'a worker, reached by nobody' : 'reached by the pods that depend on it'}; it may call the services it depends on.`,
       podSelector: { matchLabels: selectorLabels(app, s.name) },
       policyTypes: ['Ingress', 'Egress'],
       ingress,
@@ -232,7 +236,7 @@ function environment(name: EnvironmentName, facts: WorkloadFacts): Environment {
   const external = production ? facts.backing.filter((b) => b.profile.externalInProduction) : [];
   const autoscaled = production ? facts.services.filter((s) => s.public) : [];
   const replicas = facts.services
-    .filter((s) => !autoscaled.includes(s))
+    .filter((s) => !autoscaled.includes(s) && !s.job)
     // Workers keep one replica: a worker that is not safe to run twice would break at two.
     .map((s) => ({ name: s.objectName, count: production && s.svc.port !== null ? 2 : 1 }));
   const secrets: SecretToCreate[] = [
@@ -258,9 +262,10 @@ function environment(name: EnvironmentName, facts: WorkloadFacts): Environment {
     tlsSecret: production && facts.publicServices.length ? `${app}-tls` : '',
     secrets,
     rollouts: [
-      ...facts.services.map((s) => `deployment/${s.objectName}`),
+      ...facts.services.filter((s) => !s.job).map((s) => `deployment/${s.objectName}`),
       ...facts.backing.filter((b) => !external.includes(b)).map((b) => `statefulset/${b.objectName}`),
     ],
+    jobs: facts.services.filter((s) => s.job).map((s) => `job/${s.objectName}`),
   };
 }
 
@@ -268,6 +273,7 @@ export function planKubernetes(model: StackModel): KubernetesPlan {
   const facts = workloadFacts(model);
   return {
     ...facts,
+    repositories: [...new Set(facts.services.map((s) => s.repository))].sort(),
     policies: policies(model, facts),
     environments: { staging: environment('staging', facts), production: environment('production', facts) },
   };

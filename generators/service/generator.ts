@@ -93,7 +93,9 @@ export default class ServiceGenerator extends OrchestratorGenerator {
 
     if (!existing || this.options.redetect) {
       const detection = toModel(detectStack(this.destinationRoot(), { ours: new Set(this.ledger!.keys()) }));
-      const found = Object.values(detection.services).find((s) => s.path === path);
+      // The service of that folder (its image's owner), unless detection names this very process of it.
+      const same = detection.services[name];
+      const found = same?.path === path ? same : Object.values(detection.services).find((s) => s.path === path && !s.imageFrom);
       const svc = found ?? this.described(name, path);
       // Backing services the new service uses and the model does not have yet.
       const backing = Object.fromEntries(svc.dependsOn.filter((d) => d in detection.backing && !(d in model.backing)).map((d) => [d, detection.backing[d]!]));

@@ -10,7 +10,7 @@ const show = (v: unknown): string => {
   return String(v);
 };
 
-const FIELDS = ['path', 'language', 'languageVersion', 'framework', 'packageManager', 'port', 'start', 'healthPath', 'public', 'dependsOn'] as const;
+const FIELDS = ['path', 'language', 'languageVersion', 'framework', 'packageManager', 'port', 'start', 'healthPath', 'public', 'dependsOn', 'imageFrom', 'release'] as const;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -22,6 +22,8 @@ export function formatDetection(d: Detection): string {
     const svc = d.services[name]!;
     lines.push(`  ${name}`);
     for (const f of FIELDS) {
+      // Only a process of another service's image has these.
+      if ((f === 'imageFrom' || f === 'release') && svc[f] === undefined) continue;
       const row: [string, string] = [`${f}: ${show(svc[f])}`, svc.evidence[f] ?? ''];
       rows.push(row);
       lines.push(row);

@@ -546,6 +546,44 @@ export function scanConfigPorts(repo: RepoView, dir: string): PortHit[] {
   return hits;
 }
 
+/** A name without the words that only say "a service": cart-service, CART_SVC and cart are one. */
+const bareName = (s: string): string => {
+  const flat = s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return flat.replace(/(service|svc|api|server)$/, '') || flat;
+};
+
+/**
+ * A port variable named after the service itself (`<SERVICE>_PORT`, `<SERVICE>_HTTP_PORT`,
+ * `<SERVICE>_GRPC_PORT`) that its code reads with no literal default, and the value an env
+ * file gives it: the service folder's env files first, then the repository root's (`.env` is
+ * what Docker Compose reads for its own interpolation). Another service's port variable
+ * (`CART_PORT` read by checkout, to call cart) is not its own, so it is never taken.
+ */
+function ownPortInEnvFiles(repo: RepoView, dir: string, reads: EnvRead[], service: string): { value: number; source: string } | null {
+  const own = bareName(service);
+  const names = new Set(
+    reads
+      .filter((r) => r.value === undefined || r.value === null || r.value === '')
+      .map((r) => r.name)
+      .filter((n) => {
+        const m = /^(.+?)_(?:(?:HTTP|GRPC|SERVICE|SERVER|LISTEN)_)?PORT$/.exec(n);
+        return !!m && own.length >= 2 && bareName(m[1]!) === own;
+      }),
+  );
+  if (!names.size) return null;
+  const folders = dir === '.' ? ['.'] : [dir, '.'];
+  for (const folder of folders)
+    for (const file of ENV_FILES.map((f) => joinRel(folder, f))) {
+      if (!repo.exists(file) || repo.isDir(file)) continue;
+      for (const line of linesOf(repo, file)) {
+        const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*['"]?(\d{2,5})['"]?\s*(?:#.*)?$/.exec(line.text);
+        const port = m && names.has(m[1]!) ? toPort(m[2]) : null;
+        if (port) return { value: port, source: at(line) };
+      }
+    }
+  return null;
+}
+
 /** server.port (or quarkus.http.port...) from a YAML application config. */
 function yamlServerPort(repo: RepoView, file: string): { port: number | null; source: string } | null {
   const text = repo.read(file);
@@ -584,7 +622,7 @@ export interface PortResult {
  * (explicit code is what actually runs), which win over the language detector's
  * framework default (applied by the caller).
  */
-export function scanPort(repo: RepoView, dir: string, files: string[], reads: EnvRead[]): PortResult {
+export function scanPort(repo: RepoView, dir: string, files: string[], reads: EnvRead[], service?: string): PortResult {
   const code = scanCodePorts(repo, files, reads);
   const warnings: string[] = [];
   if (code.length) {
@@ -593,6 +631,10 @@ export function scanPort(repo: RepoView, dir: string, files: string[], reads: En
     if (others.length) warnings.push(`${dir}: several ports in code; using ${best.port} (${best.source}), also saw ${others.join(', ')}`);
     return { port: { value: best.port, source: best.source, strength: 'code' }, warnings };
   }
+  // The service's own port variable (CHECKOUT_PORT in checkout) read in code without a default:
+  // its value in the env files (the service's, then the repository's, which Compose reads).
+  const own = service ? ownPortInEnvFiles(repo, dir, reads, service) : null;
+  if (own) return { port: { ...own, strength: 'config' }, warnings };
   // A PORT read in code with its default in an example env file counts as config.
   const config = scanConfigPorts(repo, dir);
   if (config.length) return { port: { value: config[0]!.port, source: config[0]!.source, strength: 'config' }, warnings };
@@ -728,7 +770,7 @@ export interface ServiceScan {
  * Scan one service. `files` are its LanguageFacts.sourceFiles (repo-relative);
  * tests are dropped, the entry file (if given) is read first so its port wins ties.
  */
-export function scanService(repo: RepoView, dir: string, files: string[], entry?: string | null, extraReads: EnvRead[] = []): ServiceScan {
+export function scanService(repo: RepoView, dir: string, files: string[], entry?: string | null, extraReads: EnvRead[] = [], service?: string): ServiceScan {
   const code = orderFiles(codeFiles(files), dir, entry);
   const spring = configFiles(repo, dir).filter(isSpringConfig);
   const reads = [
@@ -738,7 +780,7 @@ export function scanService(repo: RepoView, dir: string, files: string[], entry?
     ...extraReads.filter((r) => isEnvName(r.name)).map((r) => ({ ...r, value: isSecretName(r.name) ? undefined : r.value === '' ? null : r.value })),
   ];
   const env = collectEnv(repo, dir, reads);
-  const { port, warnings } = scanPort(repo, dir, code, reads);
+  const { port, warnings } = scanPort(repo, dir, code, reads, service);
   const healthPath = scanHealth(repo, code);
   const hosts = scanHosts(repo, code, env, reads);
   return { reads, env, port, healthPath, hosts, warnings };

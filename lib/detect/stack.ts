@@ -19,6 +19,7 @@ import { metricsFromDependencies } from '../catalog/metrics.js';
 import { commandEnvReads, dockerfileCommand } from './dockerfile.js';
 import { discoverServices, manifestName, type DiscoveredService } from './discover.js';
 import { openRepo, type RepoFs } from './repo.js';
+import { procfileEntries, procfileProcesses } from './languages/common.js';
 import { detectExisting, toExisting } from './existing.js';
 import { byCode, manifestFiles, scanService, type ServiceScan } from './scan.js';
 import type { DetectedBacking, DetectedService, Detection, Fact, LanguageDetector, LanguageFacts, RepoView } from './types.js';
@@ -52,7 +53,9 @@ export function detectStack(root: string, opts: DetectOptions = {}): Detection {
   warnings.push(...discovery.warnings);
 
   const names = new Set(discovery.services.map((s) => s.name));
-  const drafts = discovery.services.map((svc) => draftService(repo, svc, names, warnings));
+  const owners = discovery.services.map((svc) => draftService(repo, svc, names, warnings));
+  // The other processes of each folder (a Celery worker, Sidekiq, a Procfile's release line): services of their own that run its image.
+  const drafts = [...owners, ...owners.flatMap((d) => processDrafts(d, names, owners.length === 1))];
   const backing = mergeBacking(drafts, names, warnings);
   for (const d of drafts) linkDependencies(d, backing.rename);
   decidePublic(drafts, warnings);
@@ -119,6 +122,8 @@ export function toModel(d: Detection): StackModel {
       outputDir: s.outputDir,
       dockerfile: s.dockerfile,
       ...(s.linking ? { linking: s.linking } : {}),
+      ...(s.imageFrom ? { imageFrom: s.imageFrom } : {}),
+      ...(s.release ? { release: true } : {}),
       ...(s.metricsPath ? { metricsPath: s.metricsPath } : {}),
       ...(s.metricsPort ? { metricsPort: s.metricsPort } : {}),
     };
@@ -145,6 +150,40 @@ interface Draft {
   public: Fact<boolean>;
   /** name -> evidence */
   dependsOn: Map<string, string>;
+  /** Another process of a folder: the service whose image it runs. */
+  imageFrom?: string;
+  release?: boolean;
+}
+
+/**
+ * The drafts of a service's other processes (LanguageFacts.processes). Each runs the owner's
+ * image, so it shares its folder, code, env and the backing services the code uses; it has its
+ * own command, no health path, and a port only when its command serves one. Named after its
+ * role (`worker`, `beat`, `release`) when the repository has a single service, else
+ * `<service>-<role>`; a name already taken gets a number.
+ */
+function processDrafts(owner: Draft, names: Set<string>, single: boolean): Draft[] {
+  const out: Draft[] = [];
+  // Languages whose detector reads no Procfile (Go, Java, PHP, .NET, Rust): its lines other than web, as written.
+  const list = owner.facts.processes ?? procfileProcesses(procfileEntries(owner.repo, owner.dir), 'web', (cmd) => (/[;&|<>`$]/.test(cmd) ? ['sh', '-c', cmd] : cmd.split(/\s+/).filter(Boolean)));
+  for (const p of list) {
+    const base = toDnsLabel(single ? p.name : `${owner.name}-${p.name}`, 'process');
+    let name = base;
+    for (let i = 2; names.has(name); i++) name = `${base}-${i}`;
+    names.add(name);
+    out.push({
+      ...owner,
+      name,
+      start: p.start,
+      port: p.port,
+      healthPath: byDefaultNull(),
+      public: { value: false, source: DEFAULT },
+      dependsOn: new Map(owner.dependsOn),
+      imageFrom: owner.name,
+      ...(p.release ? { release: true } : {}),
+    });
+  }
+  return out;
 }
 
 function draftService(repo: RepoView, svc: DiscoveredService, allNames: Set<string>, warnings: string[]): Draft {
@@ -154,7 +193,7 @@ function draftService(repo: RepoView, svc: DiscoveredService, allNames: Set<stri
   const fromDockerfile = needsStart ? dockerfileCommand(repo, dir) : null;
   const facts: LanguageFacts = fromDockerfile ? { ...svc.facts, start: fromDockerfile } : svc.facts;
   const commandReads = fromDockerfile ? commandEnvReads(fromDockerfile.value).map((r) => ({ ...r, source: fromDockerfile.source })) : [];
-  const scan = scanService(repo, dir, facts.sourceFiles, facts.entry?.value ?? null, commandReads);
+  const scan = scanService(repo, dir, facts.sourceFiles, facts.entry?.value ?? null, commandReads, name);
   warnings.push(...scan.warnings);
   const { uses, warnings: backingWarnings } = detectBacking(repo, {
     service: name,
@@ -299,6 +338,8 @@ function finish(d: Draft): DetectedService {
   if (metrics) ev.metricsPath = dependencySource(d.repo, d.dir, metrics.dependency);
   const linking = f.linking ? take('linking', f.linking) : undefined;
 
+  if (d.imageFrom) ev.imageFrom = d.start.source;
+  if (d.release) ev.release = d.start.source;
   return {
     path,
     language,
@@ -317,6 +358,8 @@ function finish(d: Draft): DetectedService {
     outputDir,
     dockerfile,
     ...(linking ? { linking } : {}),
+    ...(d.imageFrom ? { imageFrom: d.imageFrom } : {}),
+    ...(d.release ? { release: true } : {}),
     ...(metrics ? { metricsPath: metrics.path } : {}),
     evidence: Object.fromEntries(Object.entries(ev).sort(([a], [b]) => byCode(a, b))),
   };

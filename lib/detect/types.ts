@@ -50,6 +50,23 @@ export interface LanguageFacts {
   library?: boolean;
   /** True when the code is a background worker (no HTTP server). */
   worker?: boolean;
+  /**
+   * The folder's other processes, beside the one `start` runs: a Procfile's other lines, a
+   * framework's worker (Celery, Sidekiq, GoodJob, BullMQ...), a release command. Each becomes
+   * a service running this folder's image with its own command (imageFrom).
+   */
+  processes?: ProcessFacts[];
+}
+
+/** Another process of a service folder: its role, command, and whether it runs once (release). */
+export interface ProcessFacts {
+  /** Its role, a DNS label: the Procfile name (worker, beat, release...) or the convention's (worker, beat). */
+  name: string;
+  start: Fact<string[]>;
+  /** A release command (migrations): run once before the others. */
+  release: boolean;
+  /** A port its command serves on (Action Cable's own server), else null. */
+  port: Fact<number | null>;
 }
 
 /** Read-only view of a repository used by every detector. Paths are POSIX and relative to the root. */

@@ -27,6 +27,7 @@ import type { Detection } from '../detect/types.js';
 import { migrate, ConfigError } from '../model/migrate.js';
 import { canonical, checkSetTargets, mergeLayers, notSecretLayer, readAnswersFile, setsToLayer, withServiceDefaults, type Layer } from '../model/merge.js';
 import { assertModel, startFlag, startUnknown } from '../model/validate.js';
+import { followOwners } from '../model/processes.js';
 import { CONFIG_KEY, type StackModel } from '../model/types.js';
 import { buildQuestions, applyAnswers } from '../model/questions.js';
 import { suggest, UsageError } from '../model/usage.js';
@@ -183,9 +184,15 @@ const INTERNAL_OPTIONS = new Set([
  */
 export function leaveOutIncomplete(model: StackModel): LeftOut[] {
   const names = Object.keys(model.services ?? {}).sort();
-  const incomplete = names.filter((n) => startUnknown(model.services[n]!));
+  const unknown = names.filter((n) => startUnknown(model.services[n]!));
+  // The processes of a service left out go with it: they run its image.
+  const incomplete = names.filter((n) => unknown.includes(n) || unknown.includes(model.services[n]!.imageFrom ?? ''));
   if (incomplete.length === 0 || incomplete.length === names.length) return [];
-  const out: LeftOut[] = incomplete.map((name) => ({ name, path: model.services[name]!.path, field: 'start', flag: startFlag(name, model.services[name]!.language) }));
+  const out: LeftOut[] = incomplete.map((name) => {
+    const svc = model.services[name]!;
+    const owner = unknown.includes(name) ? name : svc.imageFrom!;
+    return { name, path: svc.path, field: 'start', flag: startFlag(owner, model.services[owner]!.language) };
+  });
   const dropped = new Set(incomplete);
   const theirBacking = new Set(incomplete.flatMap((n) => model.services[n]!.dependsOn ?? []));
   for (const name of incomplete) delete model.services[name];
@@ -387,7 +394,10 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
   }
 
   protected acquireConfiguring(): void {
-    const merged = migrate(withServiceDefaults(mergeLayers(this.detected, ...this.answered, this.promptLayer)), 'the merged answers');
+    // A process takes its image fields (and, added by flags alone, its env and dependsOn) from its
+    // owner before the other fields no layer gave are set to empty.
+    const layers = followOwners(mergeLayers(this.detected, ...this.answered, this.promptLayer) as unknown as StackModel) as unknown as Layer;
+    const merged = migrate(withServiceDefaults(layers), 'the merged answers');
     // With --yes nothing can be asked: a service missing a required value is left out and the
     // others are written (a partial run, exit status 4), each left-out one listed with its flag.
     const leftOut = this.options.yes ? leaveOutIncomplete(merged) : [];

@@ -4,15 +4,24 @@
  * runAsUser, the Compose port and the probe's port can never disagree.
  */
 import { posix } from 'node:path';
+import { imageOwner, ownsImage } from './processes.js';
 import type { DeployTool, RegistryKind, ServiceModel, StackModel } from './types.js';
 
 /** Numeric user and group of every generated image, and of the pods' securityContext. */
 export const CONTAINER_UID = 10001;
 export const CONTAINER_GID = 10001;
 
-/** Image repository of a service, registry-neutral: `<registry>/<app>-<service>`. */
+/**
+ * Image repository of a service, registry-neutral: `<registry>/<app>-<service>`. A process
+ * of another service's folder (imageFrom) runs that service's image.
+ */
 export function imageRepository(model: StackModel, service: string): string {
-  return `${model.registry}/${model.name}-${service}`;
+  return `${model.registry}/${model.name}-${imageOwner(model, service)}`;
+}
+
+/** Services that build an image (processes of another service's image are left out), sorted. */
+export function imageServices(model: StackModel): string[] {
+  return serviceNames(model).filter((n) => ownsImage(model.services[n]!));
 }
 
 export function serviceNames(model: StackModel): string[] {

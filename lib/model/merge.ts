@@ -64,6 +64,7 @@ function coerce(raw: string, field: string, text: string): unknown {
       return text.trim() !== '' && Number.isInteger(n) ? n : text; // validation reports a non-number later
     }
     case 'public':
+    case 'release':
     case 'secret':
     case 'previews':
     case 'link':
@@ -182,7 +183,8 @@ export function checkSetTargets(sets: Layer, model: Layer, raw: string[] = []): 
     const known = Object.keys((model[group] ?? {}) as Layer);
     const creates = group === 'services' ? 'path' : 'kind';
     for (const [name, value] of Object.entries((sets[group] ?? {}) as Layer)) {
-      if (known.includes(name) || (isObject(value) && value[creates] !== undefined)) continue;
+      // A new process of a folder is created by its imageFrom (its path and image are its owner's).
+      if (known.includes(name) || (isObject(value) && (value[creates] !== undefined || (group === 'services' && value.imageFrom !== undefined)))) continue;
       const what = group === 'services' ? 'service' : 'backing service';
       const prefixes = group === 'services' ? [`${name}.`, `${name}=`, `services.${name}.`, `services.${name}=`] : [`backing.${name}.`, `backing.${name}=`];
       const flag = raw.find((r) => prefixes.some((p) => r.startsWith(p))) ?? `${group}.${name}...`;

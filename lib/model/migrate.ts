@@ -13,6 +13,9 @@ const MIGRATIONS: Record<number, (raw: Raw) => Raw> = {
   0: (raw) => ({ ...raw, schemaVersion: 1 }),
   // Version 2 adds `existing` (the repository's own files ours go beside); a version-1 model knew of none.
   1: (raw) => ({ ...raw, schemaVersion: 2 }),
+  // Version 3 adds a service's `imageFrom` and `release` (several processes of one folder); a
+  // version-2 model had one service per folder, each with its own image.
+  2: (raw) => ({ ...raw, schemaVersion: 3 }),
 };
 
 export class ConfigError extends Error {

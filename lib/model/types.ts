@@ -8,7 +8,7 @@
  * `migrate.ts`.
  */
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const LANGUAGES = ['node', 'python', 'go', 'java', 'ruby', 'php', 'dotnet', 'rust', 'static'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -108,6 +108,20 @@ export interface ServiceModel {
    */
   linking?: Linking;
   /**
+   * Another process of the same folder: the name of the service whose image this one runs
+   * (a Celery worker of a Django app, Sidekiq beside Rails, a Procfile `worker:`). It is not
+   * built on its own: it runs that image with its own `start`. Its path and image fields
+   * (IMAGE_FIELDS in lib/model/processes.ts) follow that service's. Absent: its own image.
+   */
+  imageFrom?: string;
+  /**
+   * A one-off release command (migrations: a Procfile `release:`), run to completion before
+   * the services of its image start: a Compose service with `restart: "no"` the others wait
+   * for, a Kubernetes Job, a Helm pre-upgrade hook. Only for a process (`imageFrom`), never
+   * with a port. Absent: a long-running process.
+   */
+  release?: boolean;
+  /**
    * HTTP path where the service serves Prometheus metrics (detected from a Prometheus client
    * library: /metrics, Spring Boot's /actuator/prometheus). Absent: no metrics to scrape.
    */
@@ -117,7 +131,7 @@ export interface ServiceModel {
 }
 
 /** Service fields that may be absent (each has a meaning when absent, said on the field; null is the same as absent and is not stored). */
-export const OPTIONAL_SERVICE_FIELDS = ['metricsPath', 'metricsPort', 'linking'] as const;
+export const OPTIONAL_SERVICE_FIELDS = ['metricsPath', 'metricsPort', 'imageFrom', 'release', 'linking'] as const;
 
 export const LINKINGS = ['static', 'dynamic'] as const;
 export type Linking = (typeof LINKINGS)[number];

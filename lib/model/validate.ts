@@ -19,6 +19,7 @@ import { join, posix } from 'node:path';
 import { portInCommand } from './commands.js';
 import { binaryName } from './derive.js';
 import { boundaryProblem, existingDir, kinds, show, type Check } from './kinds.js';
+import { processProblems } from './processes.js';
 import { secretNameReason, secretValueReason } from './secrets.js';
 import { BACKING_KINDS, DEPLOY_TOOLS, EXISTING_KINDS, LANGUAGES, LINKABLE, LINKINGS, OPTIONAL_SERVICE_FIELDS, REGISTRY_KINDS, SCHEMA_VERSION, type ServiceModel, type StackModel } from './types.js';
 
@@ -55,6 +56,9 @@ const SERVICE_FIELDS: Record<Exclude<keyof ServiceModel, (typeof OPTIONAL_SERVIC
 const OPTIONAL_FIELDS: Record<(typeof OPTIONAL_SERVICE_FIELDS)[number], Check> = {
   metricsPath: kinds.httpPath,
   metricsPort: kinds.optionalPort,
+  // Their type here; what they name, with the rules of processes (./processes.ts), which need the other services.
+  imageFrom: (v) => (v === null || (typeof v === 'string' && kinds.dnsLabel(v) === null) ? null : `${show(v)} is not a service name; expected the service whose image this one runs, e.g. web`),
+  release: (v) => (v === null || typeof v === 'boolean' ? null : `${show(v)} is not a boolean; expected true (a release command) or false, e.g. true`),
   linking: (v) => (v === null || (typeof v === 'string' && (LINKINGS as readonly string[]).includes(v)) ? null : `${show(v)} is not one of them; expected one of ${LINKINGS.join(', ')}, e.g. static`),
 };
 const ALL_SERVICE_FIELDS = [...Object.keys(SERVICE_FIELDS), ...OPTIONAL_SERVICE_FIELDS];
@@ -145,11 +149,15 @@ export function checkModel(model: StackModel, root: string): string[] {
     else published.set(svc.port, name);
   }
 
+  problems.push(...processProblems(model));
+
+  // One image per folder: a second service of a folder is a process of the first (imageFrom).
   const paths = new Map<string, string>();
   for (const [name, svc] of valid) {
+    if (svc.imageFrom) continue;
     const p = posix.normalize(svc.path).replace(/\/$/, '');
     const other = paths.get(p);
-    if (other) add(`services${seg(name)}.path`, `"${svc.path}" is also the path of "${other}"; expected a folder of its own, e.g. --set ${safeName(name)}.path=${safeName(name)}`);
+    if (other) add(`services${seg(name)}.path`, `"${svc.path}" is also the path of "${other}"; expected a folder of its own, e.g. --set ${safeName(name)}.path=${safeName(name)}, or another process of that folder, running its image: --set ${safeName(name)}.imageFrom=${safeName(other)}`);
     else paths.set(p, name);
   }
 

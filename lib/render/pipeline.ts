@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import { PROD_TAG } from '../../generators/compose/plan.js';
-import { buildContext, delivery, imageRepository, isWorkspaceMember, serviceNames, type Delivery } from '../model/derive.js';
+import { buildContext, delivery, imageRepository, imageServices, isWorkspaceMember, type Delivery } from '../model/derive.js';
 import type { RegistryKind, StackModel } from '../model/types.js';
 
 /** The branch CD deploys from and images are pushed from (besides tags and same-repository pull requests). */
@@ -58,6 +58,8 @@ export interface Pipeline extends Delivery {
   registry: string;
   login: RegistryLogin;
   images: PipelineImage[];
+  /** Release commands (lib/model/processes.ts): Compose runs them once; exited with 0 is their success. */
+  releases: string[];
   defaultBranch: string;
 }
 
@@ -143,7 +145,8 @@ export function planPipeline(model: StackModel): Pipeline {
     registry: model.registry,
     login: registryLogin(d.registryKind, model.registry),
     defaultBranch: DEFAULT_BRANCH,
-    images: serviceNames(model).map((name) => {
+    // One image per folder: a process of another service's image (imageFrom) is not built again.
+    images: imageServices(model).map((name) => {
       const svc = model.services[name]!;
       const { context, dockerfile } = buildContext(svc);
       return {
@@ -159,6 +162,9 @@ export function planPipeline(model: StackModel): Pipeline {
         healthPath: svc.healthPath,
       };
     }),
+    releases: Object.keys(model.services)
+      .filter((n) => model.services[n]!.release === true)
+      .sort(),
   };
 }
 

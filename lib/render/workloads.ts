@@ -187,6 +187,15 @@ export interface ServiceFacts {
   dependsOn: string[];
   /** Routed by an Ingress: public in the model and has a port. */
   public: boolean;
+  /**
+   * A process of another service's image (imageFrom): that service's name, else null. Its
+   * container runs the same image with `args` (over the image's CMD; the ENTRYPOINT stays).
+   */
+  imageFrom: string | null;
+  /** The container's args: the process's start command; [] runs the image's CMD. */
+  args: string[];
+  /** A release command (migrations): a Job run to completion, not a Deployment. */
+  job: boolean;
   /** Prometheus metrics the service serves (model metricsPath), or null. */
   metrics: MetricsEndpoint | null;
 }
@@ -332,6 +341,9 @@ export function serviceFacts(model: StackModel, name: string, wiring: Wiring = w
     existingSecret: secretEnv.length ? componentName(model.name, name) : '',
     dependsOn: [...new Set(svc.dependsOn ?? [])].sort(),
     public: svc.public && svc.port !== null,
+    imageFrom: svc.imageFrom ?? null,
+    args: svc.imageFrom ? [...svc.start] : [],
+    job: svc.release === true,
     metrics: metricsEndpoint(svc, portName),
   };
 }

@@ -10,7 +10,8 @@
 // Truth files (scripts/measure/truth/<owner>__<name>.json) were written by reading each
 // repository's code; see docs/detection.md ("Measured on real repositories") for what each
 // column counts. --yes also runs `containerize --yes` on a copy of each repository and reports
-// whether it completed, completed partially (exit 4, services left out) or failed.
+// whether it completed, completed partially (exit 4, services left out), left conflicts (exit 3)
+// or failed.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const truthDir = join(root, 'scripts', 'measure', 'truth');
+// bin/containerize.ts: 4 is a partial run (services left out), 3 a run that left merge conflicts.
 const PARTIAL_EXIT = 4;
+const CONFLICTS_EXIT = 3;
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -80,6 +83,7 @@ function measure(truth, detection) {
     portConvention: frac(),
     backing: frac(),
     edges: frac(),
+    processes: frac(),
     names: frac(),
     startKnown: frac(),
     inventedServices: [],
@@ -88,7 +92,11 @@ function measure(truth, detection) {
     inventedEdges: [],
     misses: [],
   };
-  const detected = Object.entries(detection.services).map(([name, s]) => ({ name, ...s }));
+  const all = Object.entries(detection.services).map(([name, s]) => ({ name, ...s }));
+  // The other processes of a folder (imageFrom) are measured against the truth's processes;
+  // a folder's service is the one that owns its image.
+  const detected = all.filter((x) => !x.imageFrom);
+  const processes = all.filter((x) => x.imageFrom);
   const byTruth = new Map();
   for (const t of truth.services) {
     const d = detected.find((x) => pathsOf(t).includes(x.path));
@@ -117,6 +125,27 @@ function measure(truth, detection) {
   for (const d of detected) {
     const known = truth.services.some((t) => pathsOf(t).includes(d.path)) || matchesPath(optionalPaths, d.path);
     if (!known) m.inventedServices.push(`${d.name} (${d.path})`);
+  }
+
+  // Processes: a truth process is found when a process of its folder runs a command holding
+  // each of its words and is a release command exactly when the truth's is. A detected process
+  // neither the truth nor its optional processes have is an invented service.
+  const words = (cmd) => cmd.join(' ');
+  const fits = (p, d) => d.path === p.path && p.match.every((w) => words(d.start).includes(w)) && Boolean(d.release) === Boolean(p.release);
+  const matched = new Set();
+  // (A truth whose `processes` is still a note, written before processes were listed, has none to count.)
+  const listed = (v) => (Array.isArray(v) ? v : []);
+  for (const p of listed(truth.processes)) {
+    const d = processes.find((x) => !matched.has(x.name) && fits(p, x));
+    add(m.processes, !!d);
+    if (d) matched.add(d.name);
+    else m.misses.push(`process ${p.role} (${p.path}: ${p.match.join(' ')}${p.release ? ', release' : ''}) not found`);
+  }
+  for (const d of processes) {
+    if (matched.has(d.name)) continue;
+    if (listed(truth.optionalProcesses).some((p) => fits(p, d))) continue;
+    if (!Array.isArray(truth.processes)) continue; // not listed: nothing to call invented
+    m.inventedServices.push(`process ${d.name} (${d.path}: ${words(d.start)})`);
   }
 
   // Backing services: per (service, kind) use, and no more entries of a kind than the truth has.
@@ -187,7 +216,8 @@ function runYesOnce(dir, truth, extra) {
   let written = [];
   try {
     const rc = JSON.parse(readFileSync(join(copy, '.yo-rc.json'), 'utf8'))['generator-containerize'];
-    written = Object.values(rc.services).map((s) => s.path);
+    // One per folder: the processes of a folder's image are measured by detection's processes column.
+    written = Object.values(rc.services).filter((s) => !s.imageFrom).map((s) => s.path);
   } catch {
     written = [];
   }
@@ -195,7 +225,7 @@ function runYesOnce(dir, truth, extra) {
   const wrong = written.filter((p) => !truth.services.some((t) => pathsOf(t).includes(p)) && !matchesPath(optional, p));
   const leftOut = [...(run.stdout + run.stderr).matchAll(/^  (\S+) \([^)]*\): --set \S+?\.start=/gm)].map((x) => x[1]);
   rmSync(dirname(copy), { recursive: true, force: true });
-  const outcome = run.status === 0 ? 'complete' : run.status === PARTIAL_EXIT ? 'partial' : 'failed';
+  const outcome = run.status === 0 ? 'complete' : run.status === PARTIAL_EXIT ? 'partial' : run.status === CONFLICTS_EXIT ? 'conflicts' : 'failed';
   const tail = outcome === 'failed' ? (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ') : '';
   return { outcome, code: run.status, written: written.length, wrong, leftOut, tail, output: run.stdout + run.stderr };
 }
@@ -221,7 +251,7 @@ for (const truth of truths) {
   results.push(m);
 }
 
-const COLUMNS = ['services', 'language', 'version', 'port', 'backing', 'edges'];
+const COLUMNS = ['services', 'language', 'version', 'port', 'backing', 'edges', 'processes'];
 function total(list) {
   const t = Object.fromEntries([...COLUMNS, 'portConvention', 'names', 'startKnown'].map((c) => [c, frac()]));
   for (const m of list) for (const c of Object.keys(t)) {

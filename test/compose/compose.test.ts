@@ -99,6 +99,15 @@ for (const [scenario, model] of Object.entries(SAMPLE_MODELS)) {
     it('builds each app service from its folder and tags it <registry>/<name>-<service>:latest', () => {
       for (const [name, svc] of Object.entries(model.services)) {
         const c = r.compose.services[name];
+        if (svc.imageFrom) {
+          // Another process of a folder: its owner's image, never built twice, its own command.
+          assert.equal(c.build, undefined, `${name} is not built`);
+          assert.equal(c.image, `${model.registry}/${model.name}-${svc.imageFrom}:latest`, name);
+          assert.deepEqual(c.command, svc.start, name);
+          assert.equal(c.restart, svc.release ? 'no' : 'unless-stopped', name);
+          continue;
+        }
+        assert.equal(c.command, undefined, `${name} runs its image's CMD`);
         assert.equal(c.build.context, svc.path, name);
         assert.equal(c.image, `${imageRepository(model, name)}:latest`, name);
         assert.equal(c.restart, 'unless-stopped');
@@ -124,9 +133,12 @@ for (const [scenario, model] of Object.entries(SAMPLE_MODELS)) {
     it('waits on each dependency: service_healthy where it has a healthcheck, else service_started', () => {
       for (const [name, svc] of Object.entries(model.services)) {
         const deps = r.compose.services[name].depends_on ?? {};
-        assert.deepEqual(Object.keys(deps).sort(), [...svc.dependsOn].sort(), name);
+        // The release commands of its image (and never its own) complete before it starts.
+        const owner = svc.imageFrom ?? name;
+        const releases = svc.release ? [] : Object.keys(model.services).filter((n) => n !== name && model.services[n]!.release && model.services[n]!.imageFrom === owner);
+        assert.deepEqual(Object.keys(deps).sort(), [...new Set([...svc.dependsOn, ...releases])].sort(), name);
         for (const [dep, { condition }] of Object.entries(deps as Obj)) {
-          const expected = r.compose.services[dep].healthcheck ? 'service_healthy' : 'service_started';
+          const expected = releases.includes(dep) ? 'service_completed_successfully' : r.compose.services[dep].healthcheck && r.compose.services[dep].healthcheck.test?.[0] !== 'NONE' ? 'service_healthy' : 'service_started';
           assert.equal(condition, expected, `${name} → ${dep}`);
         }
       }
@@ -136,6 +148,11 @@ for (const [scenario, model] of Object.entries(SAMPLE_MODELS)) {
       for (const [name, svc] of Object.entries(model.services)) {
         const hc = r.compose.services[name].healthcheck;
         const expected = svc.port !== null && svc.healthPath !== null && !svc.dockerfile && ['node', 'python', 'ruby', 'php'].includes(svc.language);
+        // A process without a check of its own turns off its image's HEALTHCHECK (its owner's port).
+        if (svc.imageFrom && !expected) {
+          assert.deepEqual(hc, { test: ['NONE'] }, name);
+          continue;
+        }
         assert.equal(Boolean(hc), expected, name);
         if (hc) {
           assert.equal(hc.test[0], 'CMD-SHELL');
@@ -233,9 +250,14 @@ for (const [scenario, model] of Object.entries(SAMPLE_MODELS)) {
           assert.match(r.get('compose.override.yaml'), new RegExp(`# ${name}: built from its own Dockerfile`));
           continue;
         }
-        assert.equal(o.build.target, 'dev');
-        assert.deepEqual(Object.keys(o.build), ['target']);
-        assert.equal(o.image, `${imageRepository(model, name)}:dev`);
+        if (svc.imageFrom) {
+          assert.equal(o.build, undefined, `${name} runs ${svc.imageFrom}'s dev image, built once`);
+          assert.equal(o.image, `${model.registry}/${model.name}-${svc.imageFrom}:dev`);
+        } else {
+          assert.equal(o.build.target, 'dev');
+          assert.deepEqual(Object.keys(o.build), ['target']);
+          assert.equal(o.image, `${imageRepository(model, name)}:dev`);
+        }
         assert.equal(o.volumes[0], `${svc.path === '.' ? '.' : `./${svc.path}`}:/app`);
         if (svc.language === 'node') assert.ok(o.volumes.includes('/app/node_modules'));
         if (r.compose.services[name].read_only) assert.equal(o.read_only, false);
@@ -263,7 +285,11 @@ for (const [scenario, model] of Object.entries(SAMPLE_MODELS)) {
       assert.match(mk, /^\.DEFAULT_GOAL := help$/m);
       for (const t of ['help', 'up', 'down', 'logs', 'ps', 'build', 'test', 'seed', 'reset', 'secrets', 'env'])
         assert.match(mk, new RegExp(`^${t}:.*## `, 'm'), t);
-      for (const name of Object.keys(model.services)) assert.match(mk, new RegExp(`^test-${name}:`, 'm'));
+      // One test target per image: a process of another service's image is tested with it.
+      for (const [name, svc] of Object.entries(model.services)) {
+        if (svc.imageFrom) assert.doesNotMatch(mk, new RegExp(`^test-${name}:`, 'm'));
+        else assert.match(mk, new RegExp(`^test-${name}:`, 'm'));
+      }
       assert.match(mk, /podman-compose/);
       const lines = mk.split('\n');
       lines.forEach((line, i) => {

@@ -9,7 +9,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detectStack } from '../../lib/detect/index.js';
+import { detectStack, toModel } from '../../lib/detect/index.js';
+import { checkModel } from '../../lib/model/validate.js';
+import { files as dockerfileFiles } from '../../generators/dockerfile/files.js';
+import { planStack } from '../../generators/compose/plan.js';
 import type { Detection } from '../../lib/detect/types.js';
 import { writeTree } from '../helpers/tree.js';
 
@@ -218,6 +221,134 @@ describe('detection on real-repository shapes', () => {
 
     it('Cargo: a multi-line dependency table is read whole (sqlx postgres); a crate feature pulls in a client (actix-session redis)', () => {
       assert.deepEqual(d().services.newsletter!.dependsOn, ['db', 'redis']);
+    });
+  });
+
+  describe('ports from the repository\'s env files, and code-generation folders', () => {
+    const d = () => detect('own-port-env');
+
+    it('a port variable named after the service, read with no default, takes its value from the repository\'s .env', () => {
+      assert.deepEqual([d().services.orders!.port, d().services.orders!.evidence.port], [7001, '.env:2']);
+      assert.deepEqual([d().services.billing!.port, d().services.billing!.evidence.port], [7002, '.env:3']);
+      assert.deepEqual([d().services.quotes!.port, d().services.quotes!.evidence.port], [7003, '.env:5']);
+    });
+
+    it('another service\'s port variable (BILLING_PORT read by orders, to call billing) is not its own port', () => {
+      assert.notEqual(d().services.orders!.port, 7002);
+      assert.deepEqual(d().services.orders!.dependsOn, ['billing']);
+    });
+
+    it('a folder with only the requirements of a code-generation image (no Python code, no command) is not a service, and its parent is', () => {
+      assert.deepEqual(servicePaths(d()), { billing: 'billing', orders: 'orders', quotes: 'quotes' });
+    });
+  });
+
+  describe('a static build the config writes outside its folder', () => {
+    const tree = (files: Record<string, string>) => {
+      const root = mkdtempSync(join(tmpdir(), 'shapes-'));
+      writeTree(root, files);
+      return { root, d: detectStack(root) };
+    };
+    const app = (build: string) => ({
+      'web/package.json': JSON.stringify({ name: 'web', private: true, scripts: { build }, devDependencies: { vite: '6', typescript: '5' } }),
+      'web/package-lock.json': JSON.stringify({ name: 'web', lockfileVersion: 3, requires: true, packages: {} }),
+      'web/index.html': '<div id="app"></div>\n',
+      'web/vite.config.ts': "export default { build: { outDir: '../api/static' } };\n",
+      'api/requirements.txt': 'fastapi\nuvicorn\n',
+      'api/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+    });
+
+    it('vite build.outDir leaving the folder: the image builds into dist (--outDir dist), and the model is valid', () => {
+      const { root, d } = tree(app('tsc && vite build'));
+      assert.equal(d.services.web!.outputDir, 'dist');
+      assert.equal(d.services.web!.build, 'npm run build -- --outDir dist');
+      assert.deepEqual(checkModel(toModel(d), root), []);
+    });
+
+    it('a build script that does not end with vite build cannot be redirected: no output folder is proposed', () => {
+      const { d } = tree(app('vite build && node scripts/copy.js'));
+      assert.equal(d.services.web!.outputDir, null);
+    });
+  });
+
+  describe('several processes of one folder', () => {
+    const tree = (files: Record<string, string>) => {
+      const root = mkdtempSync(join(tmpdir(), 'shapes-'));
+      writeTree(root, files);
+      return detectStack(root);
+    };
+    /** name -> [start, imageFrom, release] of the services of a fixture. */
+    const processes = (d: Detection) =>
+      Object.fromEntries(Object.entries(d.services).map(([n, s]) => [n, [s.start.join(' '), s.imageFrom ?? null, s.release ?? false]]));
+    /** The detected model is valid as it is, and the dockerfile stage writes one Dockerfile for the folder. */
+    const renders = (name: string) => {
+      const model = toModel(detect(name));
+      assert.deepEqual(checkModel(model, join(SHAPES, name)), []);
+      assert.deepEqual(dockerfileFiles(model).map((f) => f.path).filter((p) => p.endsWith('Dockerfile')), ['Dockerfile']);
+      return model;
+    };
+
+    it('Django with a Procfile: web is the service; release, worker and beat run its image, release once', () => {
+      const d = detect('django-celery-procfile');
+      assert.deepEqual(processes(d), {
+        'django-celery-procfile': ['gunicorn config.wsgi:application --bind 0.0.0.0:8000', null, false],
+        release: ['python manage.py migrate --noinput', 'django-celery-procfile', true],
+        worker: ['celery -A config worker --loglevel=info', 'django-celery-procfile', false],
+        beat: ['celery -A config beat --loglevel=info --scheduler django_celery_beat.schedulers:DatabaseScheduler', 'django-celery-procfile', false],
+      });
+      for (const p of ['release', 'worker', 'beat']) {
+        assert.equal(d.services[p]!.port, null, p);
+        assert.equal(d.services[p]!.public, false, p);
+        // The same code: the same backing services.
+        assert.deepEqual(d.services[p]!.dependsOn, ['db', 'redis'], p);
+        assert.match(d.services[p]!.evidence.start!, /^Procfile:\d+$/, p);
+      }
+      const model = renders('django-celery-procfile');
+      const compose = planStack(model);
+      assert.deepEqual(compose.apps.find((a) => a.name === 'worker')!.dependsOn.find((x) => x.name === 'release'), { name: 'release', condition: 'service_completed_successfully' });
+    });
+
+    it('Rails with Sidekiq and a Procfile release line: Sidekiq becomes a worker of the web image, the release a one-off', () => {
+      const d = detect('rails-sidekiq-release');
+      assert.deepEqual(processes(d), {
+        'rails-sidekiq-release': ['bundle exec puma -C config/puma.rb', null, false],
+        release: ['bundle exec rails db:migrate', 'rails-sidekiq-release', true],
+        worker: ['bundle exec sidekiq -C config/sidekiq.yml', 'rails-sidekiq-release', false],
+      });
+      assert.equal(d.services.worker!.evidence.start, 'Gemfile:8');
+      renders('rails-sidekiq-release');
+    });
+
+    it('a Node API with a BullMQ worker script: the worker runs the compiled file from the same image', () => {
+      const d = detect('node-bullmq');
+      assert.deepEqual(processes(d), { mailer: ['node dist/server.js', null, false], worker: ['node dist/worker.js', 'mailer', false] });
+      assert.deepEqual(d.services.worker!.dependsOn, ['redis']);
+      renders('node-bullmq');
+    });
+
+    it('a Node API with a BullMQ worker file and no script for it: the file is run as node runs it', () => {
+      assert.deepEqual(processes(detect('node-bullmq-file')), { thumbs: ['node server.js', null, false], worker: ['node workers/resize.js', 'thumbs', false] });
+    });
+
+    it('FastAPI with a Celery app in one folder and no Procfile: the Celery worker is a process of the API image', () => {
+      const d = detect('fastapi-celery-one-folder');
+      assert.deepEqual(processes(d), {
+        'fastapi-celery-one-folder': ['uvicorn main:app --host 0.0.0.0 --port 8000', null, false],
+        worker: ['celery -A worker:broker worker --loglevel=INFO', 'fastapi-celery-one-folder', false],
+      });
+      renders('fastapi-celery-one-folder');
+    });
+
+    it('a web app with several services: its processes are named <service>-<role>', () => {
+      const d = tree({
+        'api/requirements.txt': 'flask\ngunicorn\ncelery\n',
+        'api/app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+        'api/jobs.py': 'from celery import Celery\napp = Celery("jobs")\n',
+        'web/package.json': JSON.stringify({ name: 'web', scripts: { start: 'node server.js' }, dependencies: { express: '4' } }),
+        'web/server.js': "require('express')().listen(3000);\n",
+      });
+      assert.deepEqual(processes(d)['api-worker'], ['celery -A jobs worker --loglevel=INFO', 'api', false]);
+      assert.equal(d.services['api-worker']!.path, 'api');
     });
   });
 });

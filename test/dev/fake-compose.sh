@@ -2,7 +2,8 @@
 # A stand-in for `docker` (with `docker compose`), `podman-compose` and `podman`, for
 # test/dev/makefile.test.ts; installed under those names. Driven by the environment:
 #   FAKE_LOG     file: one line per compose call, "<style> <subcommand> [<service>]"
-#   FAKE_STATES  "svc=state ...": the containers there are (running, exited...), in order
+#   FAKE_STATES  "svc=state ...": the containers there are (running, exited...), in order;
+#                "exited:N" is a container that exited with status N
 #   FAKE_BUILD   "fail": the build of an image fails
 #   FAKE_ROOT    folder with one folder per service: `run` executes its command there
 #   FAKE_FILES   file (optional): one line per compose call, the -f files it was given
@@ -27,7 +28,8 @@ inspect() { # [--format F] ids...
     i=0
     for entry in ${FAKE_STATES:-}; do
       i=$((i + 1))
-      if [ "$i" = "$n" ]; then printf '%s %s\n' "${entry%%=*}" "${entry#*=}"; fi
+      state=${entry#*=}
+      if [ "$i" = "$n" ]; then printf '%s %s %s\n' "${entry%%=*}" "${state%%:*}" "$(if [ "$state" != "${state#*:}" ]; then echo "${state#*:}"; else echo 0; fi)"; fi
     done
   done
 }

@@ -21,17 +21,24 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const HAVE_MAKE = spawnSync('make', ['--version']).status === 0;
 const HAVE_SHELLCHECK = spawnSync('shellcheck', ['--version']).status === 0;
 
-/** api: tests that pass; web: a package.json without a test script; site: a static site (no test command). */
+/**
+ * api: tests that pass; web: a package.json without a test script; site: a static site (no
+ * test command); migrate: a release command of api's image (runs once, no test target).
+ */
+const api = service({ path: 'api', language: 'node', packageManager: 'npm', lockfile: 'package-lock.json', port: 3000, start: ['node', 'server.js'] });
 const model = stack(
   'shop',
   {
-    api: service({ path: 'api', language: 'node', packageManager: 'npm', lockfile: 'package-lock.json', port: 3000, start: ['node', 'server.js'] }),
+    api,
+    migrate: { ...api, port: null, imageFrom: 'api', release: true, start: ['node', 'migrate.js'] },
     web: service({ path: 'web', language: 'node', packageManager: 'npm', lockfile: 'package-lock.json', port: 3001, start: ['node', 'server.js'], public: true }),
     site: service({ path: 'site', language: 'static', port: 8080, outputDir: 'public' }),
   },
   { redis: { kind: 'redis', version: '7' } },
 );
-const SERVICES = ['api', 'redis', 'site', 'web'];
+const SERVICES = ['api', 'migrate', 'redis', 'site', 'web'];
+/** What each container's state is when all is well: the release command has exited with 0. */
+const STATE: Record<string, string> = { migrate: 'exited:0' };
 
 /** The service folders `compose run` executes in (the dev container's /app). */
 const APPS: Record<string, string> = {
@@ -76,7 +83,7 @@ describe('Makefile: up and test report failures whatever Compose is used', funct
         PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
         FAKE_LOG: log,
         FAKE_ROOT: join(dir, 'apps'),
-        FAKE_STATES: SERVICES.map((s) => `${s}=running`).join(' '),
+        FAKE_STATES: SERVICES.map((s) => `${s}=${STATE[s] ?? 'running'}`).join(' '),
         ...env,
       },
     });
@@ -101,14 +108,22 @@ describe('Makefile: up and test report failures whatever Compose is used', funct
       });
 
       it('fails, naming the service and how to see its logs, when a container exited after the start', () => {
-        const r = make('up', compose, { FAKE_STATES: 'api=running redis=running site=exited web=running' });
+        const r = make('up', compose, { FAKE_STATES: 'api=running migrate=exited:0 redis=running site=exited web=running' });
         assert.notEqual(r.status, 0, r.stdout + r.stderr);
         assert.match(r.stderr, /site is exited.*make logs S=site/);
-        assert.doesNotMatch(r.stderr, /\b(api|web|redis) is /);
+        assert.doesNotMatch(r.stderr, /\b(api|web|redis|migrate) is /);
+      });
+
+      it('counts a release command that exited with 0 as done, and one that failed as a failure', () => {
+        const ok = make('up', compose, { FAKE_STATES: 'api=running migrate=exited:0 redis=running site=running web=running' });
+        assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+        const failed = make('up', compose, { FAKE_STATES: 'api=running migrate=exited:1 redis=running site=running web=running' });
+        assert.notEqual(failed.status, 0, failed.stdout + failed.stderr);
+        assert.match(failed.stderr, /migrate is exited 1.*make logs S=migrate/);
       });
 
       it('fails when a service has no container at all', () => {
-        const r = make('up', compose, { FAKE_STATES: 'api=running redis=running site=running' });
+        const r = make('up', compose, { FAKE_STATES: 'api=running migrate=exited:0 redis=running site=running' });
         assert.notEqual(r.status, 0, r.stdout + r.stderr);
         assert.match(r.stderr, /web is not running.*make logs S=web/);
       });

@@ -21,7 +21,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseManifests, renderChart } from '../../lib/validate/helm.js';
@@ -44,6 +44,9 @@ describe('wired shop on the Kubernetes output (podman kube play): kustomize stag
   const images: string[] = [];
   /** The Secrets a user would create: one password per backing service, made here. */
   const secrets: Record<string, Record<string, string>> = {};
+
+  /** The model's services (.yo-rc.json), processes of another service's image included. */
+  const appServices = (): string[] => Object.keys(JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-containerize'].services).sort();
 
   before(async function () {
     if (!(await podmanAvailable())) throw new Error('podman is not available: run scripts/setup/podman.sh');
@@ -87,7 +90,8 @@ describe('wired shop on the Kubernetes output (podman kube play): kustomize stag
         renderChart(join(dir, 'deploy', 'helm', 'shop'), {
           valuesFiles: ['values-staging.yaml'],
           set: ['tests.enabled=false'],
-          setString: Object.keys(ROUNDTRIPS).map((s) => `services.${s}.image.tag=${TAG}`),
+          // Every service's tag, the processes of notes' image (notes-worker, notes-release) too.
+          setString: appServices().map((s) => `services.${s}.image.tag=${TAG}`),
         }) as K8sObject[],
     ],
   ];

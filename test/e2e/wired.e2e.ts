@@ -105,7 +105,9 @@ describe('wired shop: each service reaches its backing services through the gene
     compose = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as typeof compose;
 
     // Every image the stack pulls must be a local stand-in: podman would try a registry.
-    const pulled = Object.entries(compose.services).filter(([, s]) => s.image && !s.build).map(([name, s]) => [name, qualified(s.image!)] as const);
+    // (A process of another service's image, notes-worker, runs an image the stack builds.)
+    const built = new Set(Object.values(compose.services).filter((s) => s.build && s.image).map((s) => s.image));
+    const pulled = Object.entries(compose.services).filter(([, s]) => s.image && !s.build && !built.has(s.image)).map(([name, s]) => [name, qualified(s.image!)] as const);
     const unavailable: string[] = [];
     for (const [name, ref] of pulled) if (!(await imageExists(ref))) unavailable.push(`${name}: ${ref}`);
     assert.deepEqual(unavailable, [], 'backing images without a local stand-in (scripts/e2e/base-images.sh builds postgres, redis, mariadb, rabbitmq)');
@@ -164,6 +166,39 @@ describe('wired shop: each service reaches its backing services through the gene
         assert.deepEqual(JSON.parse(answer.body), Object.fromEntries(backings.map((b) => [b, 'ok'])));
       });
     }
+
+    it("notes' worker and release command run notes' image (built once) with their own commands", function () {
+      for (const p of ['notes-worker', 'notes-release']) {
+        const c = compose.services[p] as ComposeService & { command?: string[]; restart?: string };
+        assert.ok(c, `${p} is a service of compose.yaml: ${Object.keys(compose.services).join(', ')}`);
+        assert.equal(c.build, undefined, `${p} is not built`);
+        assert.equal(c.image, compose.services.notes!.image, `${p} runs notes' image`);
+      }
+      assert.deepEqual((compose.services['notes-release'] as { command?: string[] }).command, ['node', 'migrate.js']);
+      assert.equal((compose.services['notes-release'] as { restart?: string }).restart, 'no');
+    });
+
+    it('the release command ran once to completion, and the worker writes to Redis what it reads from PostgreSQL', async function () {
+      const release = container('notes-release');
+      const deadline = Date.now() + 240_000;
+      let state = '';
+      while (Date.now() < deadline) {
+        state = (await podman(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', release], { allowFail: true })).stdout.trim();
+        if (/^exited /.test(state)) break;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+      assert.equal(state, 'exited 0', `${release}: ${state}\n${await appLog('notes-release')}`);
+      const pg = Object.keys(compose.services).find((name) => /(^|\/)postgres:/.test(compose.services[name]!.image ?? ''))!;
+      const runs = await inBacking(pg, 'psql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -Atc "select count(*) from releases"');
+      assert.match(runs.stdout.trim(), /^[1-9]\d*$/, runs.stderr);
+      const redis = Object.keys(compose.services).find((name) => /(^|\/)redis:/.test(compose.services[name]!.image ?? ''))!;
+      let count = '';
+      for (let i = 0; i < 60 && !/^\d+$/.test(count); i++) {
+        count = (await inBacking(redis, 'REDISCLI_AUTH="$(cat /run/secrets/*-password)" redis-cli get notes:count')).stdout.trim();
+        if (!/^\d+$/.test(count)) await new Promise((r) => setTimeout(r, 2000));
+      }
+      assert.match(count, /^\d+$/, `notes:count in Redis, written by notes-worker\n${await appLog('notes-worker')}`);
+    });
 
     it("the round trips' data is in the stack's own backing containers", async function () {
       // Backing services found by image (their names are the generator's choice); each

@@ -131,7 +131,8 @@ const once = (key: string, check: () => string[]): string[] => {
 export function cheapChecks(model: StackModel, files: OutputFile[], dir: string): string[] {
   const problems: string[] = [];
   for (const [name, svc] of Object.entries(model.services)) {
-    if (svc.dockerfile) continue;
+    // One Dockerfile per folder: its owner's (a process of its image has none of its own).
+    if (svc.dockerfile || svc.imageFrom) continue;
     const path = svc.path === '.' ? 'Dockerfile' : `${svc.path}/Dockerfile`;
     const text = get(files, path);
     if (text === undefined) problems.push(`dockerfile: ${path} not rendered for ${name}`);
@@ -223,7 +224,9 @@ export function manifestChecks(model: StackModel, docs: K8sObject[], label: stri
     spec.egress?.forEach((r, i) => (r.to?.length ? null : problems.push(`${label}: NetworkPolicy/${d.metadata?.name}: egress rule ${i} has no peers (allows all)`)));
   }
   for (const name of Object.keys(model.services)) {
-    const workload = docs.find((d) => (d.kind === 'Deployment' || d.kind === 'StatefulSet') && (d.spec as any)?.template?.metadata?.labels?.['app.kubernetes.io/component'] === name);
+    // A release command's workload is a Job (a hook in the chart); every other service's a Deployment or StatefulSet.
+    const kinds = model.services[name]!.release ? ['Job'] : ['Deployment', 'StatefulSet'];
+    const workload = docs.find((d) => kinds.includes(d.kind ?? '') && (d.spec as any)?.template?.metadata?.labels?.['app.kubernetes.io/component'] === name);
     if (!workload) {
       problems.push(`${label}: no workload for service ${name}`);
       continue;

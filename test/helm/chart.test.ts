@@ -152,11 +152,21 @@ function chartPromises(model: StackModel, docs: K8sObject[], s: Scenario): strin
     }
   }
   for (const [name, svc] of Object.entries(model.services)) {
-    const workload = docs.find((d) => (d.kind === 'Deployment' || d.kind === 'StatefulSet') && d.metadata?.name === `${release}-${name}`);
-    if (!workload) add(`service ${name}: no Deployment or StatefulSet ${release}-${name}`);
+    // A release command is a Job, run as a hook after install and before each upgrade.
+    const kinds = svc.release ? ['Job'] : ['Deployment', 'StatefulSet'];
+    const workload = docs.find((d) => kinds.includes(d.kind ?? '') && d.metadata?.name === `${release}-${name}`);
+    if (!workload) add(`service ${name}: no ${kinds.join(' or ')} ${release}-${name}`);
     else {
       const c = (workload.spec as any).template.spec.containers[0];
+      // imageRepository names the owner's image for a process of another service's folder.
       if (!String(c.image).startsWith(`${imageRepository(model, name)}:`)) add(`service ${name}: image ${c.image} is not ${imageRepository(model, name)}`);
+      if (svc.imageFrom && !String(c.image).startsWith(`${model.registry}/${model.name}-${svc.imageFrom}:`)) add(`service ${name}: does not run ${svc.imageFrom}'s image`);
+      if (JSON.stringify(c.args ?? []) !== JSON.stringify(svc.imageFrom ? svc.start : [])) add(`service ${name}: args ${JSON.stringify(c.args)}`);
+      if (svc.release) {
+        const hook = workload.metadata?.annotations?.['helm.sh/hook'];
+        if (hook !== 'post-install,pre-upgrade') add(`service ${name}: hook ${hook}`);
+        if ((workload.spec as any).template.spec.restartPolicy !== 'Never') add(`service ${name}: a Job pod must not restart in place`);
+      }
       const config = (find('ConfigMap', `${release}-${name}`)?.data ?? {}) as Record<string, string>;
       for (const p of envProblems(model, name, c.env ?? [], config, (b) => `${release}-${b}`)) add(p);
       if (svc.port === null && (c.ports ?? []).some((p: { name?: string }) => p.name !== 'metrics')) add(`service ${name}: a worker declares ports (other than its metrics port)`);

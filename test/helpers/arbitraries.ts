@@ -301,6 +301,8 @@ export function stackArb(maxServices = 12): fc.Arbitrary<Generated> {
       backing: fc.uniqueArray(fc.tuple(dnsLabel(10), pick(BACKING_KINDS)), { maxLength: 10, selector: ([n]) => n }),
       rootService: fc.boolean(),
       nested: fc.boolean(),
+      // Other processes of a service's folder (imageFrom): [owner index, a release command?].
+      processes: fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 3 }),
     })
     .chain((o) => {
       const backingNames = o.backing.map(([n]) => n).filter((n) => !o.serviceNames.includes(n));
@@ -338,11 +340,37 @@ export function stackArb(maxServices = 12): fc.Arbitrary<Generated> {
               tree[d.svc.path === '.' ? '.keep' : `${d.svc.path}/.keep`] = '';
               Object.assign(tree, d.files);
             }
+            // Processes run their owner's image with their own command: a worker, or a release command (once).
+            const taken = new Set([...o.serviceNames, ...backing.map(([n]) => n)]);
+            const owners = drafts.filter((d) => d.svc.language !== 'static' && !d.svc.outputDir && d.svc.start.length > 0);
+            const processes: [string, StackModel['services'][string]][] = [];
+            o.processes.forEach(([at, release], k) => {
+              const owner = owners[at % Math.max(owners.length, 1)];
+              const name = owner ? `${owner.name}-p${k}`.slice(0, 63).replace(/-+$/, '') : '';
+              if (!owner || taken.has(name)) return;
+              taken.add(name);
+              // Metrics are served on a port: a process has none unless given one (not generated here).
+              const { metricsPath: _path, metricsPort: _port, ...image } = owner.svc;
+              processes.push([
+                name,
+                {
+                  ...image,
+                  env: { ...owner.svc.env },
+                  dependsOn: [...owner.svc.dependsOn],
+                  port: null,
+                  healthPath: null,
+                  public: false,
+                  start: release ? ['migrate', 'up'] : ['run-worker', '--queue', 'default'],
+                  imageFrom: owner.name,
+                  ...(release ? { release: true } : {}),
+                },
+              ]);
+            });
             const model: StackModel = {
               schemaVersion: SCHEMA_VERSION,
               name: o.name,
               registry: o.registry,
-              services: Object.fromEntries(drafts.map((d) => [d.name, d.svc])),
+              services: Object.fromEntries([...drafts.map((d) => [d.name, d.svc] as [string, StackModel['services'][string]]), ...processes]),
               backing: Object.fromEntries(backing.map(([n, kind], i) => [n, { kind, version: versions[i] ?? DEFAULT_VERSIONS[kind] }])),
             };
             return { model, tree };

@@ -126,6 +126,18 @@ export const QUIRKS: StackModel = model(
   },
 );
 
+/** A Rails app with Sidekiq and a release command: three processes of one image. */
+const RAILS = service('ruby', { public: true, env: { DATABASE_URL: env('postgres://postgres@db:5432/app'), REDIS_URL: env('redis://redis:6379/0'), SECRET_KEY_BASE: env(null, true) }, dependsOn: ['db', 'redis'] });
+export const PROCESSES: StackModel = model(
+  'shipping',
+  {
+    web: RAILS,
+    sidekiq: { ...RAILS, imageFrom: 'web', port: null, healthPath: null, public: false, start: ['bundle', 'exec', 'sidekiq'] },
+    release: { ...RAILS, imageFrom: 'web', release: true, port: null, healthPath: null, public: false, start: ['bundle', 'exec', 'rails', 'db:prepare'], dependsOn: ['db'], env: { DATABASE_URL: env('postgres://postgres@db:5432/app'), SECRET_KEY_BASE: env(null, true) } },
+  },
+  { db: 'postgres', redis: 'redis' },
+);
+
 /** Prometheus metrics: on a web service's own port, and on a port of its own for a worker. */
 export const METRICS: StackModel = model(
   'obs',
@@ -137,4 +149,4 @@ export const METRICS: StackModel = model(
   { cache: 'redis' },
 );
 
-export const K8S_MODELS: Record<string, StackModel> = { shop: SHOP, polyglot: POLYGLOT, backends: BACKENDS, cron: LONE_WORKER, site: SITE, quirks: QUIRKS, obs: METRICS };
+export const K8S_MODELS: Record<string, StackModel> = { shop: SHOP, polyglot: POLYGLOT, backends: BACKENDS, cron: LONE_WORKER, site: SITE, quirks: QUIRKS, processes: PROCESSES, obs: METRICS };

@@ -344,6 +344,36 @@ export const detectedSecrets = stack(
   },
 );
 
+/**
+ * Several processes of one folder: a Django app on PostgreSQL with a Celery worker and beat
+ * on Redis and a release command (migrations), all running the web service's image.
+ */
+const djangoWeb = service({
+  path: '.',
+  language: 'python',
+  framework: 'django',
+  packageManager: 'pip',
+  lockfile: null,
+  port: 8000,
+  start: ['gunicorn', '--bind', '0.0.0.0:8000', 'config.wsgi:application'],
+  healthPath: '/healthz',
+  public: true,
+  env: { DATABASE_URL: plain('postgres://postgres@db:5432/app'), CELERY_BROKER_URL: plain('redis://redis:6379/0'), SECRET_KEY: secret() },
+  dependsOn: ['db', 'redis'],
+  entry: 'config.wsgi:application',
+});
+const processOf = (owner: ServiceModel, fields: Partial<ServiceModel>): ServiceModel => ({ ...owner, port: null, healthPath: null, public: false, ...fields });
+export const djangoProcesses = stack(
+  'tasks',
+  {
+    web: djangoWeb,
+    worker: processOf(djangoWeb, { imageFrom: 'web', start: ['celery', '-A', 'config', 'worker', '--loglevel=INFO'] }),
+    beat: processOf(djangoWeb, { imageFrom: 'web', start: ['celery', '-A', 'config', 'beat', '--loglevel=INFO'], dependsOn: ['redis'], env: { CELERY_BROKER_URL: plain('redis://redis:6379/0') } }),
+    release: processOf(djangoWeb, { imageFrom: 'web', release: true, start: ['python', 'manage.py', 'migrate', '--noinput'], dependsOn: ['db'], env: { DATABASE_URL: plain('postgres://postgres@db:5432/app'), SECRET_KEY: secret() } }),
+  },
+  { db: { kind: 'postgres', version: '16' }, redis: { kind: 'redis', version: '7' } },
+);
+
 /** Every sample, by name, for matrix tests. */
 export const SAMPLE_MODELS: Record<string, StackModel> = {
   nodeRedis,
@@ -355,4 +385,5 @@ export const SAMPLE_MODELS: Record<string, StackModel> = {
   noPublic,
   allLanguages,
   detectedSecrets,
+  djangoProcesses,
 };

@@ -45,7 +45,7 @@ function itTools(title: string, fn: () => void): void {
 }
 
 /** Kinds compared object by object (ConfigMaps and NetworkPolicies are compared by content and effect). */
-const COMPARED = ['Deployment', 'StatefulSet', 'Service', 'ServiceAccount', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress'];
+const COMPARED = ['Deployment', 'StatefulSet', 'Job', 'Service', 'ServiceAccount', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress'];
 
 const byName = (a: { name?: string }, b: { name?: string }) => String(a.name).localeCompare(String(b.name));
 
@@ -102,7 +102,8 @@ function workloadView(w: K8sObject, docs: K8sObject[]) {
 }
 
 function view(d: K8sObject, docs: K8sObject[]): unknown {
-  if (d.kind === 'Deployment' || d.kind === 'StatefulSet') return workloadView(d, docs);
+  if (d.kind === 'Deployment' || d.kind === 'StatefulSet' || d.kind === 'Job')
+    return { ...workloadView(d, docs), ...(d.kind === 'Job' ? { backoffLimit: (d.spec as any).backoffLimit, restartPolicy: (d.spec as any).template.spec.restartPolicy } : {}) };
   if (d.kind === 'ServiceAccount') return { automountServiceAccountToken: (d as any).automountServiceAccountToken };
   return d.spec;
 }
@@ -118,7 +119,7 @@ const canonical = (v: unknown): string =>
  */
 function connectivity(docs: K8sObject[]): string[] {
   const pods = docs
-    .filter((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet')
+    .filter((d) => d.kind === 'Deployment' || d.kind === 'StatefulSet' || d.kind === 'Job')
     .map((d) => (d.spec as any).template.metadata.labels as Record<string, string>);
   const component = (labels: Record<string, string>) => labels['app.kubernetes.io/component']!;
   const peers = (p: Peer): string[] =>
@@ -173,7 +174,8 @@ describe('kubernetes manifests and the Helm chart agree', () => {
           assert.deepEqual(connectivity(kust), connectivity(helm), 'the same NetworkPolicy effect');
           // The facts themselves, spelled out once: runAsUser and probe paths come from the model's workload facts.
           for (const s of plan.services) {
-            const w = kust.find((x) => x.kind === 'Deployment' && x.metadata?.name === s.objectName) as any;
+            const w = kust.find((x) => x.kind === (s.job ? 'Job' : 'Deployment') && x.metadata?.name === s.objectName) as any;
+            assert.deepEqual(w.spec.template.spec.containers[0].args ?? [], s.args, `${s.name} args`);
             const c = w.spec.template.spec.containers[0];
             assert.equal(c.securityContext.runAsUser, 10001);
             assert.equal(w.spec.template.spec.securityContext.runAsUser, 10001);

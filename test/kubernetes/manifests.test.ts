@@ -108,15 +108,27 @@ function promises(model: StackModel, docs: K8sObject[], s: Scenario): string[] {
   if (!find('NetworkPolicy', `${app}-default-deny`)) add('no default-deny NetworkPolicy');
 
   for (const [name, svc] of Object.entries(model.services)) {
-    const workload = find('Deployment', `${app}-${name}`);
+    // A release command is a Job run to completion; every other service a Deployment.
+    const kind = svc.release ? 'Job' : 'Deployment';
+    const workload = find(kind, `${app}-${name}`);
     if (!workload) {
-      add(`service ${name}: no Deployment ${app}-${name}`);
+      add(`service ${name}: no ${kind} ${app}-${name}`);
       continue;
     }
+    if (svc.release && find('Deployment', `${app}-${name}`)) add(`service ${name}: a release command got a Deployment`);
     const spec = workload.spec as any;
     const c = spec.template.spec.containers[0];
-    const repo = `${model.registry}/${app}-${name}`;
+    // A process of another service's image runs that image, with its start as args.
+    const repo = `${model.registry}/${app}-${svc.imageFrom ?? name}`;
     if (c.image !== `${repo}:${APP_VERSION}`) add(`service ${name}: image ${c.image}, expected ${repo}:${APP_VERSION}`);
+    if (svc.imageFrom && JSON.stringify(c.args) !== JSON.stringify(svc.start)) add(`service ${name}: args ${JSON.stringify(c.args)}, expected its start ${JSON.stringify(svc.start)}`);
+    if (!svc.imageFrom && c.args !== undefined) add(`service ${name}: args set on an image's own service`);
+    if (svc.release) {
+      if (spec.template.spec.restartPolicy !== 'Never') add(`service ${name}: a Job pod must not restart in place`);
+      if (typeof spec.backoffLimit !== 'number') add(`service ${name}: a Job without backoffLimit`);
+      if (s.env?.replicas.some((r) => r.name === `${app}-${name}`)) add(`service ${name}: replicas for a Job`);
+      continue;
+    }
     const config = (docs.find((d) => d.kind === 'ConfigMap' && d.metadata?.labels?.['app.kubernetes.io/component'] === name)?.data ?? {}) as Record<string, string>;
     for (const p of envProblems(model, name, c.env ?? [], config, (b) => `${app}-${b}`)) add(p);
     if (svc.port === null && (c.ports ?? []).some((p: { name?: string }) => p.name !== 'metrics')) add(`service ${name}: a worker declares ports (other than its metrics port)`);
@@ -164,7 +176,7 @@ function promises(model: StackModel, docs: K8sObject[], s: Scenario): string[] {
 }
 
 /** The resource files of the tree (not kustomizations, env files or patches): each must be complete, valid objects. */
-const RESOURCE_FILE = /\/(base\/(deployment|service|serviceaccount|backing|networkpolicy)|overlays\/[a-z]+\/(ingress|hpa|pdb))\.yaml$/;
+const RESOURCE_FILE = /\/(base\/(deployment|job|service|serviceaccount|backing|networkpolicy)|overlays\/[a-z]+\/(ingress|hpa|pdb))\.yaml$/;
 
 describe('kubernetes manifests', () => {
   before(() => {

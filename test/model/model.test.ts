@@ -7,6 +7,8 @@ import { canonical, checkSetTargets, mergeLayers, readAnswersFile, setsToLayer, 
 import { UsageError } from '../../lib/model/usage.js';
 import { ConfigError, migrate } from '../../lib/model/migrate.js';
 import { checkModel } from '../../lib/model/validate.js';
+import { followOwners } from '../../lib/model/processes.js';
+import { leaveOutIncomplete } from '../../lib/generator/base.js';
 import { buildQuestions, applyAnswers } from '../../lib/model/questions.js';
 import { SCHEMA_VERSION, type StackModel } from '../../lib/model/types.js';
 import { service } from '../helpers/models.js';
@@ -217,5 +219,81 @@ describe('questions', () => {
       name: 'shop',
       services: { web: { public: false, healthPath: null }, worker: { port: null, start: ['go', 'run', '.'] } },
     });
+  });
+});
+
+describe('several processes of one folder (imageFrom, release)', () => {
+  const root = repoWith('web');
+  const worker = (over: Record<string, unknown> = {}) => ({ ...svc(), port: null, healthPath: null, public: false, start: ['node', 'worker.js'], imageFrom: 'web', ...over });
+
+  it('a process shares its owner\'s folder, and a release command runs once without a port', () => {
+    const m = model({ services: { web: svc(), worker: worker(), migrate: worker({ start: ['node', 'migrate.js'], release: true }) } as never });
+    assert.deepEqual(checkModel(m, root), []);
+  });
+
+  it('two services of one folder without imageFrom are refused, naming the fix', () => {
+    const problems = checkModel(model({ services: { web: svc(), worker: { ...worker(), imageFrom: undefined } } as never }), root);
+    assert.ok(problems.some((p) => /services\.worker\.path: "web" is also the path of "web".*worker\.imageFrom=web/.test(p)), problems.join('\n'));
+  });
+
+  it('imageFrom must name another service that owns its image; a release needs imageFrom and no port', () => {
+    const problems = checkModel(
+      model({
+        services: {
+          web: svc(),
+          a: worker({ imageFrom: 'nope' }),
+          b: worker({ imageFrom: 'b' }),
+          c: worker({ imageFrom: 'a' }),
+          d: { ...svc(), path: 'web', public: false, port: null, healthPath: null, release: true },
+          e: worker({ release: true, port: 4000 }),
+        } as never,
+      }),
+      root,
+    );
+    for (const re of [/services\.a\.imageFrom: "nope" is not a service; expected/, /services\.b\.imageFrom: names the service itself/, /services\.c\.imageFrom: "a" runs the image of "nope" itself/, /services\.d\.release: a release command with no imageFrom/, /services\.e\.port: 4000 on a release command/])
+      assert.ok(problems.some((p) => re.test(p)), `${re}\n${problems.join('\n')}`);
+  });
+
+  it('image fields that differ from the owner\'s are reported; followOwners copies them, so --set on the owner moves its processes', () => {
+    const m = model({ services: { web: svc({ languageVersion: '24' }), worker: worker({ languageVersion: '22' }) } as never });
+    assert.ok(checkModel(m, root).some((p) => /services\.worker\.languageVersion: "22" differs from "web", whose image it runs; expected "24"/.test(p)));
+    followOwners(m);
+    assert.equal(m.services.worker!.languageVersion, '24');
+    assert.deepEqual(checkModel(m, root), []);
+  });
+
+  it('release: false and imageFrom: null are the defaults and are not stored', () => {
+    const m = followOwners(model({ services: { web: svc({ release: false, imageFrom: null }) } as never }));
+    assert.ok(!('release' in m.services.web!) && !('imageFrom' in m.services.web!));
+  });
+
+  it('--set reaches imageFrom and release (release as a boolean)', () => {
+    assert.deepEqual(setsToLayer(['worker.imageFrom=web', 'worker.release=true']), { services: { worker: { imageFrom: 'web', release: true } } });
+  });
+
+  it('a version-2 model (one service per folder) migrates to version 3 unchanged', () => {
+    const m = migrate({ schemaVersion: 2, name: 'shop', registry: 'localhost', services: { web: svc() }, backing: {} });
+    assert.equal(m.schemaVersion, 3);
+    assert.deepEqual(m.services.web, svc());
+  });
+
+  it('a service left out for an unknown start takes its processes with it', () => {
+    const m = model({ services: { web: svc({ start: [] }), worker: worker(), api: svc({ path: 'api' }) } as never });
+    const out = leaveOutIncomplete(m);
+    assert.deepEqual(out.map((o) => o.name).sort(), ['web', 'worker']);
+    assert.deepEqual(Object.keys(m.services), ['api']);
+    assert.match(out.find((o) => o.name === 'worker')!.flag, /--set web\.start=/);
+  });
+});
+
+describe('a process added by flags alone', () => {
+  it('--set <name>.imageFrom and .start create a worker of the owner\'s image, calling what it calls', () => {
+    const root = repoWith('web');
+    const base = model({ services: { web: svc({ dependsOn: ['redis'] }) }, backing: { redis: { kind: 'redis', version: '7' } } } as never);
+    const sets = setsToLayer(['queue.imageFrom=web', 'queue.start=node queue.js']);
+    checkSetTargets(sets, base as never);
+    const merged = followOwners(migrate(mergeLayers(base as never, sets), 'test'));
+    assert.deepEqual(checkModel(merged, root), []);
+    assert.deepEqual(merged.services.queue, { ...svc({ dependsOn: ['redis'] }), port: null, healthPath: null, public: false, env: {}, start: ['node', 'queue.js'], imageFrom: 'web' });
   });
 });

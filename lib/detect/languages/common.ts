@@ -1,6 +1,6 @@
 /** Facts about project layout that several language detectors share. */
 import { joinRel } from '../repo.js';
-import type { RepoView } from '../types.js';
+import type { ProcessFacts, RepoView } from '../types.js';
 
 /** Manifests that make a folder a project of its own, in any language. */
 export const PROJECT_MANIFESTS = [
@@ -80,3 +80,45 @@ export function parseJsonc(text: string | null): Json | null {
     return null;
   }
 }
+
+/** One line of a Procfile: `<name>: <command>`, with the line it is on. */
+export interface ProcfileEntry {
+  name: string;
+  cmd: string;
+  source: string;
+}
+
+/** The process lines of `<dir>/Procfile` (Heroku's format: `name: command`, comments ignored), in file order. */
+export function procfileEntries(repo: RepoView, dir: string): ProcfileEntry[] {
+  const file = joinRel(dir, 'Procfile');
+  const text = repo.read(file);
+  if (text === null) return [];
+  const out: ProcfileEntry[] = [];
+  text.split('\n').forEach((line, i) => {
+    const m = /^([A-Za-z0-9_-]+):\s*(.*?)\s*$/.exec(line);
+    if (m && m[2]) out.push({ name: m[1]!, cmd: m[2], source: `${file}:${i + 1}` });
+  });
+  return out;
+}
+
+/** Procfile names that are one-off release commands (Heroku runs `release` before a deploy). */
+const RELEASE_NAMES = new Set(['release', 'migrate', 'migration', 'migrations']);
+
+/**
+ * The Procfile lines other than `main` (the one the service's start runs), as processes:
+ * `toArgv` turns a command into the language's exec form (or null to skip it). A `release`
+ * line is a one-off release command.
+ */
+export function procfileProcesses(entries: ProcfileEntry[], main: string | null, toArgv: (cmd: string) => string[] | null): ProcessFacts[] {
+  const out: ProcessFacts[] = [];
+  for (const e of entries) {
+    if (e.name === main) continue;
+    const argv = toArgv(e.cmd);
+    if (!argv || argv.length === 0) continue;
+    out.push({ name: e.name.toLowerCase().replace(/_/g, '-'), start: { value: argv, source: e.source }, release: RELEASE_NAMES.has(e.name.toLowerCase()), port: { value: null, source: e.source } });
+  }
+  return out;
+}
+
+/** True when a process of `list` already runs a command (its words joined by spaces, sh -c scripts included) matching `re`. */
+export const hasProcess = (list: ProcessFacts[], re: RegExp): boolean => list.some((p) => re.test(p.start.value.join(' ')));

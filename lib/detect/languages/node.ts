@@ -43,11 +43,11 @@
  *   shaped like a published library (exports/types/module/peerDependencies),
  *   or a workspace root whose scripts only delegate to its workspaces.
  */
-import { PROJECT_MANIFESTS, inNestedProject, parseJsonc } from './common.js';
+import { PROJECT_MANIFESTS, inNestedProject, parseJsonc, procfileEntries, procfileProcesses } from './common.js';
 
 export { parseJsonc };
 import { posix } from 'node:path';
-import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+import type { Fact, LanguageDetector, LanguageFacts, ProcessFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
 import { joinRel } from '../repo.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
@@ -680,6 +680,57 @@ function startFromScripts(ctx: Ctx): (StartResult & { script: string }) | null {
   return null;
 }
 
+/** Script names that run another process of the app: a queue worker, a scheduler. */
+const PROCESS_SCRIPT_RE = /^(?:start:)?(worker|workers|jobs|queue|consumer|scheduler|cron)(?::(?:start|prod|production))?$|^(worker|jobs|queue|scheduler)s?:(?:start|prod|production)$/;
+/** Queue libraries whose workers run as a process of their own. */
+const QUEUE_DEPS = ['bullmq', 'bull', 'bee-queue', 'pg-boss', 'agenda', 'graphile-worker'];
+/** Code that starts a queue worker (BullMQ's new Worker(, Bull's .process(, pg-boss' .work(, Agenda's .start(). */
+const QUEUE_WORKER_RE = /\bnew\s+Worker\s*\(|\.process\s*\(\s*['"`\w]|\bboss\.work\s*\(|\bagenda\.start\s*\(|\brun\s*\(\s*\{\s*connectionString/;
+
+/**
+ * The folder's other processes: the Procfile's lines other than `web`, package.json scripts
+ * named for a worker or scheduler (`worker`, `start:worker`, `jobs`...), and, for an app that
+ * serves and uses a queue library (BullMQ, Bull, pg-boss...), a worker file (`worker.ts`,
+ * `src/workers/email.ts`) that starts one, run as node runs it once built.
+ */
+function nodeProcesses(ctx: Ctx, code: string[], main: StartResult | null, serves: boolean): ProcessFacts[] {
+  const mainCmd = JSON.stringify(main?.start.value ?? []);
+  const out: ProcessFacts[] = [];
+  const add = (name: string, cmd: string[], source: string, release = false) => {
+    if (JSON.stringify(cmd) === mainCmd || out.some((p) => JSON.stringify(p.start.value) === JSON.stringify(cmd))) return;
+    const free = out.some((p) => p.name === name) ? `${name}-${out.length + 1}` : name;
+    out.push({ name: free, start: fact(cmd, source), release, port: fact(null, source) });
+  };
+  for (const p of procfileProcesses(procfileEntries(ctx.repo, ctx.dir), 'web', (cmd) => resolveCommand(ctx, cmd, 0)?.cmd ?? null)) add(p.name, p.start.value, p.start.source, p.release);
+  if (!serves) return out;
+  const scripts = ctx.pkg?.scripts ?? {};
+  for (const name of Object.keys(scripts).sort()) {
+    const m = PROCESS_SCRIPT_RE.exec(name);
+    if (!m) continue;
+    const r = resolveCommand(ctx, scripts[name]!, 0);
+    // A dev runner left as is (nodemon without a compiled file) is not a production process.
+    if (!r || DEV_RUNNERS.has(r.cmd[0] ?? '')) continue;
+    add(m[1] ?? m[2]!, r.cmd, scriptSource(ctx, name));
+  }
+  if (out.some((p) => !p.release) || !QUEUE_DEPS.some((d) => d in (ctx.pkg?.dependencies ?? {}))) return out;
+  const files = code.filter((f) => /worker|queue|jobs?\b/i.test(f.slice(ctx.dir === '.' ? 0 : ctx.dir.length + 1)) && !/\.(?:test|spec|d)\.[cm]?[jt]s$/.test(f)).sort();
+  for (const f of files) {
+    const src = ctx.repo.locate(f, QUEUE_WORKER_RE);
+    const rel = ctx.dir === '.' ? f : f.slice(ctx.dir.length + 1);
+    if (!src || rel === main?.entry) continue;
+    // Only a file that runs by itself: not one the web process imports to start its workers in-process.
+    const base = posix.basename(rel).replace(/\.[^.]+$/, '');
+    const imported = code.some((c) => new RegExp(`(?:from\\s+|import\\s+|require\\()['"][./]+(?:[\\w./-]*/)?${escapeRe(base)}(?:\\.[cm]?[jt]s)?['"]`).test(ctx.repo.read(c) ?? ''));
+    if (imported) continue;
+    const r = nodeCommand(ctx, [rel]);
+    if (r) {
+      add('worker', r.cmd, src);
+      break;
+    }
+  }
+  return out;
+}
+
 function startFromProcfile(ctx: Ctx): StartResult | null {
   const procfile = joinRel(ctx.dir, 'Procfile');
   const text = ctx.repo.read(procfile);
@@ -723,7 +774,8 @@ interface FrameworkInfo {
   name: string;
   source: string;
   /** Static build: served from outputDir by a web server. */
-  staticOut?: { dir: string; source: string; entry: string | null };
+  /** `outside`: the config writes the build outside the service folder (`build.outDir: '../api/static'`). */
+  staticOut?: { dir: string; source: string; entry: string | null; outside?: boolean };
   /** Framework-determined start (overrides scripts). */
   start?: StartResult;
   port?: number;
@@ -879,13 +931,16 @@ function detectFramework(ctx: Ctx): FrameworkInfo | null {
     if (!serverStart) {
       const cfg = findConfig(ctx, 'vite.config');
       const outDir = cfg ? /outDir\s*:\s*['"]([^'"]+)['"]/.exec(repo.read(cfg) ?? '')?.[1] : undefined;
+      // A build written outside the service folder (into another service's): the image builds into dist.
+      const outside = !!outDir && (outDir.startsWith('/') || posix.normalize(stripDot(outDir)).startsWith('..'));
       return {
         name: 'vite',
         source: depSource(ctx, 'vite'),
         staticOut: {
-          dir: outDir ? stripDot(outDir) : 'dist',
+          dir: outDir && !outside ? stripDot(outDir) : 'dist',
           source: (outDir && cfg && repo.locate(cfg, /outDir\s*:/)) || depSource(ctx, 'vite'),
           entry: firstExisting(ctx, ['index.html']),
+          outside,
         },
       };
     }
@@ -1048,8 +1103,23 @@ export const nodeDetector: LanguageDetector = {
       }
     }
 
+    // The folder's other processes (before the build is decided: a TypeScript worker needs compiling too).
+    const webDepHere = WEB_DEPS.some((d) => d in pkg.dependencies || d in pkg.optionalDependencies);
+    facts.processes = fw?.staticOut ? [] : nodeProcesses(ctx, files.code, start, Boolean(fw) || webDepHere || serverCode);
+
     // build
-    if (scripts.build) {
+    if (scripts.build && fw?.staticOut?.outside) {
+      // The config builds outside the folder: the image's build writes dist/ instead, by giving
+      // `vite build` (the script's last command) --outDir; a script that ends otherwise cannot be told.
+      const last = lastSegment(scripts.build);
+      const endsWithVite = /^\s*(?:npx\s+|bunx\s+)?vite\s+build\b/.test(last) && !/--outDir\b/.test(last);
+      if (endsWithVite) facts.build = fact(`${runScript(pm, 'build')}${pm === 'npm' ? ' --' : ''} --outDir dist`, fw.staticOut.source);
+      else {
+        facts.build = fact(runScript(pm, 'build'), scriptSource(ctx, 'build'));
+        facts.outputDir = byDefault(null);
+        facts.start = byDefault([]);
+      }
+    } else if (scripts.build) {
       facts.build = fact(runScript(pm, 'build'), scriptSource(ctx, 'build'));
     } else if (ts.enabled && (ctx.needsTsc || fw?.name === 'nest') && !ts.noEmit) {
       facts.build = fact(execBin(pm, 'tsc'), ts.source ?? pkgFile);

@@ -61,11 +61,12 @@
  *   pyproject [project].dependencies, [tool.poetry.dependencies], Pipfile
  *   [packages], setup.py / setup.cfg install_requires.
  */
-import { inNestedProject, isManifestFile } from './common.js';
+import { hasProcess, inNestedProject, isManifestFile, procfileEntries, procfileProcesses } from './common.js';
 import { posix } from 'node:path';
-import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+import type { Fact, LanguageDetector, LanguageFacts, ProcessFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
 import { joinRel } from '../repo.js';
+import { dockerfileCommand } from '../dockerfile.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
@@ -606,6 +607,52 @@ function procfilePlan(ctx: Ctx, defaultPort: number, allowWorker: boolean): (Sta
   return null;
 }
 
+// ---------------------------------------------------------------- processes
+
+/** A Procfile command in exec form: env prefixes and `poetry run`-style wrappers dropped; shell syntax runs under sh -c. */
+function pythonArgv(cmd: string): string[] | null {
+  if (/[;&|<>`]|\$\(/.test(cmd)) return ['sh', '-c', cmd];
+  let words = cmd.split(/\s+/).filter(Boolean);
+  while (words[0] && /^[A-Za-z_]\w*=/.test(words[0])) words = words.slice(1);
+  if (['poetry', 'pipenv', 'uv', 'pdm', 'hatch'].includes(words[0] ?? '') && words[1] === 'run') words = words.slice(2);
+  if (words.some((w) => w.includes('$'))) return ['sh', '-c', `exec ${words.join(' ')}`];
+  return words.length ? words : null;
+}
+
+/** Signs that a Celery app schedules periodic tasks, so a beat process runs beside its workers. */
+const CELERY_BEAT_RE = /\bbeat_schedule\b|\bCELERY_BEAT_SCHEDULE\b|\bCELERYBEAT_SCHEDULE\b|['"]django_celery_beat['"]|\badd_periodic_task\s*\(|@periodic_task\b/;
+const DRAMATIQ_ACTOR_RE = /^\s*@(?:dramatiq\.)?actor\b/m;
+
+/**
+ * The folder's other processes: the Procfile's other lines (`main` is the one the service
+ * runs), then the conventions of its libraries when no line runs them already: a Celery
+ * worker beside a web framework, Celery beat when the app schedules tasks, a Dramatiq worker.
+ */
+function pythonProcesses(ctx: Ctx, main: string | null, plan: StartPlan | null, fw: string | null): ProcessFacts[] {
+  const out = procfileProcesses(procfileEntries(ctx.repo, ctx.dir), main, pythonArgv);
+  const celeryApp = has(ctx, 'celery') ? findAppObject(ctx, ['Celery']) : null;
+  const mainWords = plan?.start.value ?? [];
+  const runs = (re: RegExp) => re.test(mainWords.join(' ')) || hasProcess(out, re);
+  if (celeryApp) {
+    const [mod, variable] = celeryApp.entry.split(':') as [string, string];
+    // `-A module` finds an app named app or celery; any other name is given.
+    const target = variable === 'app' || variable === 'celery' ? mod : celeryApp.entry;
+    if (fw !== null && !runs(/\bcelery\b.*\bworker\b/))
+      out.push({ name: 'worker', start: fact(['celery', '-A', target, 'worker', '--loglevel=INFO'], celeryApp.source), release: false, port: fact(null, celeryApp.source) });
+    const beat = ctx.sources.map((f) => ctx.repo.locate(f, CELERY_BEAT_RE)).find(Boolean) ?? ctx.deps.get('django-celery-beat') ?? null;
+    if (beat && !runs(/\bcelery\b.*(?:\bbeat\b|\s-B\b)/))
+      out.push({ name: 'beat', start: fact(['celery', '-A', target, 'beat', '--loglevel=INFO'], beat), release: false, port: fact(null, beat) });
+  }
+  if (has(ctx, 'dramatiq') && !runs(/\bdramatiq\b/)) {
+    const actors = ctx.sources.filter((f) => DRAMATIQ_ACTOR_RE.test(ctx.repo.read(f) ?? '')).sort();
+    if (actors.length) {
+      const src = ctx.repo.locate(actors[0]!, DRAMATIQ_ACTOR_RE) ?? actors[0]!;
+      out.push({ name: out.some((p) => p.name === 'worker') ? 'dramatiq' : 'worker', start: fact(['dramatiq', ...actors.map((f) => moduleOf(ctx, f))], src), release: false, port: fact(null, src) });
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- detector
 
 const imports = (mod: string): RegExp => new RegExp(`^\\s*(?:from|import)\\s+${mod}\\b`, 'm');
@@ -766,8 +813,13 @@ export const pythonDetector: LanguageDetector = {
     const procWorker = proc?.kind === 'worker';
     const stdlibWeb = sources.some((f) => PLAIN_SERVER_RE.test(repo.read(f) ?? ''));
     facts.worker = (fw === null && !stdlibWeb && !(proc && proc.kind === 'web')) || procWorker;
-    facts.library = !plan && fw === null && distribution;
+    // Nothing runnable and no Python code at all (requirements of a code-generation image, say
+    // grpcio-tools): tooling, not a service, unless a Dockerfile it ships says what to run.
+    const noCode = !plan && sources.length === 0 && !dockerfileCommand(repo, dir);
+    facts.library = (!plan && fw === null && distribution) || noCode;
     if (facts.library) facts.worker = false;
+
+    facts.processes = pythonProcesses(ctx, proc?.kind ?? null, plan, fw);
 
     // The project itself goes into the virtualenv when it runs only once installed.
     const scripts = consoleScriptsAt(repo, dir, manifests);

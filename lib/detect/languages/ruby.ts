@@ -23,6 +23,7 @@
  *   another patch release when the Gemfile pins one. Then .ruby-version, .tool-versions, the
  *   Gemfile.lock's RUBY VERSION (exact), and last a Gemfile constraint ('~> 3.2' gives major.minor).
  */
+import { hasProcess, procfileProcesses } from './common.js';
 import { joinRel } from '../repo.js';
 import { byDefault, fact } from '../types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
@@ -293,6 +294,28 @@ export const rubyDetector: LanguageDetector = {
         if (gemspec) facts.entry = fact(gemspec, rel(gemspec));
       }
     }
+
+    // The folder's other processes: the Procfile's other lines, then the job backends a web app bundles.
+    const mainProc = web ? 'web' : fw === null && facts.start ? (procs.find((p) => p.name !== 'web' && p.name !== 'release' && facts.start!.source === p.source)?.name ?? null) : null;
+    const processes = procfileProcesses(procs, mainProc, (cmd) => procfileArgv(cmd, null));
+    const runs = (re: RegExp) => re.test((facts.start?.value ?? []).join(' ')) || hasProcess(processes, re);
+    if (fw !== null && !facts.worker) {
+      const name = () => (processes.some((p) => p.name === 'worker') ? null : 'worker');
+      const job = (gem: string, re: RegExp, argv: string[]) => {
+        if (!runtimeGems.some((g) => g.name === gem) || runs(re)) return;
+        processes.push({ name: name() ?? gem.replace(/_/g, '-'), start: fact(argv, gemSource(gem)), release: false, port: fact(null, gemSource(gem)) });
+      };
+      job('sidekiq', /\bsidekiq\b/, ['bundle', 'exec', 'sidekiq', ...(repo.exists(rel('config/sidekiq.yml')) ? ['-C', 'config/sidekiq.yml'] : [])]);
+      job('good_job', /\bgood_job\b/, ['bundle', 'exec', 'good_job', 'start']);
+      job('solid_queue', /\bsolid_queue\b|\bbin\/jobs\b/, ['bundle', 'exec', 'rake', 'solid_queue:start']);
+      job('delayed_job_active_record', /\bjobs:work\b|\bdelayed_job\b/, ['bundle', 'exec', 'rake', 'jobs:work']);
+      job('resque', /\bresque\b/, ['bundle', 'exec', 'rake', 'resque:work']);
+      // Action Cable on a server of its own (the Rails guide's cable/config.ru, on port 28080).
+      const cable = rel('cable/config.ru');
+      if (repo.exists(cable) && !runs(/cable\/config\.ru/))
+        processes.push({ name: 'cable', start: fact(['bundle', 'exec', 'puma', '-p', '28080', 'cable/config.ru'], cable), release: false, port: byDefault(28080) });
+    }
+    facts.processes = processes;
 
     // Build: Rails asset precompilation when the app has assets and is not API-only.
     if (fw === 'rails') {
