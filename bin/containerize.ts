@@ -6,14 +6,31 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEnv } from 'yeoman-environment';
 import { GENERATOR_NAMES as GENERATORS } from '../lib/generator/names.js';
-import { CONFLICTS_EXIT } from '../lib/generator/base.js';
 import { suggest, UsageError } from '../lib/model/usage.js';
-import { conflictsOf, PARTIAL_EXIT_CODE, runLog } from '../lib/write/writer.js';
 
 const self = fileURLToPath(import.meta.url);
 const root = join(dirname(self), '..');
+
+type GeneratorClass = new (args: string[], options: any) => any;
+/**
+ * Each generator is imported only when it runs (the stages `app` composes are imported by
+ * `app` itself): `containerize detect` never loads the renderers, `--version` loads nothing.
+ */
+const LOADERS: Record<string, () => Promise<{ default: GeneratorClass }>> = {
+  app: () => import('../generators/app/generator.js'),
+  detect: () => import('../generators/detect/generator.js'),
+  service: () => import('../generators/service/generator.js'),
+  dockerfile: () => import('../generators/dockerfile/generator.js'),
+  compose: () => import('../generators/compose/generator.js'),
+  dev: () => import('../generators/dev/generator.js'),
+  ci: () => import('../generators/ci/generator.js'),
+  cd: () => import('../generators/cd/generator.js'),
+  kubernetes: () => import('../generators/kubernetes/generator.js'),
+  helm: () => import('../generators/helm/generator.js'),
+  docs: () => import('../generators/docs/generator.js'),
+  doctor: () => import('../generators/doctor/generator.js'),
+};
 
 function overview(version: string): string {
   return `containerize ${version}: take an existing repository from "code on laptops" to "running on Kubernetes".
@@ -77,8 +94,15 @@ async function main(argv: string[]): Promise<number> {
     console.log(overview(version));
     console.log('\n--- containerize app ---');
   }
+  const [{ createEnv }, { default: Generator }, { CONFLICTS_EXIT }, { conflictsOf, PARTIAL_EXIT_CODE, runLog }] = await Promise.all([
+    import('yeoman-environment'),
+    LOADERS[name]!(),
+    import('../lib/generator/base.js'),
+    import('../lib/write/writer.js'),
+  ]);
   const env = createEnv();
-  for (const g of GENERATORS) env.register(join(root, 'generators', g, `generator${extname(self)}`), { namespace: `containerize:${g}` });
+  // Registered as a class, with the path it would be loaded from (its USAGE is found beside it).
+  env.register(Generator as never, { namespace: `containerize:${name}`, resolved: join(root, 'generators', name, `generator${extname(self)}`) });
   await env.run([`containerize:${name}`, ...args.filter((a) => a !== '--help' && a !== '-h')], help ? { help: true } : {});
   // A --yes run that left services out (a required value unknown) wrote the others; one that left
   // conflicts applied the rest: each says so by its status (partial first).

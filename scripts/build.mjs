@@ -22,5 +22,7 @@ for (const name of readdirSync(join(root, 'generators'))) {
   writeFileSync(join(out, 'index.js'), "export { default } from './generator.js';\n");
 }
 if (existsSync(join(root, 'templates'))) cpSync(join(root, 'templates'), join(dist, 'templates'), { recursive: true });
+// The bin, bundled into one file (the compiled modules stay beside it for yo and the tests).
+execFileSync(process.execPath, [join(root, 'scripts', 'bundle', 'bundle.mjs')], { stdio: 'inherit' });
 chmodSync(join(dist, 'bin', 'containerize.js'), 0o755);
 console.log('built dist/');

@@ -13,7 +13,9 @@ export abstract class OrchestratorGenerator extends ContainerizeGenerator {
    */
   protected async composeStages(): Promise<void> {
     const passthrough = { ...this.options, composed: true };
-    for (const stage of STAGES) await this.composeWith({ Generator: stage.Generator, path: stage.path }, passthrough as any);
+    // Loaded in parallel, composed in order: the order is the checklist's.
+    const loaded = await Promise.all(STAGES.map(async (stage) => ({ Generator: (await stage.load()).default, path: stage.path })));
+    for (const stage of loaded) await this.composeWith(stage, passthrough as any);
   }
 
   async prompting() {

@@ -16,10 +16,12 @@ import { CI_DIR, planPipeline } from '../../lib/render/pipeline.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { workflowData } from '../ci/files.js';
 import { planKubernetes } from '../kubernetes/plan.js';
+import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
-export function files(model: StackModel): OutputFile[] {
+/** Every file this stage owns, rendered from the model (memoized: see lib/render/memo.ts). */
+export const files = memoByModel(function files(model: StackModel): OutputFile[] {
   const p = planPipeline(model);
   const k = planKubernetes(model);
   const staging = k.environments.staging;
@@ -41,4 +43,4 @@ export function files(model: StackModel): OutputFile[] {
     ...(p.previews ? [{ path: '.github/workflows/preview.yml', content: render('github/preview.yml.ejs') }] : []),
     { path: `${CI_DIR}/deploy.sh`, content: render('ci/deploy.sh.ejs') },
   ];
-}
+});

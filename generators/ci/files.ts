@@ -25,6 +25,7 @@ import { shq } from '../compose/files.js';
 import { ENVIRONMENTS } from '../kubernetes/plan.js';
 import { KUBERNETES_DIR } from '../kubernetes/files.js';
 import { chartDir } from '../helm/files.js';
+import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
@@ -79,7 +80,8 @@ export function workflowData(model: StackModel, p: Pipeline = planPipeline(model
   return { p, uses, shq, ciDir: CI_DIR, ciWorkflow: CI_WORKFLOW, chartDir: chartDir(model), kubernetesDir: KUBERNETES_DIR };
 }
 
-export function files(model: StackModel): OutputFile[] {
+/** Every file this stage owns, rendered from the model (memoized: see lib/render/memo.ts). */
+export const files = memoByModel(function files(model: StackModel): OutputFile[] {
   const p = planPipeline(model);
   const data = {
     ...workflowData(model, p),
@@ -98,4 +100,4 @@ export function files(model: StackModel): OutputFile[] {
     { path: `${CI_DIR}/smoke.sh`, content: render('ci/smoke.sh.ejs') },
     { path: `${CI_DIR}/tag.sh`, content: render('ci/tag.sh.ejs') },
   ];
-}
+});

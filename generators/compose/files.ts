@@ -28,6 +28,7 @@ import { OutputError } from '../../lib/validate/outputs.js';
 import { modelPlainNames, modelSecretNames, planStack, type SecretVar, type StackPlan } from './plan.js';
 import { yamlScalar as scalar } from '../../lib/render/ejs.js';
 import { comment, dotenv, shq } from '../../lib/render/escape.js';
+import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
@@ -73,7 +74,8 @@ function describe(s: SecretVar): string {
 const render = (template: string, plan: StackPlan, layout: Layout): string =>
   tidy(renderFile(join(TEMPLATES, template), { plan, layout, scalar, dotenv, shellValue, describe, comment }));
 
-export function files(model: StackModel): OutputFile[] {
+/** Every file this stage owns, rendered from the model (memoized: see lib/render/memo.ts). */
+export const files = memoByModel(function files(model: StackModel): OutputFile[] {
   const plan = planStack(model);
   const layout = layoutOf(model);
   const out: OutputFile[] = [
@@ -86,4 +88,4 @@ export function files(model: StackModel): OutputFile[] {
   const problems = checkComposeReferences(parse(out[0]!.content), { files: out, secretNames: modelSecretNames(model), plainNames: modelPlainNames(model) });
   if (problems.length) throw new OutputError(problems);
   return out;
-}
+});

@@ -69,6 +69,7 @@ import { files as composeFiles, tidy } from '../compose/files.js';
 import { comment, makeRecipe, shq } from '../../lib/render/escape.js';
 import { modelPlainNames, modelSecretNames, planStack, type AppPlan, type EnvLine, type StackPlan } from '../compose/plan.js';
 import { yamlScalar as scalar } from '../../lib/render/ejs.js';
+import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
@@ -305,7 +306,8 @@ function makeTargets(plan: DevPlan) {
 /** Every service of compose.yaml (apps and backing services), sorted. */
 const composeServices = (plan: DevPlan): string[] => [...plan.stack.apps.map((a) => a.name), ...plan.stack.backing.map((b) => b.name)].sort();
 
-export function files(model: StackModel): OutputFile[] {
+/** Every file this stage owns, rendered from the model (memoized: see lib/render/memo.ts). */
+export const files = memoByModel(function files(model: StackModel): OutputFile[] {
   const plan = planDev(model);
   const layout = layoutOf(model);
   // How a recipe calls make again on our targets: the Makefile make reads by itself, or ours by name.
@@ -324,4 +326,4 @@ export function files(model: StackModel): OutputFile[] {
   const problems = checkComposeReferences(merged, { files: [...base, ...out].filter((f) => !f.block), secretNames: modelSecretNames(model), plainNames: modelPlainNames(model), label: 'compose.yaml + dev layer' });
   if (problems.length) throw new OutputError(problems);
   return out;
-}
+});

@@ -37,6 +37,7 @@ export const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'template
  * from one the user wrote (keep it).
  */
 import { GENERATED_MARKER } from '../../lib/render/marker.js';
+import { memoByModel } from '../../lib/render/memo.js';
 export { GENERATED_MARKER };
 
 /**
@@ -65,7 +66,8 @@ export type Variant =
   | 'rust'
   | 'static';
 
-export function files(model: StackModel): OutputFile[] {
+/** Every file this stage owns, rendered from the model (memoized: see lib/render/memo.ts). */
+export const files = memoByModel(function files(model: StackModel): OutputFile[] {
   const out: OutputFile[] = [];
   // One Dockerfile per folder: the other processes of a folder (imageFrom) run its image.
   for (const name of imageServices(model)) {
@@ -77,7 +79,7 @@ export function files(model: StackModel): OutputFile[] {
     out.push({ path: isWorkspaceMember(svc) ? `${buildContext(svc).dockerfile}.dockerignore` : inService(svc, '.dockerignore'), content: renderDockerignore(model, name) });
   }
   return out;
-}
+});
 
 const inService = (svc: ServiceModel, file: string): string => (svc.path === '.' ? file : posix.join(svc.path, file));
 
@@ -176,7 +178,29 @@ const aptInstall = (packages: string[]): string[] => [
   'rm -rf /var/lib/apt/lists/*',
 ];
 
-type HealthKind = 'node' | 'python' | 'ruby' | 'php' | 'bash';
+type HealthKind = 'node' | 'python' | 'ruby' | 'php' | 'bash' | 'probe';
+
+/** Where a static Go image keeps the health probe built beside the service (see GO_PROBE). */
+export const PROBE_PATH = '/usr/local/bin/healthcheck';
+
+/**
+ * The health probe of an image with nothing but a static binary (scratch: no shell, no curl,
+ * no wget), as Go source: connect to 127.0.0.1:<port>, send a GET of <path>, exit 0 on a 2xx
+ * status line. The build stage compiles it (standard library only, so it builds offline) into
+ * a static binary of 1.6 MB. Single-quoted lines for `printf '%s\n'`: no single quote inside.
+ */
+const GO_PROBE = [
+  'package main',
+  'import ("bufio"; "net"; "os"; "strings"; "time")',
+  'func main() {',
+  'c, err := net.DialTimeout("tcp", "127.0.0.1:"+os.Args[1], 4*time.Second)',
+  'if err != nil { os.Exit(1) }',
+  'c.SetDeadline(time.Now().Add(4 * time.Second))',
+  'c.Write([]byte("GET " + os.Args[2] + " HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n"))',
+  'status, _ := bufio.NewReader(c).ReadString(10)',
+  'if f := strings.Fields(status); len(f) < 2 || !strings.HasPrefix(f[1], "2") { os.Exit(1) }',
+  '}',
+];
 
 /**
  * The HEALTHCHECK command, using only what the runtime image already has
@@ -189,6 +213,8 @@ export function healthcheckCommand(kind: HealthKind, port: number, rawPath: stri
   const path = rawPath.replace(/['"$`\\ ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const url = `http://127.0.0.1:${port}${path}`;
   switch (kind) {
+    case 'probe':
+      return [PROBE_PATH, String(port), path];
     case 'node':
       return ['node', '-e', `fetch('${url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
     case 'python':
@@ -790,20 +816,40 @@ function goContext(model: StackModel, name: string) {
   const hasModule = !/\.go(\s|$)/.test(entry); // without go.mod the entry lists the main package's files
   const build = svc.build && /^go build\b/.test(svc.build) ? svc.build : `go build -o /out/${bin} ${shellQuote(entry)}`;
   const prodBuild = build.replace(/^go build\b/, `go build -trimpath -ldflags="-s -w"`);
-  const c = common(model, name, `Go ${svc.languageVersion}${svc.framework ? ` (${svc.framework})` : ''}, a static binary on a minimal Debian runtime`);
+  // A program without cgo is a static binary: it runs on an empty image (scratch) with the CA
+  // certificates, time zone data and passwd entry it may need copied in. cgo needs glibc: slim Debian.
+  const isStatic = svc.linking !== 'dynamic';
+  const probe = isStatic && svc.port !== null && svc.healthPath !== null;
+  const summary = isStatic ? 'a static binary on an empty (scratch) runtime image' : 'a cgo binary on a minimal Debian runtime';
+  const c = common(model, name, `Go ${svc.languageVersion}${svc.framework ? ` (${svc.framework})` : ''}, ${summary}`);
   const runtimeEnv: [string, string][] = svc.port !== null ? [['PORT', String(svc.port)]] : [];
+  const passwd = [
+    'mkdir -p /out/etc',
+    `echo 'app:x:${UID}:${GID}:app:${HOME}:/sbin/nologin' > /out/etc/passwd`,
+    `echo 'app:x:${GID}:' > /out/etc/group`,
+  ];
+  const probeBuild = [
+    'mkdir -p /tmp/probe',
+    `printf '%s\\n' ${GO_PROBE.map((l) => `'${l}'`).join(' \\\n      ')} > /tmp/probe/main.go`,
+    `go build -trimpath -ldflags="-s -w" -o /out/healthcheck /tmp/probe/main.go`,
+  ];
   return {
     ...c,
     base,
-    runtimeImage: fixedImage('debian'),
+    isStatic,
+    cgo: isStatic ? '0' : '1',
+    runtimeImage: isStatic ? 'scratch' : fixedImage('debian'),
     bin,
     hasModule,
     manifests: ['go.mod', ...(lockInContext(svc) ? [lockInContext(svc)!] : [])],
     prodBuild,
+    staticFiles: isStatic ? runBlock(probe ? [cache('/root/.cache/go-build')] : [], [...passwd, ...(probe ? probeBuild : [])]) : null,
+    probe,
+    probePath: PROBE_PATH,
     runtimeEnv: envBlock(runtimeEnv),
     labels: labels(model, name, svc, '${RUNTIME_IMAGE}'),
     devTail: tail(svc, { dev: true, cmd: watchLoop(`go build -o ${HOME}/${bin} ${shellQuote(entry)}`, [`${HOME}/${bin}`], ['*.go', 'go.mod', 'go.sum']) }),
-    runtimeTail: tail(svc, { cmd: [`./${bin}`], health: 'bash' }),
+    runtimeTail: tail(svc, { cmd: [`./${bin}`], health: isStatic ? (probe ? 'probe' : null) : 'bash' }),
   };
 }
 

@@ -20,6 +20,7 @@ import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, p
 import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
 import { valuesSchema } from './schema.js';
 import { chartData } from './values.js';
+import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates', 'chart');
 
@@ -57,8 +58,8 @@ export function files(model: StackModel): OutputFile[] {
   return delivery(model).deployTool === 'helm' ? chartFiles(model) : [];
 }
 
-/** The chart's files, whatever the deployment tool (tests render it for every model). */
-export function chartFiles(model: StackModel): OutputFile[] {
+/** The chart's files, whatever the deployment tool (tests render it for every model; memoized: see lib/render/memo.ts). */
+export const chartFiles = memoByModel(function chartFiles(model: StackModel): OutputFile[] {
   const data = chartData(model);
   const dir = chartDir(model);
   const out: OutputFile[] = CHART_TEMPLATES.map((rel) => ({
@@ -80,4 +81,4 @@ export function chartFiles(model: StackModel): OutputFile[] {
   }));
   out.push({ path: `${dir}/values.schema.json`, content: `${JSON.stringify(valuesSchema(), null, 2)}\n` });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
+});

@@ -29,6 +29,7 @@ import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
 import { containerEnv, containerSecurityContext, podSecurityContext, scrapeAnnotations, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, INGRESS_CONTROLLERS, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { environmentObjects, manifestText } from './manifests.js';
 import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type Environment, type ExternalBacking, type KubernetesPlan } from './plan.js';
+import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
@@ -40,14 +41,24 @@ export const SCRIPTS_DIR = 'deploy/scripts';
 /** Blank lines collapsed to one, exactly one newline at the end. */
 const tidy = (text: string): string => `${text.replace(/\n{3,}/g, '\n\n').replace(/\s+$/, '')}\n`;
 
+/** Blocks already written, by value and indent: every Deployment repeats the same few. */
+const blocks = new Map<string, string>();
+
 /** A value as a YAML block, every line indented by `indent` spaces (no trailing newline). */
 export function block(value: unknown, indent: number): string {
-  const pad = ' '.repeat(indent);
-  return safeStringify(value)
-    .trimEnd()
-    .split('\n')
-    .map((line) => pad + line)
-    .join('\n');
+  const key = `${indent} ${JSON.stringify(value)}`;
+  let out = blocks.get(key);
+  if (out === undefined) {
+    const pad = ' '.repeat(indent);
+    out = safeStringify(value)
+      .trimEnd()
+      .split('\n')
+      .map((line) => pad + line)
+      .join('\n');
+    if (blocks.size > 10_000) blocks.clear();
+    blocks.set(key, out);
+  }
+  return out;
 }
 
 /** The labels of every object of a component: the selector labels plus part-of and managed-by (kustomize, or kubectl for plain manifests). */
@@ -269,10 +280,11 @@ function manifestFiles(plan: KubernetesPlan, data: Record<string, unknown>): Out
   return out;
 }
 
-export function files(model: StackModel): OutputFile[] {
+/** Every file this stage owns, rendered from the model (memoized: see lib/render/memo.ts). */
+export const files = memoByModel(function files(model: StackModel): OutputFile[] {
   const plan = planKubernetes(model);
   const data = templateData(plan, model);
   const out = entries(model, plan).map((e) => ({ path: e.path, content: tidy(renderFile(join(TEMPLATES, `${e.template}.ejs`), { ...data, ...e.data })) }));
   if (delivery(model).deployTool === 'manifests') out.push(...manifestFiles(plan, data));
   return out.sort(byPath);
-}
+});

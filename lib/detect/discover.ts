@@ -17,7 +17,7 @@
 import { basename as pathBasename } from 'node:path';
 import { PORTABLE_SEGMENT, toDnsLabel } from '../model/kinds.js';
 import { LANGUAGE_DETECTORS } from './languages/index.js';
-import { IGNORED_DIRS as IGNORED, OUTPUT_DIRS, joinRel } from './repo.js';
+import { IGNORED_DIRS as IGNORED, OUTPUT_DIRS, isVirtualenv, joinRel } from './repo.js';
 import { byCode, codeFiles, manifestFiles, scanCodePorts, scanEnvReads } from './scan.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from './types.js';
 
@@ -73,7 +73,7 @@ export function listDirs(repo: RepoView, maxDepth = MAX_DEPTH, unusable: string[
     if (depth >= maxDepth) return;
     for (const name of repo.list(dir)) {
       const child = joinRel(dir, name);
-      if (name.startsWith('.') || IGNORED.has(name) || OUTPUT_DIRS.has(name) || NON_SERVICE_DIRS.has(name.toLowerCase()) || !repo.isDir(child)) continue;
+      if (name.startsWith('.') || IGNORED.has(name) || OUTPUT_DIRS.has(name) || NON_SERVICE_DIRS.has(name.toLowerCase()) || !repo.isDir(child) || isVirtualenv(repo, child)) continue;
       // A folder name is data in every output (a Dockerfile, a shell script, YAML): only portable names are used.
       if (!PORTABLE_SEGMENT.test(name)) {
         unusable.push(child);

@@ -18,7 +18,7 @@ import { DEFAULT_VERSIONS, dependencySource, detectBacking, varKind, type Backin
 import { metricsFromDependencies } from '../catalog/metrics.js';
 import { commandEnvReads, dockerfileCommand } from './dockerfile.js';
 import { discoverServices, manifestName, type DiscoveredService } from './discover.js';
-import { openRepo } from './repo.js';
+import { openRepo, type RepoFs } from './repo.js';
 import { procfileEntries, procfileProcesses } from './languages/common.js';
 import { detectExisting, toExisting } from './existing.js';
 import { byCode, manifestFiles, scanService, type ServiceScan } from './scan.js';
@@ -33,6 +33,8 @@ export interface DetectOptions {
   detectors?: LanguageDetector[];
   /** Paths the ledger says we generated (.containerize/ledger.json): never the user's own files. */
   ours?: ReadonlySet<string>;
+  /** The disk as detection sees it (tests count reads through it); the real one by default. */
+  fs?: RepoFs;
 }
 
 /** Frameworks whose output is a front end users open in a browser. */
@@ -45,7 +47,7 @@ const DEFAULT = 'default';
 
 /** Detect the application in `root`. */
 export function detectStack(root: string, opts: DetectOptions = {}): Detection {
-  const repo = openRepo(root);
+  const repo = openRepo(root, opts.fs);
   const warnings: string[] = [];
   const discovery = opts.detectors ? discoverServices(repo, opts.detectors) : discoverServices(repo);
   warnings.push(...discovery.warnings);
@@ -119,6 +121,7 @@ export function toModel(d: Detection): StackModel {
       entry: s.entry,
       outputDir: s.outputDir,
       dockerfile: s.dockerfile,
+      ...(s.linking ? { linking: s.linking } : {}),
       ...(s.imageFrom ? { imageFrom: s.imageFrom } : {}),
       ...(s.release ? { release: true } : {}),
       ...(s.metricsPath ? { metricsPath: s.metricsPath } : {}),
@@ -333,6 +336,7 @@ function finish(d: Draft): DetectedService {
   // A Prometheus client library: metrics at its conventional path, on the service's port.
   const metrics = port === null ? null : metricsFromDependencies(language, framework, f.dependencies);
   if (metrics) ev.metricsPath = dependencySource(d.repo, d.dir, metrics.dependency);
+  const linking = f.linking ? take('linking', f.linking) : undefined;
 
   if (d.imageFrom) ev.imageFrom = d.start.source;
   if (d.release) ev.release = d.start.source;
@@ -353,6 +357,7 @@ function finish(d: Draft): DetectedService {
     entry,
     outputDir,
     dockerfile,
+    ...(linking ? { linking } : {}),
     ...(d.imageFrom ? { imageFrom: d.imageFrom } : {}),
     ...(d.release ? { release: true } : {}),
     ...(metrics ? { metricsPath: metrics.path } : {}),

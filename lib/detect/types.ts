@@ -3,7 +3,7 @@
  * Yeoman inside: it reads a directory tree and returns facts, each with the
  * evidence it came from ("path/to/file:line", "path/to/file", or "default").
  */
-import type { BackingKind, BackingModel, Language, ServiceModel } from '../model/types.js';
+import type { BackingKind, BackingModel, Language, Linking, ServiceModel } from '../model/types.js';
 
 /** A detected value and where it came from. `source` is 'file:line', 'file', or 'default'. */
 export interface Fact<T> {
@@ -29,6 +29,8 @@ export interface LanguageFacts {
   build?: Fact<string | null>;
   entry?: Fact<string | null>;
   outputDir?: Fact<string | null>;
+  /** Go: whether the binary is static (no cgo) or needs the C library (ServiceModel.linking). */
+  linking?: Fact<Linking>;
   /** Port from manifests or framework conventions (code scanning may override with a stronger source). */
   port?: Fact<number | null>;
   /** Health path known from the framework (e.g. Spring actuator), if any. */

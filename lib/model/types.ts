@@ -120,6 +120,14 @@ export interface ServiceModel {
   /** Path of a Dockerfile the user already has (kept and used), or null to generate one. */
   dockerfile: string | null;
   /**
+   * Go only: 'static' when the program needs no C library (no cgo), so its binary runs on an
+   * empty `scratch` runtime image; 'dynamic' when it uses cgo (an `import "C"`, or a module
+   * such as go-sqlite3 that needs it), so it is built with CGO_ENABLED=1 and runs on a slim
+   * Debian image with glibc. Absent for other languages, and for Go models stored before it
+   * existed (then 'static').
+   */
+  linking?: Linking;
+  /**
    * Another process of the same folder: the name of the service whose image this one runs
    * (a Celery worker of a Django app, Sidekiq beside Rails, a Procfile `worker:`). It is not
    * built on its own: it runs that image with its own `start`. Its path and image fields
@@ -143,7 +151,10 @@ export interface ServiceModel {
 }
 
 /** Service fields that may be absent (each has a meaning when absent, said on the field; null is the same as absent and is not stored). */
-export const OPTIONAL_SERVICE_FIELDS = ['metricsPath', 'metricsPort', 'imageFrom', 'release'] as const;
+export const OPTIONAL_SERVICE_FIELDS = ['metricsPath', 'metricsPort', 'imageFrom', 'release', 'linking'] as const;
+
+export const LINKINGS = ['static', 'dynamic'] as const;
+export type Linking = (typeof LINKINGS)[number];
 
 /**
  * Where a backing service runs in a Kubernetes environment: in the cluster (a StatefulSet

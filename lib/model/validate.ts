@@ -21,7 +21,7 @@ import { binaryName } from './derive.js';
 import { boundaryProblem, existingDir, kinds, show, type Check } from './kinds.js';
 import { processProblems } from './processes.js';
 import { secretNameReason, secretValueReason } from './secrets.js';
-import { BACKING_KINDS, DELIVERY_FIELDS, DEPLOY_TOOLS, EXISTING_KINDS, GITOPS_MODES, LANGUAGES, LINKABLE, OPTIONAL_SERVICE_FIELDS, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS, SCHEMA_VERSION, type ServiceModel, type StackModel } from './types.js';
+import { BACKING_KINDS, DELIVERY_FIELDS, DEPLOY_TOOLS, EXISTING_KINDS, GITOPS_MODES, LANGUAGES, LINKABLE, LINKINGS, OPTIONAL_SERVICE_FIELDS, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS, SCHEMA_VERSION, type ServiceModel, type StackModel } from './types.js';
 
 export class ModelError extends Error {
   constructor(readonly problems: string[]) {
@@ -59,6 +59,7 @@ const OPTIONAL_FIELDS: Record<(typeof OPTIONAL_SERVICE_FIELDS)[number], Check> =
   // Their type here; what they name, with the rules of processes (./processes.ts), which need the other services.
   imageFrom: (v) => (v === null || (typeof v === 'string' && kinds.dnsLabel(v) === null) ? null : `${show(v)} is not a service name; expected the service whose image this one runs, e.g. web`),
   release: (v) => (v === null || typeof v === 'boolean' ? null : `${show(v)} is not a boolean; expected true (a release command) or false, e.g. true`),
+  linking: (v) => (v === null || (typeof v === 'string' && (LINKINGS as readonly string[]).includes(v)) ? null : `${show(v)} is not one of them; expected one of ${LINKINGS.join(', ')}, e.g. static`),
 };
 const ALL_SERVICE_FIELDS = [...Object.keys(SERVICE_FIELDS), ...OPTIONAL_SERVICE_FIELDS];
 const ENV_FIELDS = new Set(['value', 'secret', 'notSecret']);

@@ -20,6 +20,8 @@ const YAML11_IMPLICIT = [
   /^(?:<<|=)$/,
 ];
 
+const SAFE_PLAIN = /^[A-Za-z][A-Za-z0-9_./-]*$/;
+
 /**
  * A YAML scalar that YAML 1.2 and YAML 1.1 parsers both read back as the same
  * string (or as the number/boolean when given one): quoted when a parser would
@@ -29,6 +31,10 @@ export function yamlScalar(value: string | number | boolean | null): string {
   // Always one line, so a template can place it inline at any indentation: a multi-line
   // string becomes a double-quoted scalar with \n escapes, never a block scalar.
   if (typeof value === 'string' && (/[\n\r]/.test(value) || YAML_UNSAFE.test(value))) return yamlDoubleQuoted(value);
+  // Names, paths and image references (a letter first; letters, digits, _ . / - after) are plain
+  // scalars to every parser unless a resolver claims them (true, null, y...): the answer
+  // stringify would give, without its cost (it ran for every value of every manifest).
+  if (typeof value === 'string' && SAFE_PLAIN.test(value)) return YAML11_IMPLICIT.some((re) => re.test(value)) ? JSON.stringify(value) : value;
   const out = stringify(value, { lineWidth: 0 }).trimEnd();
   if (typeof value !== 'string') return out;
   const plain = !/^["'|>]/.test(out);
@@ -78,8 +84,16 @@ export function yamlBlock(value: Record<string, unknown>, indent: number): strin
 
 export const helpers = { yamlScalar, json, yamlBlock };
 
-/** Render the template file at `path` with `data` plus the shared helpers. */
+/** Template texts by path: a run renders the same few templates for every service. */
+const texts = new Map<string, string>();
+
+/**
+ * Render the template file at `path` with `data` plus the shared helpers. Each template is
+ * read and compiled once per process (EJS's own cache, keyed by file name, includes too):
+ * compiling it again for each of 500 services was most of the rendering time.
+ */
 export function renderFile(path: string, data: Record<string, unknown>): string {
-  const template = readFileSync(path, 'utf8');
-  return ejs.render(template, { ...helpers, ...data }, { filename: path, rmWhitespace: false });
+  let template = texts.get(path);
+  if (template === undefined) texts.set(path, (template = readFileSync(path, 'utf8')));
+  return ejs.render(template, { ...helpers, ...data }, { filename: path, rmWhitespace: false, cache: true });
 }

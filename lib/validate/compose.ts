@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { hasUrlPassword, isSecretName, secretValueReason } from '../model/secrets.js';
 
@@ -362,6 +362,9 @@ function validator(): ValidateFunction {
   // annotation) but names its meta-schema with https and no '#', which Ajv does not resolve.
   delete schema.$schema;
   // strictSchema rejects unknown keywords; the type-strictness checks are lint for schema authors, which this schema does not follow.
+  // Ajv is loaded here, on the first schema check (tests), never by a run of the generator
+  // (the compose and dev stages import this module for the reference checks only).
+  const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
   const ajv = new Ajv({ allErrors: true, strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
   schemaValidator = ajv.compile(schema);
   return schemaValidator;

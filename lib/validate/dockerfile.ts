@@ -7,7 +7,7 @@
  *
  * Our rules:
  *  - `# syntax=docker/dockerfile:1` is the first line;
- *  - every FROM is pinned: a tag (or digest) that is not `latest`, after
+ *  - every FROM is pinned (`scratch`, the built-in empty image, needs no pin): a tag (or digest) that is not `latest`, after
  *    resolving global ARG defaults; stage references are fine;
  *  - a stage named `dev` exists and the last stage is named `runtime`;
  *  - the runtime stage sets a numeric non-root USER (uid:gid 10001:10001 by
@@ -114,6 +114,8 @@ function resolveArgs(text: string, args: Map<string, string>): string {
 /** A FROM reference is pinned when it has a tag other than latest, or a digest. */
 export function pinProblem(ref: string): string | null {
   if (!ref) return 'resolves to an empty image name';
+  // The empty image is built in: there is nothing to pull, so nothing to pin.
+  if (ref === 'scratch') return null;
   if (ref.includes('@sha256:')) return null;
   const lastSlash = ref.lastIndexOf('/');
   const colon = ref.indexOf(':', lastSlash + 1);

@@ -3,7 +3,10 @@
 // plus the `yo containerize` path and a no-op re-run, and where the time goes (start-up and
 // imports, detection, rendering, validation, the rest: Yeoman's run loop and writing).
 //
-// Usage: node scripts/bench/bench.mjs [--sizes 1,10,100,500] [--runs 3] [--write docs/benchmarks.md]
+// Usage: node scripts/bench/bench.mjs [--sizes 1,10,100,500] [--runs 3] [--write docs/benchmarks.md] [--root DIR]
+//        (--root: bench another built checkout, e.g. an older commit, on the same synthetic repositories)
+//        node scripts/bench/bench.mjs --make-repo N   (only make a synthetic repository of N
+//        services, print its path and keep it: for profiling, e.g. node --cpu-prof dist/bin/containerize.js --yes)
 // Needs `npm run build` first (npm run bench does it) and GNU time (/usr/bin/time) for peak memory.
 //
 // Each synthetic service is a copy of one of the detector fixtures (test/fixtures/languages),
@@ -15,17 +18,23 @@ import { cpus, freemem, totalmem, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dist = join(root, 'dist');
-const bin = join(dist, 'bin', 'containerize.js');
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
+const self = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// --root DIR: time another built checkout (e.g. the commit before a change) with this bench.
+const root = opt('root', self);
+const dist = join(root, 'dist');
+const bin = join(dist, 'bin', 'containerize.js');
 const sizes = opt('sizes', '1,10,100,500').split(',').map(Number);
 const runs = Number(opt('runs', '3'));
 const writeTo = opt('write', null);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).slice(0, 14).map((l) => l.slice(3)).join('\n'));
+  process.exit(0);
+}
 if (!existsSync(bin)) {
   console.error('dist/ is missing: run npm run build (npm run bench does)');
   process.exit(1);
@@ -41,7 +50,7 @@ function makeRepo(n) {
   for (let i = 0; i < n; i++) {
     const template = TEMPLATES[i % TEMPLATES.length];
     const svc = join(repo, 'services', `svc${String(i).padStart(3, '0')}`);
-    cpSync(join(root, 'test', 'fixtures', 'languages', template), svc, { recursive: true });
+    cpSync(join(self, 'test', 'fixtures', 'languages', template), svc, { recursive: true });
     // What detection must not read: installed packages, a virtualenv, build output.
     for (const [folder, files] of [
       ['node_modules/left-pad', 30],
@@ -57,14 +66,21 @@ function makeRepo(n) {
   return { dir, repo };
 }
 
-/** One timed process: wall ms and peak RSS (KiB) from GNU time. */
+if (opt('make-repo', null) !== null) {
+  const { repo } = makeRepo(Number(opt('make-repo')));
+  spawnSync('git', ['init', '-q'], { cwd: repo });
+  console.log(repo);
+  process.exit(0);
+}
+
+/** One timed process: wall ms, peak RSS (KiB) and CPU time (user + sys, ms) from GNU time. */
 function timed(cmd, cmdArgs, cwd, extraEnv = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...cmdArgs], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', ...extraEnv } });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', cmd, ...cmdArgs], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', ...extraEnv } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} exited ${r.status}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
-  const kib = Number(r.stderr.trim().split('\n').pop());
-  return { ms, kib };
+  const [kib, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { ms, kib, cpuMs: (user + sys) * 1000 };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -74,28 +90,33 @@ const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(
 /** Where the time of one --yes run goes, measured in this process on the same repository. */
 async function breakdown(repo) {
   const t = {};
-  let t0 = performance.now();
-  // Start-up: a fresh node importing what the bin imports, measured in a child.
-  const imp = spawnSync(process.execPath, ['-e', `const t=performance.now(); await import(${JSON.stringify(pathToFileURL(bin).href.replace(/bin\/containerize\.js$/, 'lib/generator/base.js'))}); await import('yeoman-environment'); console.log(performance.now()-t)`, '--input-type=module'], { cwd: root, encoding: 'utf8' });
-  t.imports = Number(imp.stdout.trim());
+  // Start-up: `containerize --help` as a whole process imports what a run of app imports
+  // (the environment, the generator base, the app generator) and does no work; median of 3.
+  const helps = [0, 1, 2].map(() => timed(process.execPath, [bin, '--help'], root).ms);
+  t.imports = median(helps);
   const { detectStack, toModel } = await import(pathToFileURL(join(dist, 'lib', 'detect', 'stack.js')).href);
   const { canonical } = await import(pathToFileURL(join(dist, 'lib', 'model', 'merge.js')).href);
   const { validateOutputs } = await import(pathToFileURL(join(dist, 'lib', 'validate', 'outputs.js')).href);
-  t0 = performance.now();
+  // CPU time (user + system) of each step: the steps are synchronous, so on an idle machine
+  // it is their wall time, and on a busy one it does not count the waiting for a core.
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  let c0 = cpu();
   const detection = detectStack(repo);
-  t.detection = performance.now() - t0;
+  t.detection = cpu() - c0;
   const model = canonical(toModel(detection));
   const stages = ['dockerfile', 'compose', 'dev', 'ci', 'cd', 'kubernetes', 'helm', 'docs'];
+  const modules = [];
+  for (const s of stages) modules.push(await import(pathToFileURL(join(dist, 'generators', s, 'files.js')).href));
   const outputs = [];
-  t0 = performance.now();
-  for (const s of stages) {
-    const { files } = await import(pathToFileURL(join(dist, 'generators', s, 'files.js')).href);
-    outputs.push(files(model));
-  }
-  t.render = performance.now() - t0;
-  t0 = performance.now();
+  c0 = cpu();
+  for (const { files } of modules) outputs.push(files(model));
+  t.render = cpu() - c0;
+  c0 = cpu();
   for (const o of outputs) validateOutputs(o);
-  t.validate = performance.now() - t0;
+  t.validate = cpu() - c0;
   t.files = outputs.reduce((n, o) => n + o.length, 0);
   return t;
 }
@@ -135,13 +156,14 @@ for (const n of sizes) {
       median: median(first.map((x) => x.ms)),
       spread: spread(first.map((x) => x.ms)),
       peakMiB: Math.max(...first.map((x) => x.kib)) / 1024,
+      cpu: median(first.map((x) => x.cpuMs)),
       rerun: median(again.map((x) => x.ms)),
       yo: yoMs,
       ...b,
     };
     rows.push(row);
     console.log(
-      `${String(n).padStart(4)} services: ${fmt(row.median)} (±${fmt(row.spread / 2)}), peak ${row.peakMiB.toFixed(0)} MiB, no-op re-run ${fmt(row.rerun)}${row.yo ? `, yo ${fmt(row.yo)}` : ''}; imports ${fmt(b.imports)}, detection ${fmt(b.detection)}, render ${fmt(b.render)}, validate ${fmt(b.validate)}, ${b.files} files`,
+      `${String(n).padStart(4)} services: ${fmt(row.median)} (±${fmt(row.spread / 2)}), CPU ${fmt(row.cpu)}, peak ${row.peakMiB.toFixed(0)} MiB, no-op re-run ${fmt(row.rerun)}${row.yo ? `, yo ${fmt(row.yo)}` : ''}; imports ${fmt(b.imports)}, detection ${fmt(b.detection)}, render ${fmt(b.render)}, validate ${fmt(b.validate)}, ${b.files} files`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -151,9 +173,9 @@ for (const n of sizes) {
 if (writeTo) {
   const path = join(root, writeTo);
   const table = [
-    '| services | files | `containerize --yes` (median) | spread | peak memory | no-op re-run | `yo containerize` | imports (start-up) | detection | render | validate |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.services} | ${r.files} | ${fmt(r.median)} | ${fmt(r.spread)} | ${r.peakMiB.toFixed(0)} MiB | ${fmt(r.rerun)} | ${r.yo ? fmt(r.yo) : 'n/a'} | ${fmt(r.imports)} | ${fmt(r.detection)} | ${fmt(r.render)} | ${fmt(r.validate)} |`),
+    '| services | files | `containerize --yes` (median) | spread | CPU (user+sys) | peak memory | no-op re-run | `yo containerize` | start-up (`--help`) | detection | render | validate |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.services} | ${r.files} | ${fmt(r.median)} | ${fmt(r.spread)} | ${fmt(r.cpu)} | ${r.peakMiB.toFixed(0)} MiB | ${fmt(r.rerun)} | ${r.yo ? fmt(r.yo) : 'n/a'} | ${fmt(r.imports)} | ${fmt(r.detection)} | ${fmt(r.render)} | ${fmt(r.validate)} |`),
   ].join('\n');
   const marker = '<!-- bench:latest -->';
   const before = existsSync(path) ? readFileSync(path, 'utf8') : '';

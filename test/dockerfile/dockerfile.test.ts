@@ -232,16 +232,42 @@ describe('dockerfile stage', () => {
       });
     });
 
-    it('go: static stripped binary on the Debian runtime, overridable', () => {
+    it('go: a static stripped binary on scratch, with certificates, time zones and passwd, overridable', () => {
       const t = render('go-gin-cmd-layout');
       assert.match(t, /ENV CGO_ENABLED=0/);
       assert.match(t, /go build -trimpath -ldflags="-s -w" -o \/out\/api \.\/cmd\/api/);
       assert.match(t, /--mount=type=cache,target=\/go\/pkg\/mod/);
       assert.match(t, /--mount=type=cache,target=\/root\/.cache\/go-build/);
-      assert.match(t, /^ARG RUNTIME_IMAGE=debian:bookworm-slim$/m);
+      assert.match(t, /^ARG RUNTIME_IMAGE=scratch$/m);
       assert.match(t, /^FROM \$\{RUNTIME_IMAGE\} AS runtime$/m);
+      const runtime = t.slice(t.indexOf(' AS runtime'));
+      assert.match(runtime, /^COPY --from=build \/etc\/ssl\/certs\/ca-certificates\.crt /m);
+      assert.match(runtime, /^COPY --from=build \/usr\/share\/zoneinfo \/usr\/share\/zoneinfo$/m);
+      assert.match(runtime, /^COPY --from=build \/out\/etc\/passwd \/out\/etc\/group \/etc\/$/m);
+      assert.match(t, /echo 'app:x:10001:10001:app:\/home\/app:\/sbin\/nologin' > \/out\/etc\/passwd/);
+      assert.match(runtime, /^USER 10001:10001$/m);
+      assert.doesNotMatch(runtime, /^RUN /m, 'scratch has no shell to RUN anything');
       assert.match(t, /COPY go\.mod go\.sum \.\//);
       assert.match(t, /CMD \["\.\/api"\]/);
+      // No health path: no probe is built and the image has no HEALTHCHECK (nothing could run one).
+      assert.doesNotMatch(t, /healthcheck|HEALTHCHECK/);
+    });
+
+    it('go on scratch: the HEALTHCHECK runs a static probe built in the build stage (no shell needed)', () => {
+      const t = render('go-stdlib-http');
+      assert.match(t, /^ARG RUNTIME_IMAGE=scratch$/m);
+      assert.match(t, /> \/tmp\/probe\/main\.go/);
+      assert.match(t, /go build -trimpath -ldflags="-s -w" -o \/out\/healthcheck \/tmp\/probe\/main\.go/);
+      assert.match(t, /^COPY --from=build \/out\/healthcheck \/usr\/local\/bin\/healthcheck$/m);
+      assert.match(t, /^  CMD \["\/usr\/local\/bin\/healthcheck", "8080", "\/healthz"\]$/m);
+    });
+
+    it('go with cgo: CGO_ENABLED=1 and the slim Debian runtime with the bash health check', () => {
+      const t = render('go-cgo-sqlite');
+      assert.match(t, /ENV CGO_ENABLED=1/);
+      assert.match(t, /^ARG RUNTIME_IMAGE=debian:bookworm-slim$/m);
+      assert.match(t, /^  CMD \["bash", "-c", /m);
+      assert.doesNotMatch(t, /scratch|\/tmp\/probe|zoneinfo/);
     });
 
     it('java: Maven or Gradle build, Spring Boot unpacked in layers on a JRE', () => {

@@ -207,6 +207,12 @@ export const MATRIX: Case[] = [
     install: /go mod download/,
   },
   {
+    // cgo (go-sqlite3): built with CGO_ENABLED=1, runs on slim Debian with glibc.
+    id: 'go-cgo-sqlite',
+    svc: service({ language: 'go', languageVersion: '1.23', packageManager: 'go', lockfile: 'go.sum', start: ['./store'], build: 'go build -o /out/store .', entry: '.', healthPath: '/health', linking: 'dynamic' }),
+    install: /go mod download/,
+  },
+  {
     id: 'go-worker',
     svc: service({ language: 'go', languageVersion: '1.23', packageManager: 'go', lockfile: 'go.sum', start: ['./worker'], build: 'go build -o /out/worker .', entry: '.', port: null }),
     install: /go mod download/,

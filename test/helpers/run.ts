@@ -18,7 +18,7 @@ const CLASSES: Record<string, any> = {
   app: AppGenerator,
   detect: DetectGenerator,
   service: ServiceGenerator,
-  ...Object.fromEntries(STAGES.map((s) => [s.name, s.Generator])),
+  ...Object.fromEntries(await Promise.all(STAGES.map(async (s) => [s.name, (await s.load()).default]))),
   doctor: DoctorGenerator,
 };
 

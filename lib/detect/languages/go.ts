@@ -27,8 +27,12 @@
  *   (ListenAndServe, http.Serve, net.Listen, grpc.NewServer...).
  * - `dependencies` are the module paths of direct requires (`// indirect`
  *   ones are left out: they are not imported by this code).
+ * - `linking` is 'dynamic' when the code uses cgo: a source file imports "C", or go.mod
+ *   requires a module that only works with cgo (CGO_MODULES: go-sqlite3, the Kafka and
+ *   GTK bindings...); else 'static' (the runtime image is then `scratch`).
  */
 import { posix } from 'node:path';
+import type { Linking } from '../../model/types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
 import { byDefault, fact } from '../types.js';
 import { joinRel } from '../repo.js';
@@ -50,6 +54,33 @@ const FRAMEWORKS: [module: RegExp, name: string][] = [
   [/^github\.com\/go-chi\/chi(?:\/v\d+)?$/, 'chi'],
   [/^github\.com\/gorilla\/mux$/, 'gorilla-mux'],
 ];
+
+/** Modules that need cgo (a C library linked in): their users cannot be static binaries. */
+const CGO_MODULES = [
+  /^github\.com\/mattn\/go-sqlite3$/,
+  /^github\.com\/confluentinc\/confluent-kafka-go(?:\/v\d+)?$/,
+  /^github\.com\/gotk3\/gotk3$/,
+  /^github\.com\/go-gl\//,
+  /^github\.com\/tecbot\/gorocksdb$/,
+  /^github\.com\/linxGnu\/grocksdb$/,
+  /^gopkg\.in\/gographics\/imagick\.v\d+$/,
+  /^github\.com\/h2non\/bimg$/,
+  /^github\.com\/davidbyttow\/govips(?:\/v\d+)?$/,
+];
+
+/** `import "C"`, alone or in an import block. */
+const CGO_IMPORT_RE = /^\s*import\s+"C"\s*$|^import\s*\([^)]*^\s*"C"\s*$/ms;
+
+/** 'dynamic' with the file and line that need cgo, else 'static' by default. */
+export function goLinking(repo: RepoView, sources: string[], requires: { path: string; source: string }[]): Fact<Linking> {
+  const module = requires.find((r) => CGO_MODULES.some((re) => re.test(r.path)));
+  if (module) return fact('dynamic', module.source);
+  for (const file of sources) {
+    const at = repo.locate(file, /^\s*import\s+"C"\s*$|^\s*"C"\s*$/);
+    if (at && CGO_IMPORT_RE.test(repo.read(file) ?? '')) return fact('dynamic', at);
+  }
+  return byDefault('static');
+}
 
 interface GoMod {
   module: string | null;
@@ -153,6 +184,7 @@ export const goDetector: LanguageDetector = {
       packageManager: mod ? fact('go', modFile) : byDefault('go'),
       lockfile: repo.exists(joinRel(dir, 'go.sum')) ? fact('go.sum', joinRel(dir, 'go.sum')) : byDefault(null),
       outputDir: byDefault(null),
+      linking: goLinking(repo, sources, direct),
       dependencies: direct.map((r) => r.path),
       sourceFiles: [...sources, ...extra],
     };

@@ -24,6 +24,34 @@ const tree = (files: Record<string, string>) => {
 };
 
 describe('go detector', () => {
+  describe('linking (static binary or cgo)', () => {
+    const MAIN = 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n';
+    const linking = (files: Record<string, string>) => goDetector.detect(tree(files), '.').linking;
+
+    it('is static without cgo', () => {
+      assert.deepEqual(linking({ 'go.mod': 'module example.com/app\n\ngo 1.23\n', 'main.go': MAIN }), { value: 'static', source: 'default' });
+      assert.deepEqual(detect('go-nethttp').linking, { value: 'static', source: 'default' });
+    });
+
+    it('is dynamic for a file importing "C", alone or in an import block, with its line', () => {
+      const cgo = 'package main\n\n// #include <stdio.h>\nimport "C"\n\nfunc hello() { C.puts(C.CString("hi")) }\n';
+      assert.deepEqual(linking({ 'go.mod': 'module example.com/app\n\ngo 1.23\n', 'main.go': MAIN, 'hello.go': cgo }), { value: 'dynamic', source: 'hello.go:4' });
+      const block = 'package main\n\nimport (\n\t"fmt"\n\t"C"\n)\n\nfunc hi() { fmt.Println(C.int(1)) }\n';
+      assert.deepEqual(linking({ 'go.mod': 'module example.com/app\n\ngo 1.23\n', 'main.go': MAIN, 'c.go': block }), { value: 'dynamic', source: 'c.go:5' });
+    });
+
+    it('is dynamic for a module that needs cgo (go-sqlite3), named by its go.mod line', () => {
+      const mod = 'module example.com/app\n\ngo 1.23\n\nrequire github.com/mattn/go-sqlite3 v1.14.22\n';
+      assert.deepEqual(linking({ 'go.mod': mod, 'main.go': MAIN }), { value: 'dynamic', source: 'go.mod:5' });
+    });
+
+    it('is not fooled by "C" in a string, a comment, or a test file', () => {
+      const notCgo = 'package main\n\nvar grades = []string{\n\t"A",\n\t"C",\n}\n// import "C" is how cgo starts\n';
+      const test = 'package main\n\nimport "C"\n';
+      assert.deepEqual(linking({ 'go.mod': 'module example.com/app\n\ngo 1.23\n', 'main.go': MAIN, 'grades.go': notCgo, 'main_test.go': test }), { value: 'static', source: 'default' });
+    });
+  });
+
   it('net/http with a toolchain line', () => {
     const f = detect('go-nethttp');
     assert.equal(f.language, 'go');
