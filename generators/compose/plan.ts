@@ -120,6 +120,8 @@ export interface AppPlan {
   imageFrom: string | null;
   /** The process's own command (its start), over the image's CMD; null for an owner. */
   command: string[] | null;
+  /** The command replaces the image's ENTRYPOINT too (an image built from the user's own Dockerfile: see workloads.ts). */
+  replaceEntrypoint: boolean;
   /** A one-off release command: restart "no", and the services of its image wait for it to complete. */
   release: boolean;
 }
@@ -419,6 +421,7 @@ export function planStack(model: StackModel, wiring: Wiring = wireStack(model)):
       readOnly: !svc.dockerfile && READ_ONLY_LANGUAGES.has(svc.language) && !WRITING_FRAMEWORKS.has(svc.framework ?? ''),
       imageFrom: svc.imageFrom ?? null,
       command: svc.imageFrom ? [...svc.start] : null,
+      replaceEntrypoint: !!svc.imageFrom && svc.dockerfile !== null,
       release: svc.release === true,
     };
   });

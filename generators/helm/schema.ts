@@ -104,6 +104,7 @@ const definitions: Record<string, Schema> = {
       replicaCount: nonNegative,
       image: ref('image'),
       args: { type: 'array', items: str, description: "The container's args (over the image's CMD): another process of an image; [] for its own command" },
+      command: { type: 'array', items: str, description: "The container's command, over the image's ENTRYPOINT: a process of an image built from your own Dockerfile" },
       port: { ...port, description: 'Absent for a worker: no Service, no HTTP/TCP probes' },
       healthPath: { type: 'string', pattern: '^(/.*)?$', description: 'The readinessProbe and helm test; empty: a TCP connect' },
       livenessPath: { type: 'string', pattern: '^(/.*)?$', description: 'The livenessProbe; empty: a TCP connect' },

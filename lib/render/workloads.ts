@@ -194,6 +194,13 @@ export interface ServiceFacts {
   imageFrom: string | null;
   /** The container's args: the process's start command; [] runs the image's CMD. */
   args: string[];
+  /**
+   * True when the process's image is built from the user's own Dockerfile: its ENTRYPOINT (a
+   * boot script may ignore its arguments) is replaced by the process's command, as the
+   * container's `command`, instead of passing the command as `args`. Our images' ENTRYPOINT
+   * (tini) runs its arguments, so it stays.
+   */
+  replaceEntrypoint: boolean;
   /** A release command (migrations): a Job run to completion, not a Deployment. */
   job: boolean;
   /** Prometheus metrics the service serves (model metricsPath), or null. */
@@ -343,6 +350,7 @@ export function serviceFacts(model: StackModel, name: string, wiring: Wiring = w
     public: svc.public && svc.port !== null,
     imageFrom: svc.imageFrom ?? null,
     args: svc.imageFrom ? [...svc.start] : [],
+    replaceEntrypoint: !!svc.imageFrom && svc.dockerfile !== null,
     job: svc.release === true,
     metrics: metricsEndpoint(svc, portName),
   };
