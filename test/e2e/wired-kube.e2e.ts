@@ -41,6 +41,7 @@ const ENV = { ...process.env, BUILDAH_FORMAT: 'docker' };
 describe('wired shop on the Kubernetes output (podman kube play): kustomize staging and helm template staging', function () {
   let work = '';
   let dir = '';
+  let helmDir = '';
   const images: string[] = [];
   /** The Secrets a user would create: one password per backing service, made here. */
   const secrets: Record<string, Record<string, string>> = {};
@@ -59,6 +60,12 @@ describe('wired shop on the Kubernetes output (podman kube play): kustomize stag
     cpSync(FIXTURE, dir, { recursive: true, filter: (src) => !/(^|\/)node_modules(\/|$)/.test(src) });
     const r = await run(process.execPath, [BIN, '--yes', ...USER_CHOICES.flatMap((s) => ['--set', s])], { cwd: dir, allowFail: true });
     assert.equal(r.code, 0, r.stderr);
+    // Only the chosen deployment tool is written (kustomize by default): the chart comes from the
+    // same repository generated with --deploy-tool helm.
+    helmDir = join(work, 'helm', 'shop');
+    cpSync(FIXTURE, helmDir, { recursive: true, filter: (src) => !/(^|\/)node_modules(\/|$)/.test(src) });
+    const h = await run(process.execPath, [BIN, '--yes', '--deploy-tool', 'helm', ...USER_CHOICES.flatMap((s) => ['--set', s])], { cwd: helmDir, allowFail: true });
+    assert.equal(h.code, 0, h.stderr);
     for (const b of ['postgres', 'redis', 'mysql', 'rabbitmq']) secrets[`shop-${b}`] = { password: randomBytes(16).toString('hex') };
     // The images the manifests name, built from the generated Dockerfiles.
     for (const svc of Object.keys(ROUNDTRIPS)) {
@@ -87,7 +94,7 @@ describe('wired shop on the Kubernetes output (podman kube play): kustomize stag
     [
       'helm template -f values-staging.yaml',
       async () =>
-        renderChart(join(dir, 'deploy', 'helm', 'shop'), {
+        renderChart(join(helmDir, 'deploy', 'helm', 'shop'), {
           valuesFiles: ['values-staging.yaml'],
           set: ['tests.enabled=false'],
           // Every service's tag, the processes of notes' image (notes-worker, notes-release) too.
