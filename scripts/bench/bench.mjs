@@ -39,6 +39,10 @@ if (!existsSync(bin)) {
   console.error('dist/ is missing: run npm run build (npm run bench does)');
   process.exit(1);
 }
+if (!existsSync('/usr/bin/time')) {
+  console.error('GNU time (/usr/bin/time) is missing: it measures each run\'s peak memory and CPU time. On Debian or Ubuntu: apt-get install time');
+  process.exit(1);
+}
 
 /** Fixtures that --yes takes as they are (one service each, every value known). */
 const TEMPLATES = ['node-express-npm', 'python-fastapi-uv', 'go-nethttp', 'java-spring-maven', 'ruby-sinatra-rack', 'php-slim', 'rust-axum', 'python-flask-gunicorn', 'node-fastify-yarn', 'go-worker'];
