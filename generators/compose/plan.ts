@@ -31,7 +31,7 @@
  */
 import { posix } from 'node:path';
 import { PASSWORD } from '../../lib/catalog/index.js';
-import { buildContext, imageRepository, serviceNames } from '../../lib/model/derive.js';
+import { buildContext, imageRepository, replacesEntrypoint, serviceNames } from '../../lib/model/derive.js';
 import { releasesBefore } from '../../lib/model/processes.js';
 import type { BackingKind, ServiceModel, StackModel } from '../../lib/model/types.js';
 import { image } from '../../lib/catalog/images.js';
@@ -120,7 +120,7 @@ export interface AppPlan {
   imageFrom: string | null;
   /** The process's own command (its start), over the image's CMD; null for an owner. */
   command: string[] | null;
-  /** The command replaces the image's ENTRYPOINT too (an image built from the user's own Dockerfile: see workloads.ts). */
+  /** The command replaces the image's ENTRYPOINT too (lib/model/derive.ts replacesEntrypoint). */
   replaceEntrypoint: boolean;
   /** A one-off release command: restart "no", and the services of its image wait for it to complete. */
   release: boolean;
@@ -421,7 +421,7 @@ export function planStack(model: StackModel, wiring: Wiring = wireStack(model)):
       readOnly: !svc.dockerfile && READ_ONLY_LANGUAGES.has(svc.language) && !WRITING_FRAMEWORKS.has(svc.framework ?? ''),
       imageFrom: svc.imageFrom ?? null,
       command: svc.imageFrom ? [...svc.start] : null,
-      replaceEntrypoint: !!svc.imageFrom && svc.dockerfile !== null,
+      replaceEntrypoint: replacesEntrypoint(svc),
       release: svc.release === true,
     };
   });

@@ -1,4 +1,5 @@
 /** Building blocks the records share. */
+import type { Language } from '../model/types.js';
 import { PASSWORD, type ClientContext, type Resources } from './types.js';
 
 // Ephemeral storage: a backing service's data is on its volume claim; the rest (temporary folders, logs) is small.
@@ -17,3 +18,15 @@ export function standardUrl(c: ClientContext, scheme: string, database = c.datab
 }
 
 export const major = (version: string): number => Number.parseInt(version, 10) || 0;
+
+/**
+ * A declared dependency as the catalogs spell it: `psycopg[binary]>=3` -> `psycopg`,
+ * `prometheus_client` -> `prometheus-client`, `org.postgresql:postgresql` -> `postgresql`,
+ * `Npgsql` -> `npgsql`. Read by the backing detection and the metrics catalog alike.
+ */
+export function normalizeDependency(dep: string, language: Language): string {
+  let name = dep.trim().toLowerCase();
+  if (language === 'python') name = name.replace(/[\[;<>=!~ ].*$/, '').replace(/_/g, '-');
+  if (language === 'java' && name.includes(':')) name = name.split(':')[1] ?? name;
+  return name;
+}

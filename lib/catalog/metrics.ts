@@ -4,6 +4,7 @@
  * knowledge: detection reads it (lib/detect/stack.ts), docs/kubernetes.md lists it.
  */
 import type { Language } from '../model/types.js';
+import { normalizeDependency } from './common.js';
 
 export interface MetricsLibrary {
   /** Dependency names as the language's manifests spell them (Go: module path prefixes; Java: artifactId). */
@@ -33,19 +34,11 @@ export const METRICS_LIBRARIES: Record<Language, MetricsLibrary[]> = {
 
 /** The metrics path a service's dependencies imply, with the dependency that implies it; null when none is a Prometheus client. */
 export function metricsFromDependencies(language: Language, framework: string | null, dependencies: string[]): { path: string; dependency: string } | null {
-  const names = dependencies.map((d) => ({ raw: d, name: normalize(d, language) }));
+  const names = dependencies.map((d) => ({ raw: d, name: normalizeDependency(d, language) }));
   for (const lib of METRICS_LIBRARIES[language]) {
     if (lib.framework && lib.framework !== framework) continue;
     const hit = names.find((n) => lib.names.some((l) => (language === 'go' ? n.name === l || n.name.startsWith(`${l}/`) : n.name === l)));
     if (hit) return { path: lib.path, dependency: hit.raw };
   }
   return null;
-}
-
-/** `prometheus_client>=0.20` -> `prometheus-client`, `io.micrometer:micrometer-registry-prometheus` -> its artifactId, .NET names case-insensitively. */
-function normalize(dep: string, language: Language): string {
-  let name = dep.trim().toLowerCase();
-  if (language === 'python') name = name.replace(/[[;<>=!~ ].*$/, '').replace(/_/g, '-');
-  if (language === 'java' && name.includes(':')) name = name.split(':')[1] ?? name;
-  return name;
 }

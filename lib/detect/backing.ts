@@ -10,6 +10,7 @@
  * (redis://cache:6379 -> 'cache'), else by its kind.
  */
 import { CATALOG, DEFAULT_VERSIONS, envNameKind, schemeKind } from '../catalog/index.js';
+import { normalizeDependency } from '../catalog/common.js';
 
 export { schemeKind };
 import type { BackingKind, Language } from '../model/types.js';
@@ -40,13 +41,6 @@ const GO_MODULES: [string, BackingKind][] = Object.values(CATALOG).flatMap((r) =
 /** Client libraries by name, across ecosystems: a name means the same kind wherever it appears (the catalog's signals). */
 const LIBRARY_KIND = new Map<string, BackingKind>(Object.values(CATALOG).flatMap((r) => r.signals.libraries.map((n) => [n, r.kind] as const)));
 
-/** `psycopg[binary]>=3` -> `psycopg`, `org.postgresql:postgresql` -> `postgresql`, `Npgsql` -> `npgsql`. */
-function normalizeDependency(dep: string, language: Language): string {
-  let name = dep.trim().toLowerCase();
-  if (language === 'python') name = name.replace(/[\[;<>=!~ ].*$/, '').replace(/_/g, '-');
-  if (language === 'java' && name.includes(':')) name = name.split(':')[1] ?? name;
-  return name;
-}
 
 /** The backing kind a declared dependency is a client for, or null. */
 export function libraryKind(dep: string, language: Language): BackingKind | null {

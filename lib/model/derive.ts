@@ -150,3 +150,10 @@ export function binaryName(svc: ServiceModel): string | null {
   if (svc.language === 'rust') return svc.entry ?? posix.basename(svc.start[0] ?? 'app');
   return null;
 }
+
+/**
+ * A process (imageFrom) of an image built from the user's own Dockerfile: its command replaces
+ * the image's ENTRYPOINT (a boot script may ignore the command it is given). Our images'
+ * ENTRYPOINT (tini) runs its arguments, so their processes pass the command as args.
+ */
+export const replacesEntrypoint = (svc: ServiceModel): boolean => !!svc.imageFrom && svc.dockerfile !== null;

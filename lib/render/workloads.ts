@@ -11,7 +11,7 @@
  * Pure: the same model gives the same facts, in the same (sorted) order.
  */
 import { CATALOG, PASSWORD, type Resources } from '../catalog/index.js';
-import { backingNames, CONTAINER_GID, CONTAINER_UID, externalHostOf, imageRepository, placement, serviceNames } from '../model/derive.js';
+import { backingNames, CONTAINER_GID, CONTAINER_UID, externalHostOf, imageRepository, placement, replacesEntrypoint, serviceNames } from '../model/derive.js';
 import type { BackingKind, Placement, PLACEMENT_ENVIRONMENTS, ServiceModel, StackModel } from '../model/types.js';
 import { imagePin, tagFor } from '../catalog/images.js';
 import { runtimeProfile, type RuntimeProfile } from './profiles.js';
@@ -194,12 +194,7 @@ export interface ServiceFacts {
   imageFrom: string | null;
   /** The container's args: the process's start command; [] runs the image's CMD. */
   args: string[];
-  /**
-   * True when the process's image is built from the user's own Dockerfile: its ENTRYPOINT (a
-   * boot script may ignore its arguments) is replaced by the process's command, as the
-   * container's `command`, instead of passing the command as `args`. Our images' ENTRYPOINT
-   * (tini) runs its arguments, so it stays.
-   */
+  /** The process's command is the container's `command`, not its `args` (model/derive.ts replacesEntrypoint). */
   replaceEntrypoint: boolean;
   /** A release command (migrations): a Job run to completion, not a Deployment. */
   job: boolean;
@@ -350,7 +345,7 @@ export function serviceFacts(model: StackModel, name: string, wiring: Wiring = w
     public: svc.public && svc.port !== null,
     imageFrom: svc.imageFrom ?? null,
     args: svc.imageFrom ? [...svc.start] : [],
-    replaceEntrypoint: !!svc.imageFrom && svc.dockerfile !== null,
+    replaceEntrypoint: replacesEntrypoint(svc),
     job: svc.release === true,
     metrics: metricsEndpoint(svc, portName),
   };

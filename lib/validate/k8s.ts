@@ -46,11 +46,11 @@ import { validate as roleBinding } from 'kubernetes-models/_schemas/IoK8sApiRbac
 import { validate as endpointSlice } from 'kubernetes-models/_schemas/IoK8sApiDiscoveryV1EndpointSlice';
 // Custom resources: the @kubernetes-models packages compile each project's CRD schemas; they do
 // not export their _schemas folder, so the validators are loaded by path.
-import { dirname as crdDirname, join as crdJoin } from 'node:path';
-import { fileURLToPath as crdFileURLToPath, pathToFileURL as crdPathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const crdValidator = async (pkg: string, type: string): Promise<unknown> =>
-  ((await import(crdPathToFileURL(crdJoin(crdDirname(crdFileURLToPath(import.meta.resolve(pkg))), '_schemas', `${type}.js`)).href)) as { validate: unknown }).validate;
+  ((await import(pathToFileURL(join(dirname(fileURLToPath(import.meta.resolve(pkg))), '_schemas', `${type}.js`)).href)) as { validate: unknown }).validate;
 // The Prometheus Operator's PodMonitor (@kubernetes-models/prometheus-operator 6.0.0).
 const podMonitor = await crdValidator('@kubernetes-models/prometheus-operator', 'ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoringV1PodMonitor');
 // Argo CD's kinds: @kubernetes-models/argo-cd 4.0.0 compiles them from Argo CD v3's Go API types
