@@ -21,6 +21,13 @@ for (const name of readdirSync(join(root, 'generators'))) {
   }
   writeFileSync(join(out, 'index.js'), "export { default } from './generator.js';\n");
 }
+// Each language pack's templates (lib/languages/<lang>/*.ejs), beside its compiled modules.
+for (const lang of readdirSync(join(root, 'lib', 'languages'), { withFileTypes: true })) {
+  if (!lang.isDirectory()) continue;
+  for (const file of readdirSync(join(root, 'lib', 'languages', lang.name))) {
+    if (file.endsWith('.ejs')) cpSync(join(root, 'lib', 'languages', lang.name, file), join(dist, 'lib', 'languages', lang.name, file));
+  }
+}
 if (existsSync(join(root, 'templates'))) cpSync(join(root, 'templates'), join(dist, 'templates'), { recursive: true });
 // The bin, bundled into one file (the compiled modules stay beside it for yo and the tests).
 execFileSync(process.execPath, [join(root, 'scripts', 'bundle', 'bundle.mjs')], { stdio: 'inherit' });

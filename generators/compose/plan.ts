@@ -35,6 +35,7 @@ import { buildContext, imageRepository, replacesEntrypoint, serviceNames } from 
 import { releasesBefore } from '../../lib/model/processes.js';
 import type { BackingKind, ServiceModel, StackModel } from '../../lib/model/types.js';
 import { image } from '../../lib/catalog/images.js';
+import { packOf } from '../../lib/languages/index.js';
 import { SHELL_NAMES, wireStack, type BackingWiring, type Part, type Wiring } from '../../lib/render/wiring.js';
 
 /** Folder of every secret value; ignored by git through its own .gitignore. */
@@ -44,8 +45,8 @@ export const PROD_TAG = 'latest';
 export const DEV_TAG = 'dev';
 
 export interface Healthcheck {
-  /** Run with CMD-SHELL (every image that gets a check has /bin/sh). */
-  test: string;
+  /** Compose's `test`: ['CMD-SHELL', script] (backing services) or ['CMD', ...words] (app services); `$` already written `$$`. */
+  test: string[];
   interval: string;
   timeout: string;
   retries: number;
@@ -218,7 +219,7 @@ function planBacking(b: BackingWiring): BackingPlan {
     port: b.port,
     user: b.user,
     database: b.database,
-    healthcheck: test ? { test, ...(r.slowStart ? SLOW : FAST) } : null,
+    healthcheck: test ? { test: ['CMD-SHELL', test], ...(r.slowStart ? SLOW : FAST) } : null,
     readOnly: r.readOnlyRootFilesystem,
     tmpfs: r.readOnlyRootFilesystem ? r.writableDirs : [],
     seeded: r.readOnlyRootFilesystem ? r.seedDirs : [],
@@ -227,10 +228,6 @@ function planBacking(b: BackingWiring): BackingPlan {
 }
 
 // ---- app services ----------------------------------------------------------------
-
-/** Runtimes whose servers write nowhere but /tmp (and frameworks known to break that rule are excluded). */
-const READ_ONLY_LANGUAGES = new Set(['node', 'python', 'go', 'rust', 'static']);
-const WRITING_FRAMEWORKS = new Set(['next', 'nuxt', 'remix', 'gatsby']);
 
 /** A health path safe inside a single-quoted string inside a double-quoted shell word. */
 const safePath = (path: string) => path.replace(/['"$`\\ ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -256,7 +253,7 @@ export function appHealthcheck(svc: ServiceModel): Healthcheck | null {
     default:
       return null;
   }
-  return { test, ...FAST };
+  return { test: ['CMD-SHELL', test], ...FAST };
 }
 
 const upperName = (service: string) => service.toUpperCase().replace(/-/g, '_');
@@ -418,7 +415,7 @@ export function planStack(model: StackModel, wiring: Wiring = wireStack(model)):
       expose: !svc.public && svc.port !== null ? [String(svc.port)] : [],
       healthcheck: healthchecks.get(name) ?? null,
       dependsOn,
-      readOnly: !svc.dockerfile && READ_ONLY_LANGUAGES.has(svc.language) && !WRITING_FRAMEWORKS.has(svc.framework ?? ''),
+      readOnly: !svc.dockerfile && packOf(svc).readOnlyRoot(svc),
       imageFrom: svc.imageFrom ?? null,
       command: svc.imageFrom ? [...svc.start] : null,
       replaceEntrypoint: replacesEntrypoint(svc),

@@ -24,7 +24,7 @@
  *   image's content): /app/node_modules (node), /app/vendor (composer),
  *   /app/target (maven, cargo), /app/build and /app/.gradle (gradle), /app/bin
  *   and /app/obj (dotnet); so is the build output a Node dev command writes there
- *   (tsc's outDir, .next...: lib/render/devloop.ts, read by both stages, since the
+ *   (tsc's outDir, .next...: the language pack's devVolumes, read by both stages, since the
  *   host's folder is not writable by 10001 on Linux). Create each one in the dev stage, owned by 10001 (an
  *   anonymous volume copies the ownership it finds; a missing folder would come
  *   up root-owned and unwritable). Everything else belongs outside /app: every
@@ -59,7 +59,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { isWorkspaceMember, pathInContext } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
-import { devOutputDirs } from '../../lib/render/devloop.js';
+import { NO_TESTS } from '../../lib/render/devloop.js';
+import { packOf } from '../../lib/languages/index.js';
 import { renderFile } from '../../lib/render/ejs.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { layoutOf, placed, type Layout } from '../../lib/render/layout.js';
@@ -73,7 +74,6 @@ import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
-export const NODE_INSPECT_PORT = 9229;
 /** Kinds of backing service whose data a seed script would fill. */
 const STATEFUL = new Set(['postgres', 'mysql', 'mariadb', 'mongodb', 'redis', 'elasticsearch']);
 
@@ -104,122 +104,41 @@ export interface DevPlan {
   extensions: string[];
 }
 
+/**
+ * Anonymous volumes protecting what the dev stage keeps under /app (dependencies, build
+ * output): the language pack's folders, the ones the Dockerfile's dev stage creates for the
+ * dev user. Sorted, but a workspace member's in the Dockerfile's order.
+ */
 function protectedDirs(app: AppPlan): string[] {
-  const { language, packageManager: pm } = app.svc;
-  const dirs = new Set<string>();
-  // Build output the dev command writes (tsc's outDir, .next...): off the host's folder, see devOutputDirs.
-  const outputs = (root: string) => devOutputDirs(app.svc).map((d) => `${root}/${d}`);
-  // A workspace member: the root's and the member's node_modules (a package manager may put either).
-  if (isWorkspaceMember(app.svc)) {
-    const member = `/app/${pathInContext(app.svc)}`;
-    return ['/app/node_modules', `${member}/node_modules`, ...outputs(member)];
-  }
-  for (const d of outputs('/app')) dirs.add(d);
-  // Static sites are served by nginx in their dev stage: no dependency folder there.
-  if (language === 'node') dirs.add('/app/node_modules');
-  if (pm === 'composer' || language === 'php') dirs.add('/app/vendor');
-  if (pm === 'maven' || pm === 'cargo' || language === 'rust') dirs.add('/app/target');
-  if (pm === 'gradle') {
-    dirs.add('/app/build');
-    dirs.add('/app/.gradle');
-  }
-  if (language === 'dotnet') {
-    dirs.add('/app/bin');
-    dirs.add('/app/obj');
-  }
-  return [...dirs].sort();
+  const dirs = packOf(app.svc).devVolumes(app.svc);
+  return isWorkspaceMember(app.svc) ? dirs : [...new Set(dirs)].sort();
 }
 
 function devEnvironment(app: AppPlan): EnvLine[] {
-  const { language, framework } = app.svc;
-  const env: Record<string, string> = {};
-  if (language === 'node') env.NODE_ENV = 'development';
-  if (language === 'python') {
-    env.PYTHONDONTWRITEBYTECODE = '1';
-    env.PYTHONUNBUFFERED = '1';
-  }
-  if (language === 'ruby' && framework === 'rails') env.RAILS_ENV = 'development';
-  if (language === 'dotnet') {
-    env.ASPNETCORE_ENVIRONMENT = 'Development';
-    env.DOTNET_USE_POLLING_FILE_WATCHER = '1';
-  }
+  const env = packOf(app.svc).devEnv(app.svc);
   return Object.keys(env)
     .sort()
     .map((name) => ({ name, value: env[name]! }));
 }
 
-/**
- * What a test command prints (then exits 0) when the service has no tests to run: the
- * Makefile counts that service as skipped, not failed. A service gets tests later without
- * a re-run of the generator: the command looks for them each time.
- */
-export const NO_TESTS = 'containerize: no tests';
-const none = (why: string) => `echo "${NO_TESTS}: ${why}"`;
-
-/** pytest when it is installed, else unittest; both exit 5 when they find no test (unittest since Python 3.12). */
-const PYTEST_OR_UNITTEST = `if python -c "import pytest" 2>/dev/null; then python -m pytest; else python -m unittest discover; fi; s=$?; if [ "$s" = 5 ]; then ${none('none found')}; exit 0; fi; exit "$s"`;
-
-/** A test script in package.json, other than npm init's placeholder (which fails on purpose). */
-const NODE_HAS_TEST = `node -e 'const t = (require("./package.json").scripts || {}).test; process.exit(t && !/no test specified/.test(t) ? 0 : 1)'`;
-
-/**
- * The test command of a service in its dev container, by language then package manager:
- * it runs the tests when it finds some, else prints NO_TESTS (null: no toolchain to test with).
- */
-export function testCommand(app: AppPlan): string | null {
-  const { language, packageManager: pm } = app.svc;
-  switch (language) {
-    case 'node':
-      return `if ${NODE_HAS_TEST}; then exec ${pm === 'yarn' || pm === 'pnpm' ? pm : 'npm'} test; else ${none('package.json has no test script')}; fi`;
-    case 'python':
-      // Every package manager's dependencies are in the dev stage's /opt/venv, on PATH.
-      return PYTEST_OR_UNITTEST;
-    case 'go':
-      return `if [ -n "$(find . -name '*_test.go' -not -path './vendor/*' | head -n 1)" ]; then exec go test ./...; else ${none('no *_test.go file')}; fi`;
-    case 'rust':
-      return 'cargo test';
-    case 'java': {
-      const [wrapper, tool] = pm === 'gradle' ? ['./gradlew', 'gradle'] : ['./mvnw', 'mvn'];
-      const args = pm === 'gradle' ? 'test' : '-B test';
-      return `if [ ! -d src/test ]; then ${none('no src/test folder')}; elif [ -x ${wrapper} ]; then exec ${wrapper} ${args}; else exec ${tool} ${args}; fi`;
-    }
-    case 'ruby':
-      return `if [ -d spec ]; then exec bundle exec rspec; elif [ -d test ]; then exec bundle exec rake test; else ${none('no spec/ or test/ folder')}; fi`;
-    case 'php':
-      return `if [ -x vendor/bin/phpunit ] && { [ -f phpunit.xml ] || [ -f phpunit.xml.dist ]; }; then exec vendor/bin/phpunit; elif php -r 'exit(isset(json_decode(file_get_contents("composer.json"), true)["scripts"]["test"]) ? 0 : 1);'; then exec composer test; else ${none('no phpunit.xml and no composer test script')}; fi`;
-    case 'dotnet':
-      // The dev container mounts the service folder only: a test project beside it is not there.
-      return `if find . -name '*.csproj' -not -path '*/obj/*' -exec grep -l Microsoft.NET.Test.Sdk {} + | grep -q .; then exec dotnet test; else ${none('no test project in this folder')}; fi`;
-    case 'static':
-      // The dev stage is nginx serving the mounted files: no toolchain to test with.
-      return null;
-  }
-}
-
-const EXTENSIONS: Record<string, string[]> = {
-  node: ['dbaeumer.vscode-eslint'],
-  python: ['ms-python.python', 'ms-python.debugpy'],
-  go: ['golang.go'],
-  java: ['vscjava.vscode-java-pack'],
-  ruby: ['Shopify.ruby-lsp'],
-  php: ['bmewburn.vscode-intelephense-client'],
-  dotnet: ['ms-dotnettools.csharp'],
-  rust: ['rust-lang.rust-analyzer'],
-  static: [],
-};
+export { NO_TESTS };
 
 export function planDev(model: StackModel): DevPlan {
   const stack = planStack(model);
   const used = new Set(stack.apps.flatMap((a) => (a.svc.public && a.svc.port !== null ? [a.svc.port] : [])));
-  let next = NODE_INSPECT_PORT;
+  // Each debugger gets the next free host port from its own (Node's inspector: 9229, 9230...).
+  const next = new Map<number, number>();
   const services: DevService[] = stack.apps.map((app) => {
     const dev = app.svc.dockerfile === null;
     const debugPorts: DevService['debugPorts'] = [];
-    // A process of another service's image runs its own command, not the dev stage's (no inspector).
-    if (dev && app.svc.language === 'node' && !app.imageFrom) {
-      while (used.has(next)) next++;
-      used.add(next);
-      debugPorts.push({ host: next, container: NODE_INSPECT_PORT });
+    const debugPort = packOf(app.svc).debugPort;
+    // A process of another service's image runs its own command, not the dev stage's (no debugger).
+    if (dev && debugPort !== null && !app.imageFrom) {
+      let host = next.get(debugPort) ?? debugPort;
+      while (used.has(host)) host++;
+      used.add(host);
+      next.set(debugPort, host);
+      debugPorts.push({ host, container: debugPort });
     }
     return {
       app,
@@ -230,7 +149,7 @@ export function planDev(model: StackModel): DevPlan {
       environment: dev ? devEnvironment(app) : [],
       debugPorts,
       // The tests of an image run once, in its owner's container.
-      test: dev && !app.imageFrom ? testCommand(app) : null,
+      test: dev && !app.imageFrom ? packOf(app.svc).testCommand(app.svc) : null,
     };
   });
   // VS Code and the seed script open a service's own container, not another process of its image.
@@ -242,7 +161,7 @@ export function planDev(model: StackModel): DevPlan {
   const seedService =
     pick(withDev.filter((s) => s.app.svc.dependsOn.some((d) => d in model.backing && STATEFUL.has(model.backing[d]!.kind)))) ?? pick(withDev) ?? null;
   const extensions = [
-    ...new Set(['ms-azuretools.vscode-docker', ...stack.apps.flatMap((a) => EXTENSIONS[a.svc.language] ?? [])]),
+    ...new Set(['ms-azuretools.vscode-docker', ...stack.apps.flatMap((a) => packOf(a.svc).editorExtensions)]),
   ].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
   return { stack, services, devcontainerService, seedService, extensions };
 }

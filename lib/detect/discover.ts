@@ -16,7 +16,7 @@
  */
 import { basename as pathBasename } from 'node:path';
 import { PORTABLE_SEGMENT, toDnsLabel } from '../model/kinds.js';
-import { LANGUAGE_DETECTORS } from './languages/index.js';
+import { LANGUAGE_DETECTORS } from '../languages/index.js';
 import { IGNORED_DIRS as IGNORED, OUTPUT_DIRS, isVirtualenv, joinRel } from './repo.js';
 import { byCode, codeFiles, manifestFiles, scanCodePorts, scanEnvReads } from './scan.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from './types.js';

@@ -10,7 +10,7 @@
  */
 import { isSecretName, looksSecretValue } from '../model/secrets.js';
 import { kinds } from '../model/kinds.js';
-import { PROJECT_MANIFESTS, isManifestFile } from './languages/common.js';
+import { PROJECT_MANIFESTS, isManifestFile } from './project.js';
 import { parseAllDocuments, isScalar, LineCounter } from 'yaml';
 import { configLibraryReads } from './env-config.js';
 import { joinRel } from './repo.js';

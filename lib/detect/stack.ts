@@ -19,7 +19,7 @@ import { metricsFromDependencies } from '../catalog/metrics.js';
 import { commandEnvReads, dockerfileCommand } from './dockerfile.js';
 import { discoverServices, manifestName, type DiscoveredService } from './discover.js';
 import { openRepo, type RepoFs } from './repo.js';
-import { procfileEntries, procfileProcesses } from './languages/common.js';
+import { procfileEntries, procfileProcesses } from './project.js';
 import { detectExisting, toExisting } from './existing.js';
 import { byCode, manifestFiles, scanService, type ServiceScan } from './scan.js';
 import type { DetectedBacking, DetectedService, Detection, Fact, LanguageDetector, LanguageFacts, RepoView } from './types.js';

@@ -14,7 +14,8 @@ import { CATALOG, PASSWORD, type Resources } from '../catalog/index.js';
 import { backingNames, CONTAINER_GID, CONTAINER_UID, externalHostOf, imageRepository, placement, replacesEntrypoint, serviceNames } from '../model/derive.js';
 import type { BackingKind, Placement, PLACEMENT_ENVIRONMENTS, ServiceModel, StackModel } from '../model/types.js';
 import { imagePin, tagFor } from '../catalog/images.js';
-import { runtimeProfile, type RuntimeProfile } from './profiles.js';
+import { runtimeProfile } from '../languages/index.js';
+import type { RuntimeProfile } from './profiles.js';
 import { joinParts, wireStack, type Wiring } from './wiring.js';
 
 /** The default image tag of every service: the chart's appVersion, the manifests' `images:` tag. */

@@ -43,9 +43,9 @@ describe('one source of versions: the pin file', () => {
 
   it('no detector hard-codes a default version: each language defaults to its pin', () => {
     const hardCoded = LANGUAGES.flatMap((l) => {
-      const file = join(import.meta.dirname, '..', '..', 'lib', 'detect', 'languages', `${l}.ts`);
+      const file = join(import.meta.dirname, '..', '..', 'lib', 'languages', l, 'detect.ts');
       const text = readFileSync(file, 'utf8');
-      return [...text.matchAll(/^(?:export )?const DEFAULT_[A-Z_]+\s*=\s*'[\d.]+'/gm)].map((m) => `${l}.ts: ${m[0]}`);
+      return [...text.matchAll(/^(?:export )?const DEFAULT_[A-Z_]+\s*=\s*'[\d.]+'/gm)].map((m) => `${l}/detect.ts: ${m[0]}`);
     });
     assert.deepEqual(hardCoded, []);
   });

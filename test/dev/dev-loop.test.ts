@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { files as composeFiles } from '../../generators/compose/files.js';
 import { files as devFiles } from '../../generators/dev/files.js';
-import { NODE_DEV, renderDockerfile } from '../../generators/dockerfile/files.js';
-import { NODE_DEV_SERVERS } from '../../lib/render/devloop.js';
+import { renderDockerfile } from '../../generators/dockerfile/files.js';
 import { CONTAINER_GID, CONTAINER_UID } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { validateCompose } from '../../lib/validate/compose.js';
@@ -68,10 +67,6 @@ describe('dev loop: build output the dev command writes stays off the host folde
       const owned = ownedInDevStage(renderDockerfile(typescript, name));
       for (const dir of anonymous(r.override.services[name]!.volumes)) assert.ok(owned.includes(dir), `${name}: ${dir} in ${owned.join(' ')}`);
     }
-  });
-
-  it('knows the work folder of every framework dev server the Dockerfile runs', () => {
-    assert.deepEqual(NODE_DEV_SERVERS, Object.keys(NODE_DEV).sort());
   });
 
   it('compose.yaml + the dev layer still validate against the compose-spec schema (and with the devcontainer file)', () => {

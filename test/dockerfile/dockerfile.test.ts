@@ -11,7 +11,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { detectStack, toModel } from '../../lib/detect/index.js';
-import { files, pythonBuild, renderDockerfile, renderDockerignore, variantOf } from '../../generators/dockerfile/files.js';
+import { files, renderDockerfile, renderDockerignore } from '../../generators/dockerfile/files.js';
+import { isNodeStatic } from '../../lib/languages/node/dev.js';
+import { pythonBuild } from '../../lib/languages/python/dockerfile.js';
 import { CONTAINER_UID, isWorkspaceMember } from '../../lib/model/derive.js';
 import { imagePin } from '../../lib/catalog/images.js';
 import { checkOutput } from '../../lib/validate/outputs.js';
@@ -62,7 +64,7 @@ describe('dockerfile stage', () => {
         it('starts the model command in exec form', () => {
           const cmd = runtime.filter((l) => l.startsWith('CMD ')).pop()!;
           const words = JSON.parse(cmd.slice(4)) as string[];
-          if (c.svc.language === 'static' || variantOf(c.svc) === 'node-static') assert.deepEqual(words, ['nginx', '-g', 'daemon off;']);
+          if (c.svc.language === 'static' || (c.svc.language === 'node' && isNodeStatic(c.svc))) assert.deepEqual(words, ['nginx', '-g', 'daemon off;']);
           // A workspace member finds hoisted binaries on PATH (/app/node_modules/.bin and its own).
           else if (c.svc.start.length && isWorkspaceMember(c.svc)) assert.deepEqual(words, [c.svc.start[0]!.replace(/^node_modules\/\.bin\//, ''), ...c.svc.start.slice(1)]);
           else if (c.svc.start.length) assert.deepEqual(words, c.svc.start);

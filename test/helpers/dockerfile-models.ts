@@ -2,7 +2,7 @@
  * Stack models for the Dockerfile tests: one service per language / package
  * manager / framework shape the dockerfile stage supports, with the values
  * the detectors produce for such a service (see the conventions at the top of
- * lib/detect/languages/*.ts), plus the taskboard example's model.
+ * lib/languages/<lang>/detect.ts), plus the taskboard example's model.
  */
 import { SCHEMA_VERSION, type ServiceModel, type StackModel } from '../../lib/model/types.js';
 import { service as baseService } from './models.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRepo } from '../../../lib/detect/repo.js';
-import { javaDetector } from '../../../lib/detect/languages/java.js';
+import { javaDetector } from '../../../lib/languages/java/detect.js';
 import { writeTree } from '../../helpers/tree.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'languages');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRepo } from '../../../lib/detect/repo.js';
-import { phpDetector } from '../../../lib/detect/languages/php.js';
+import { phpDetector } from '../../../lib/languages/php/detect.js';
 import { writeTree } from '../../helpers/tree.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'languages');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRepo } from '../../../lib/detect/repo.js';
-import { pythonDetector, pythonMinor, requirementName, tomlEntries } from '../../../lib/detect/languages/python.js';
+import { pythonDetector, pythonMinor, requirementName, tomlEntries } from '../../../lib/languages/python/detect.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/languages');
 

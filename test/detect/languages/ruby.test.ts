@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRepo } from '../../../lib/detect/repo.js';
-import { rubyDetector } from '../../../lib/detect/languages/ruby.js';
+import { rubyDetector } from '../../../lib/languages/ruby/detect.js';
 import { writeTree } from '../../helpers/tree.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'languages');

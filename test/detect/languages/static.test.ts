@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRepo } from '../../../lib/detect/repo.js';
-import { staticDetector } from '../../../lib/detect/languages/static.js';
+import { staticDetector } from '../../../lib/languages/static/detect.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/languages');
 

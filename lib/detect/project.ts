@@ -1,6 +1,6 @@
 /** Facts about project layout that several language detectors share. */
-import { joinRel } from '../repo.js';
-import type { ProcessFacts, RepoView } from '../types.js';
+import { joinRel } from './repo.js';
+import type { ProcessFacts, RepoView } from './types.js';
 
 /** Manifests that make a folder a project of its own, in any language. */
 export const PROJECT_MANIFESTS = [

@@ -18,10 +18,10 @@
  * - `port` is the first `listen N` of the config (source 'file:line'), else
  *   8080, the unprivileged nginx default (source 'default').
  */
-import { PROJECT_MANIFESTS } from './common.js';
-import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
-import { byDefault, fact } from '../types.js';
-import { joinRel } from '../repo.js';
+import { PROJECT_MANIFESTS } from '../../detect/project.js';
+import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
+import { byDefault, fact } from '../../detect/types.js';
+import { joinRel } from '../../detect/repo.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */

@@ -61,12 +61,12 @@
  *   pyproject [project].dependencies, [tool.poetry.dependencies], Pipfile
  *   [packages], setup.py / setup.cfg install_requires.
  */
-import { hasProcess, inNestedProject, isManifestFile, procfileEntries, procfileProcesses } from './common.js';
+import { hasProcess, inNestedProject, isManifestFile, procfileEntries, procfileProcesses } from '../../detect/project.js';
 import { posix } from 'node:path';
-import type { Fact, LanguageDetector, LanguageFacts, ProcessFacts, RepoView } from '../types.js';
-import { byDefault, fact } from '../types.js';
-import { joinRel } from '../repo.js';
-import { dockerfileCommand } from '../dockerfile.js';
+import type { Fact, LanguageDetector, LanguageFacts, ProcessFacts, RepoView } from '../../detect/types.js';
+import { byDefault, fact } from '../../detect/types.js';
+import { joinRel } from '../../detect/repo.js';
+import { dockerfileCommand } from '../../detect/dockerfile.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */

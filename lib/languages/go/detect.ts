@@ -33,9 +33,9 @@
  */
 import { posix } from 'node:path';
 import type { Linking } from '../../model/types.js';
-import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
-import { byDefault, fact } from '../types.js';
-import { joinRel } from '../repo.js';
+import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
+import { byDefault, fact } from '../../detect/types.js';
+import { joinRel } from '../../detect/repo.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */

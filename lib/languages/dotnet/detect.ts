@@ -17,10 +17,10 @@
  * - A folder with a solution file and no project file is an aggregator (library: true);
  *   its projects are services in their own folders.
  */
-import { parseJsonc } from './common.js';
-import { joinRel } from '../repo.js';
-import { byDefault, fact } from '../types.js';
-import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+import { parseJsonc } from '../../detect/project.js';
+import { joinRel } from '../../detect/repo.js';
+import { byDefault, fact } from '../../detect/types.js';
+import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */

@@ -24,9 +24,9 @@
  *   main class (and not Quarkus, which generates one) is a library too: this covers
  *   shared modules that siblings depend on even when they inherit the Spring Boot plugin.
  */
-import { joinRel } from '../repo.js';
-import { byDefault, fact } from '../types.js';
-import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+import { joinRel } from '../../detect/repo.js';
+import { byDefault, fact } from '../../detect/types.js';
+import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */

@@ -23,10 +23,10 @@
  *   another patch release when the Gemfile pins one. Then .ruby-version, .tool-versions, the
  *   Gemfile.lock's RUBY VERSION (exact), and last a Gemfile constraint ('~> 3.2' gives major.minor).
  */
-import { hasProcess, procfileProcesses } from './common.js';
-import { joinRel } from '../repo.js';
-import { byDefault, fact } from '../types.js';
-import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+import { hasProcess, procfileProcesses } from '../../detect/project.js';
+import { joinRel } from '../../detect/repo.js';
+import { byDefault, fact } from '../../detect/types.js';
+import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */

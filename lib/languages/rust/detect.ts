@@ -20,9 +20,9 @@
  *   without [package]) is a library too (its members are the services).
  */
 import { isScalar, LineCounter, parseDocument } from 'yaml';
-import { joinRel } from '../repo.js';
-import { byDefault, fact } from '../types.js';
-import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+import { joinRel } from '../../detect/repo.js';
+import { byDefault, fact } from '../../detect/types.js';
+import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */

@@ -14,9 +14,9 @@
  *   runnable) is a library; a CLI entry (composer "bin" or worker.php/main.php/...) is a
  *   worker started with ['php', <file>].
  */
-import { joinRel } from '../repo.js';
-import { byDefault, fact } from '../types.js';
-import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../types.js';
+import { joinRel } from '../../detect/repo.js';
+import { byDefault, fact } from '../../detect/types.js';
+import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */

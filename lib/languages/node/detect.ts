@@ -43,13 +43,13 @@
  *   shaped like a published library (exports/types/module/peerDependencies),
  *   or a workspace root whose scripts only delegate to its workspaces.
  */
-import { PROJECT_MANIFESTS, inNestedProject, parseJsonc, procfileEntries, procfileProcesses } from './common.js';
+import { PROJECT_MANIFESTS, inNestedProject, parseJsonc, procfileEntries, procfileProcesses } from '../../detect/project.js';
 
 export { parseJsonc };
 import { posix } from 'node:path';
-import type { Fact, LanguageDetector, LanguageFacts, ProcessFacts, RepoView } from '../types.js';
-import { byDefault, fact } from '../types.js';
-import { joinRel } from '../repo.js';
+import type { Fact, LanguageDetector, LanguageFacts, ProcessFacts, RepoView } from '../../detect/types.js';
+import { byDefault, fact } from '../../detect/types.js';
+import { joinRel } from '../../detect/repo.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */

@@ -1,0 +1,55 @@
+/**
+ * A language pack: everything the generator knows about one language, in one folder
+ * (lib/languages/<lang>/), asked by the stages through the registry (./index.ts). No stage
+ * switches on the language. Railpack's `core/providers/<lang>/` is the model.
+ */
+import type { LanguageDetector } from '../detect/types.js';
+import type { Language, ServiceModel, StackModel } from '../model/types.js';
+import type { HealthKind } from '../render/dockerfile-kit.js';
+import type { RuntimeProfile } from '../render/profiles.js';
+
+/** A Dockerfile: the pack's template (a plain EJS file beside it) and the data it lays out. */
+export interface DockerfileRecipe {
+  template: string;
+  context: Record<string, unknown>;
+}
+
+export interface LanguagePack {
+  language: Language;
+  /** Reads a folder: version, package manager, lockfile, framework, port, start, health path, env. */
+  detector: LanguageDetector;
+  /** The recipe of a service's generated Dockerfile (a `dev` stage, a last `runtime` stage). */
+  dockerfile(model: StackModel, name: string): DockerfileRecipe;
+  /**
+   * The program the image's HTTP health check runs with (healthcheckCommand of
+   * lib/render/dockerfile-kit.ts): the Dockerfile's HEALTHCHECK and the Compose healthcheck
+   * both come from it. 'probe' exists in the runtime image only (not in the dev stage).
+   */
+  health(svc: ServiceModel): HealthKind | null;
+  /** The service compiles or resolves for a while when its dev container starts: Compose waits longer for its health. */
+  slowStart: boolean;
+  /**
+   * Folders under /app the dev stage creates owned by the dev user, and the dev layer
+   * protects with anonymous volumes from the bind-mounted source (dependencies and build
+   * output that live in the source folder), in the Dockerfile's order.
+   */
+  devVolumes(svc: ServiceModel): string[];
+  /** Environment of the dev container (compose.override.yaml). */
+  devEnv(svc: ServiceModel): Record<string, string>;
+  /** The debugger port of the dev stage, published on 127.0.0.1 by the dev layer; null: none wired. */
+  debugPort: number | null;
+  /** VS Code extensions of the dev container. */
+  editorExtensions: string[];
+  /** Shell command running the tests in the dev container (printing NO_TESTS when there are none); null: no toolchain there. */
+  testCommand(svc: ServiceModel): string | null;
+  /** .dockerignore lines after the common ones: a comment line, then the patterns. */
+  ignore(svc: ServiceModel): string[];
+  /** Build output folders among ignore(): in a workspace member's ignore file they are anchored in the member's folder. */
+  buildOutputs?(svc: ServiceModel): string[];
+  /** Files, relative to the service folder, the Dockerfile reads by name besides the lockfile (an nginx config...). */
+  namedFiles?(svc: ServiceModel): string[];
+  /** What the runtime writes and needs on Kubernetes (emptyDirs, resources, start time). */
+  runtime(svc: ServiceModel): RuntimeProfile;
+  /** The runtime writes nowhere but /tmp: Compose runs it with a read-only root filesystem. */
+  readOnlyRoot(svc: ServiceModel): boolean;
+}
