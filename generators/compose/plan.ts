@@ -24,10 +24,10 @@
  *   without a value (detection drops defaults that embed a password) linked
  *   the same way gets a URL built from the stack.
  * - Health. Backing services: the official tool of each image. App services:
- *   an HTTP GET of healthPath with the language runtime already in the image
- *   (node, python, ruby, php); compiled services (go, rust, java, dotnet),
- *   static sites and user-provided Dockerfiles get none, and whoever depends
- *   on them waits for service_started.
+ *   the command of their image's HEALTHCHECK (an HTTP GET of healthPath with
+ *   the runtime already in the image, or bash's /dev/tcp), exec form; a static
+ *   Go binary's probe (absent from the dev stage) and user-provided Dockerfiles
+ *   get none, and whoever depends on them waits for service_started.
  */
 import { posix } from 'node:path';
 import { PASSWORD } from '../../lib/catalog/index.js';
@@ -35,7 +35,7 @@ import { buildContext, imageRepository, replacesEntrypoint, serviceNames } from 
 import { releasesBefore } from '../../lib/model/processes.js';
 import type { BackingKind, ServiceModel, StackModel } from '../../lib/model/types.js';
 import { image } from '../../lib/catalog/images.js';
-import { packOf } from '../../lib/languages/index.js';
+import { healthCommand, packOf } from '../../lib/languages/index.js';
 import { SHELL_NAMES, wireStack, type BackingWiring, type Part, type Wiring } from '../../lib/render/wiring.js';
 
 /** Folder of every secret value; ignored by git through its own .gitignore. */
@@ -229,31 +229,17 @@ function planBacking(b: BackingWiring): BackingPlan {
 
 // ---- app services ----------------------------------------------------------------
 
-/** A health path safe inside a single-quoted string inside a double-quoted shell word. */
-const safePath = (path: string) => path.replace(/['"$`\\ ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-/** The healthcheck of an app service, with the language runtime its image already has; null when there is none. */
+/**
+ * The healthcheck of an app service: its image's HEALTHCHECK command (one function for both,
+ * lib/languages healthCommand), when that command also runs in the dev stage (the dev layer
+ * starts the same Compose service from it); null when there is none. A service its dev
+ * container compiles at start gets the slow timing.
+ */
 export function appHealthcheck(svc: ServiceModel): Healthcheck | null {
-  if (svc.port === null || svc.healthPath === null || svc.dockerfile) return null;
-  const url = `http://127.0.0.1:${svc.port}${safePath(svc.healthPath)}`;
-  let test: string | null = null;
-  switch (svc.language) {
-    case 'node':
-      test = `node -e "require('http').get('${url}', (r) => process.exit(r.statusCode < 400 ? 0 : 1)).on('error', () => process.exit(1))"`;
-      break;
-    case 'python':
-      test = `python -c "import urllib.request; urllib.request.urlopen('${url}', timeout=4)"`;
-      break;
-    case 'ruby':
-      test = `ruby -rnet/http -e "exit Net::HTTP.get_response(URI('${url}')).code.to_i < 400"`;
-      break;
-    case 'php':
-      test = `php -r "exit(@file_get_contents('${url}') === false ? 1 : 0);"`;
-      break;
-    default:
-      return null;
-  }
-  return { test: ['CMD-SHELL', test], ...FAST };
+  if (svc.dockerfile) return null;
+  const command = healthCommand(svc, true);
+  // Compose interpolates $: every $ of the command is written $$.
+  return command ? { test: ['CMD', ...command.map((w) => w.replace(/\$/g, '$$$$'))], ...(packOf(svc).slowStart ? SLOW : FAST) } : null;
 }
 
 const upperName = (service: string) => service.toUpperCase().replace(/-/g, '_');

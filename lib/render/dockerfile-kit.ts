@@ -82,42 +82,41 @@ export const aptInstall = (packages: string[]): string[] => [
   'rm -rf /var/lib/apt/lists/*',
 ];
 
-export type HealthKind = 'node' | 'python' | 'ruby' | 'php' | 'bash' | 'probe';
-
 /** Where a static Go image keeps the health probe built beside the service (lib/languages/go). */
 export const PROBE_PATH = '/usr/local/bin/healthcheck';
 
 /**
- * The HTTP health command of a service, using only what its image already has
- * (slim images have neither curl nor wget): node's fetch, python's urllib,
- * ruby's net/http, php's http wrapper, else bash's /dev/tcp with a minimal
- * HTTP/1.1 request whose status line must be 2xx. The one source of both the
- * Dockerfile's HEALTHCHECK and the Compose healthcheck (generators/compose/plan.ts);
- * the kind is the language pack's `health` (lib/languages).
+ * HTTP health commands by the program that runs them, using only what an image already has
+ * (slim images have neither curl nor wget): node's fetch, python's urllib, ruby's net/http,
+ * php's http wrapper, bash's /dev/tcp with a minimal HTTP/1.1 request whose status line must
+ * be 2xx, or the probe a static Go image carries. Each gets the URL, the port and the path.
+ */
+const HEALTH_COMMANDS = {
+  node: (url: string) => ['node', '-e', `fetch('${url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
+  python: (url: string) => ['python', '-c', `import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('${url}', timeout=4).status < 300 else 1)`],
+  ruby: (url: string) => ['ruby', '-rnet/http', '-e', `exit Net::HTTP.get_response(URI('${url}')).is_a?(Net::HTTPSuccess)`],
+  php: (url: string) => ['php', '-r', `exit(@file_get_contents('${url}') === false ? 1 : 0);`],
+  bash: (_url: string, port: number, path: string) => [
+    'bash',
+    '-c',
+    // The path is printf's argument, not its format: a % in it stays a %.
+    `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET %s HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' '${path}' >&3 && read -r _ status _ <&3 && [ "\${status#2}" != "$status" ]`,
+  ],
+  probe: (_url: string, port: number, path: string) => [PROBE_PATH, String(port), path],
+} satisfies Record<string, (url: string, port: number, path: string) => string[]>;
+
+/** The program an image's health check runs with (a language pack's `health`). */
+export type HealthKind = keyof typeof HEALTH_COMMANDS;
+
+/**
+ * The HTTP health command of a service (exec form): the one source of both the Dockerfile's
+ * HEALTHCHECK and the Compose healthcheck (lib/languages healthCommand); the kind is the
+ * language pack's `health`.
  */
 export function healthcheckCommand(kind: HealthKind, port: number, rawPath: string): string[] {
-  // Quotes, `$`, backslashes and spaces would end the string literals below: percent-encode them.
+  // Quotes, `$`, backslashes and spaces would end the string literals: percent-encode them.
   const path = rawPath.replace(/['"$`\\ ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const url = `http://127.0.0.1:${port}${path}`;
-  switch (kind) {
-    case 'probe':
-      return [PROBE_PATH, String(port), path];
-    case 'node':
-      return ['node', '-e', `fetch('${url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
-    case 'python':
-      return ['python', '-c', `import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('${url}', timeout=4).status < 300 else 1)`];
-    case 'ruby':
-      return ['ruby', '-rnet/http', '-e', `exit Net::HTTP.get_response(URI('${url}')).is_a?(Net::HTTPSuccess)`];
-    case 'php':
-      return ['php', '-r', `exit(@file_get_contents('${url}') === false ? 1 : 0);`];
-    case 'bash':
-      return [
-        'bash',
-        '-c',
-        // The path is printf's argument, not its format: a % in it stays a %.
-        `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET %s HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' '${path}' >&3 && read -r _ status _ <&3 && [ "\${status#2}" != "$status" ]`,
-      ];
-  }
+  return HEALTH_COMMANDS[kind](`http://127.0.0.1:${port}${path}`, port, path);
 }
 
 export interface TailOptions {

@@ -13,6 +13,8 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { files as composeFiles } from '../../generators/compose/files.js';
 import { planStack } from '../../generators/compose/plan.js';
+import { renderDockerfile } from '../../generators/dockerfile/files.js';
+import { healthCommand } from '../../lib/languages/index.js';
 import { files as devFiles, planDev } from '../../generators/dev/files.js';
 import { imageRepository } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
@@ -144,21 +146,25 @@ for (const [scenario, model] of Object.entries(SAMPLE_MODELS)) {
       }
     });
 
-    it('gives app services a healthcheck only where the runtime in the image can run it', () => {
+    it('gives app services the HEALTHCHECK of their Dockerfile, word for word, except a static Go binary\'s probe', () => {
       for (const [name, svc] of Object.entries(model.services)) {
         const hc = r.compose.services[name].healthcheck;
-        const expected = svc.port !== null && svc.healthPath !== null && !svc.dockerfile && ['node', 'python', 'ruby', 'php'].includes(svc.language);
+        const expected = !svc.dockerfile && healthCommand(svc, true) !== null;
         // A process without a check of its own turns off its image's HEALTHCHECK (its owner's port).
         if (svc.imageFrom && !expected) {
           assert.deepEqual(hc, { test: ['NONE'] }, name);
           continue;
         }
         assert.equal(Boolean(hc), expected, name);
-        if (hc) {
-          assert.equal(hc.test[0], 'CMD-SHELL');
-          assert.match(hc.test[1], new RegExp(`^${{ node: 'node', python: 'python', ruby: 'ruby', php: 'php' }[svc.language as 'node']} `));
-          assert.ok(hc.test[1].includes(`http://127.0.0.1:${svc.port}/`), hc.test[1]);
+        if (svc.dockerfile || svc.imageFrom) continue;
+        const instruction = /^HEALTHCHECK .*\\\n  CMD (\[.*\])$/m.exec(renderDockerfile(model, name));
+        if (svc.language === 'go' && svc.linking !== 'dynamic') {
+          assert.equal(hc, undefined, `${name}: the probe is not in the dev stage`);
+          continue;
         }
+        assert.equal(Boolean(instruction), Boolean(hc), `${name}: a Compose healthcheck exactly when the image has a HEALTHCHECK`);
+        // Compose writes each $ as $$.
+        if (hc) assert.deepEqual(hc.test, ['CMD', ...JSON.parse(instruction![1]!).map((w: string) => w.replace(/\$/g, '$$$$'))], name);
       }
     });
 
