@@ -30,3 +30,14 @@ export function normalizeDependency(dep: string, language: Language): string {
   if (language === 'java' && name.includes(':')) name = name.split(':')[1] ?? name;
   return name;
 }
+
+/**
+ * Connection value forms some languages' client libraries read instead of a URL: .NET's
+ * providers (Npgsql, MySqlConnector, StackExchange.Redis...) read ADO.NET connection strings
+ * (a record's `adoNet`), Go's go-sql-driver/mysql a DSN (`user:pass@tcp(host:port)/db`).
+ * Read by the wiring (lib/render/wiring.ts), so no renderer tests a language by name.
+ */
+export const CLIENT_FORMS: Partial<Record<Language, { adoNet?: true; mysqlDsn?: true }>> = {
+  dotnet: { adoNet: true },
+  go: { mysqlDsn: true },
+};

@@ -29,7 +29,8 @@
 import { CATALOG, envNameKind, PASSWORD, schemeKind, type BackingRecord, type ClientContext, type ServerContext } from '../catalog/index.js';
 import { backingNames, serviceNames } from '../model/derive.js';
 import { hasUrlPassword, secretReason, type EnvLike } from '../model/secrets.js';
-import type { BackingKind, ServiceModel, StackModel } from '../model/types.js';
+import type { BackingKind, Language, ServiceModel, StackModel } from '../model/types.js';
+import { CLIENT_FORMS } from '../catalog/common.js';
 
 /** A piece of a connection value: literal text, or the password of a backing service. */
 export type Part = string | { password: string };
@@ -184,8 +185,8 @@ function targetOf(model: StackModel, svc: ServiceModel, name: string, value: str
 // ---- credentials -----------------------------------------------------------------------
 
 /** Roles whose value carries the password. */
-const carriesPassword = (r: BackingRecord, role: Role, language: string) =>
-  role === 'password' || (role === 'url' && (r.url !== undefined || language === 'dotnet'));
+const carriesPassword = (r: BackingRecord, role: Role, language: Language) =>
+  role === 'password' || (role === 'url' && (r.url !== undefined || CLIENT_FORMS[language]?.adoNet === true));
 
 function candidates(model: StackModel, service: string): Candidate[] {
   const svc = model.services[service]!;
@@ -279,8 +280,8 @@ function urlFor(b: BackingWiring, svc: ServiceModel, name: string, value: string
   const r = b.record;
   const c = client(b, svc);
   const code = parseValue(value);
-  if ((svc.language === 'dotnet' || name.startsWith('ConnectionStrings__')) && !code?.scheme && r.adoNet) return r.adoNet(c);
-  if (svc.language === 'go' && !code?.scheme && (b.kind === 'mysql' || b.kind === 'mariadb')) return `${b.auth ? `${b.user}:${PASSWORD}@` : ''}tcp(${b.name}:${b.port})/${b.database}`;
+  if ((CLIENT_FORMS[svc.language]?.adoNet || name.startsWith('ConnectionStrings__')) && !code?.scheme && r.adoNet) return r.adoNet(c);
+  if (CLIENT_FORMS[svc.language]?.mysqlDsn && !code?.scheme && (b.kind === 'mysql' || b.kind === 'mariadb')) return `${b.auth ? `${b.user}:${PASSWORD}@` : ''}tcp(${b.name}:${b.port})/${b.database}`;
   const scheme = code?.scheme && schemeKind(code.scheme) === b.kind ? code.scheme : null;
   const built = r.url(c, scheme);
   if (built === null) return r.address(c);
