@@ -37,21 +37,12 @@ export function imagePins(): Map<string, ImagePin> {
 }
 
 /**
- * The pin that holds each language's runtime version: its leading version is the version a
- * service gets when its repository states none (detection's default), so a Dependabot bump of
- * the pin moves the default with it. Static sites: the nginx version.
+ * The pin that holds a language's runtime version: the pin named like the language (static
+ * sites: nginx). Its leading version is the version a service gets when its repository states
+ * none (detection's default), so a Dependabot bump of the pin moves the default with it.
  */
-export const LANGUAGE_PINS: Record<Language, string> = {
-  node: 'node',
-  python: 'python',
-  go: 'go',
-  java: 'java',
-  ruby: 'ruby',
-  php: 'php',
-  dotnet: 'dotnet',
-  rust: 'rust',
-  static: 'nginx',
-};
+const PIN_OF: Partial<Record<Language, string>> = { static: 'nginx' };
+export const languagePin = (language: Language): string => PIN_OF[language] ?? language;
 
 /** The leading version of a pin's tag: '22' of 22-bookworm-slim, '8.0' of 8.0-bookworm-slim, '3.7.0' of 3.7.0. */
 export function pinnedVersion(key: string, pins: Map<string, ImagePin> = imagePins()): string {
@@ -63,7 +54,7 @@ export function pinnedVersion(key: string, pins: Map<string, ImagePin> = imagePi
 }
 
 /** The language version a service gets when its repository states none: from the language's pin. */
-export const defaultLanguageVersion = (language: Language, pins?: Map<string, ImagePin>): string => pinnedVersion(LANGUAGE_PINS[language], pins);
+export const defaultLanguageVersion = (language: Language, pins?: Map<string, ImagePin>): string => pinnedVersion(languagePin(language), pins);
 
 export function imagePin(key: string): ImagePin {
   const pin = imagePins().get(key);

@@ -15,7 +15,8 @@ export interface MetricsLibrary {
   framework?: string;
 }
 
-export const METRICS_LIBRARIES: Record<Language, MetricsLibrary[]> = {
+/** By language; a language without an entry has no known Prometheus client. */
+export const METRICS_LIBRARIES: Partial<Record<Language, MetricsLibrary[]>> = {
   node: [{ names: ['prom-client', 'express-prom-bundle', '@willsoto/nestjs-prometheus', 'fastify-metrics'], path: '/metrics' }],
   python: [{ names: ['prometheus-client', 'prometheus-fastapi-instrumentator', 'prometheus-flask-exporter', 'django-prometheus', 'starlette-exporter', 'aioprometheus'], path: '/metrics' }],
   go: [{ names: ['github.com/prometheus/client_golang'], path: '/metrics' }],
@@ -29,13 +30,12 @@ export const METRICS_LIBRARIES: Record<Language, MetricsLibrary[]> = {
   php: [{ names: ['promphp/prometheus_client_php', 'endclothing/prometheus_client_php'], path: '/metrics' }],
   dotnet: [{ names: ['prometheus-net.aspnetcore', 'opentelemetry.exporter.prometheus.aspnetcore'], path: '/metrics' }],
   rust: [{ names: ['actix-web-prom', 'axum-prometheus', 'metrics-exporter-prometheus', 'prometheus'], path: '/metrics' }],
-  static: [],
 };
 
 /** The metrics path a service's dependencies imply, with the dependency that implies it; null when none is a Prometheus client. */
 export function metricsFromDependencies(language: Language, framework: string | null, dependencies: string[]): { path: string; dependency: string } | null {
   const names = dependencies.map((d) => ({ raw: d, name: normalizeDependency(d, language) }));
-  for (const lib of METRICS_LIBRARIES[language]) {
+  for (const lib of METRICS_LIBRARIES[language] ?? []) {
     if (lib.framework && lib.framework !== framework) continue;
     const hit = names.find((n) => lib.names.some((l) => (language === 'go' ? n.name === l || n.name.startsWith(`${l}/`) : n.name === l)));
     if (hit) return { path: lib.path, dependency: hit.raw };

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATALOG, DEFAULT_VERSIONS } from '../../lib/catalog/index.js';
-import { IMAGES_FILE, LANGUAGE_PINS, defaultLanguageVersion, imagePins, parsePins, pinnedVersion } from '../../lib/catalog/images.js';
+import { IMAGES_FILE, languagePin, defaultLanguageVersion, imagePins, parsePins, pinnedVersion } from '../../lib/catalog/images.js';
 import { detectStack } from '../../lib/detect/stack.js';
 import { BACKING_KINDS, LANGUAGES, type Language } from '../../lib/model/types.js';
 import { writeTree } from '../helpers/tree.js';
@@ -32,7 +32,7 @@ describe('one source of versions: the pin file', () => {
   it('every language and every backing kind has a pin with a leading version', () => {
     const pins = imagePins();
     for (const language of LANGUAGES) {
-      assert.ok(pins.has(LANGUAGE_PINS[language]), `${language}: no pin "${LANGUAGE_PINS[language]}" in ${IMAGES_FILE}`);
+      assert.ok(pins.has(languagePin(language)), `${language}: no pin "${languagePin(language)}" in ${IMAGES_FILE}`);
       assert.match(defaultLanguageVersion(language), /^\d+(\.\d+)*$/, language);
     }
     for (const kind of BACKING_KINDS) {
