@@ -26,6 +26,8 @@ export interface LanguagePack {
    * both come from it. 'probe' exists in the runtime image only (not in the dev stage).
    */
   health(svc: ServiceModel): HealthKind | null;
+  /** The command its Dockerfile installs dependencies with, before the source is copied (our Dockerfile rules check it); null: none. */
+  dependencyInstall: RegExp | null;
   /** The service compiles or resolves for a while when its dev container starts: Compose waits longer for its health. */
   slowStart: boolean;
   /**

@@ -28,6 +28,7 @@
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
 import { CONTAINER_GID, CONTAINER_UID } from '../model/derive.js';
+import { LANGUAGE_PACKS } from '../languages/index.js';
 
 export interface DockerfileExpectations {
   /** The model's port: EXPOSE must list exactly it; null: no EXPOSE. Undefined: not checked. */
@@ -54,9 +55,8 @@ const SETTINGS: ValidatorSettings = {
   instructionWorkdirRelative: ValidationSeverity.ERROR,
 };
 
-/** Commands that install dependencies from manifests. */
-export const DEPENDENCY_INSTALL =
-  /\b(npm (ci|install)|yarn install|yarn workspaces focus|pnpm install|pip (--python \S+ )?install|poetry install|uv sync|go mod download|dependency:go-offline|gradlew? dependencies|bundle install|composer install|dotnet restore|cargo (fetch|build))\b/;
+/** Commands that install dependencies from manifests: each language pack's `dependencyInstall`. */
+export const DEPENDENCY_INSTALL = new RegExp(`\\b(${LANGUAGE_PACKS.flatMap((p) => (p.dependencyInstall ? [p.dependencyInstall.source] : [])).join('|')})\\b`);
 
 /** ARG/ENV names that look like they carry a secret. */
 export const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|AUTH|(^|_)KEY($|_))/i;

@@ -10,6 +10,7 @@ export const dotnetPack: LanguagePack = {
   detector: dotnetDetector,
   dockerfile: dotnetDockerfile,
   health: dotnetHealth,
+  dependencyInstall: /dotnet restore/,
   // The dev container builds the project when it starts.
   slowStart: true,
   devVolumes: () => DOTNET_DEV_VOLUMES,

@@ -10,6 +10,7 @@ export const goPack: LanguagePack = {
   detector: goDetector,
   dockerfile: goDockerfile,
   health: goHealth,
+  dependencyInstall: /go mod download/,
   // The dev container builds the program when it starts.
   slowStart: true,
   // Modules live in /go/pkg/mod and the dev build in HOME: nothing under /app.

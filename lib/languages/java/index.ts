@@ -18,6 +18,7 @@ export const javaPack: LanguagePack = {
   detector: javaDetector,
   dockerfile: javaDockerfile,
   health: javaHealth,
+  dependencyInstall: /dependency:go-offline|gradlew? dependencies/,
   // The dev container compiles (and may start a framework's dev mode) when it starts.
   slowStart: true,
   devVolumes: javaDevVolumes,

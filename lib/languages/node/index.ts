@@ -27,6 +27,7 @@ export const nodePack: LanguagePack = {
   detector: nodeDetector,
   dockerfile: nodeDockerfile,
   health: nodeHealth,
+  dependencyInstall: /npm (ci|install)|yarn install|yarn workspaces focus|pnpm install/,
   slowStart: false,
   devVolumes: nodeDevVolumes,
   devEnv: () => ({ NODE_ENV: 'development' }),

@@ -10,6 +10,7 @@ export const phpPack: LanguagePack = {
   detector: phpDetector,
   dockerfile: phpDockerfile,
   health: phpHealth,
+  dependencyInstall: /composer install/,
   slowStart: false,
   devVolumes: () => PHP_DEV_VOLUMES,
   devEnv: () => ({}),

@@ -13,6 +13,7 @@ export const pythonPack: LanguagePack = {
   detector: pythonDetector,
   dockerfile: pythonDockerfile,
   health: pythonHealth,
+  dependencyInstall: /pip (--python \S+ )?install|poetry install|uv sync/,
   slowStart: false,
   // Every package manager's dependencies are in the dev stage's /opt/venv, on PATH: nothing under /app.
   devVolumes: () => [],

@@ -10,6 +10,7 @@ export const rubyPack: LanguagePack = {
   detector: rubyDetector,
   dockerfile: rubyDockerfile,
   health: rubyHealth,
+  dependencyInstall: /bundle install/,
   slowStart: false,
   // Gems live in /usr/local/bundle: nothing under /app.
   devVolumes: () => [],

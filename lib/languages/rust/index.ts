@@ -9,6 +9,7 @@ export const rustPack: LanguagePack = {
   detector: rustDetector,
   dockerfile: rustDockerfile,
   health: rustHealth,
+  dependencyInstall: /cargo (fetch|build)/,
   // The dev container compiles the crate when it starts.
   slowStart: true,
   devVolumes: () => RUST_DEV_VOLUMES,

@@ -9,6 +9,7 @@ export const staticPack: LanguagePack = {
   detector: staticDetector,
   dockerfile: staticDockerfile,
   health: staticHealth,
+  dependencyInstall: null,
   slowStart: false,
   // nginx serves the mounted files in the dev stage: no dependency folder there.
   devVolumes: () => [],
