@@ -19,6 +19,7 @@ FROM mcr.microsoft.com/dotnet/sdk:8.0-bookworm-slim AS dotnet-sdk
 FROM mcr.microsoft.com/dotnet/aspnet:8.0-bookworm-slim AS dotnet
 FROM mcr.microsoft.com/dotnet/runtime:8.0-bookworm-slim AS dotnet-runtime
 FROM rust:1.83-slim-bookworm AS rust
+FROM elixir:1.17-slim AS elixir
 FROM nginxinc/nginx-unprivileged:1.27-bookworm AS nginx
 
 # Build tools copied into images (COPY --from): uv for Python projects locked with uv.lock.

@@ -22,7 +22,7 @@ export const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 
 // ---- files -------------------------------------------------------------------
 
 /** Source families, by file extension. */
-export type Family = 'js' | 'py' | 'go' | 'jvm' | 'rb' | 'php' | 'net' | 'rs';
+export type Family = 'js' | 'py' | 'go' | 'jvm' | 'rb' | 'php' | 'net' | 'rs' | 'ex';
 
 const FAMILY_BY_EXT: Record<string, Family> = {
   js: 'js', mjs: 'js', cjs: 'js', jsx: 'js', ts: 'js', tsx: 'js', mts: 'js', cts: 'js', vue: 'js', svelte: 'js',
@@ -33,6 +33,7 @@ const FAMILY_BY_EXT: Record<string, Family> = {
   php: 'php',
   cs: 'net', fs: 'net', vb: 'net',
   rs: 'rs',
+  ex: 'ex', exs: 'ex',
 };
 
 const basename = (file: string): string => file.slice(file.lastIndexOf('/') + 1);
@@ -80,8 +81,8 @@ function linesOf(repo: RepoView, file: string): Line[] {
 function splitLines(text: string | null, file: string): Line[] {
   if (text === null) return [];
   const family = familyOf(file);
-  const hashComments = family === 'py' || family === 'rb' || family === null;
-  const slashComments = family !== null && family !== 'py' && family !== 'rb';
+  const hashComments = family === 'py' || family === 'rb' || family === 'ex' || family === null;
+  const slashComments = family !== null && !hashComments;
   const out: Line[] = [];
   let inBlock = false;
   text.split('\n').forEach((raw, i) => {
@@ -222,6 +223,10 @@ const READ_PATTERNS: Record<Family, ReadPattern[]> = {
   ],
   rs: [
     { re: new RegExp(`\\b(?:env|dotenvy?)::var(?:_os)?\\(\\s*"${ENV_NAME}"\\s*\\)`, 'g'), style: 'after' },
+  ],
+  ex: [
+    // System.get_env("X", "default") is read by the helper pattern; these take no default.
+    { re: new RegExp(`System\\.(?:get_env|fetch_env!?)\\(\\s*"${ENV_NAME}"\\s*\\)`, 'g'), style: 'after' },
   ],
 };
 

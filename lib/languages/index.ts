@@ -16,6 +16,7 @@ import { rubyPack } from './ruby/index.js';
 import { phpPack } from './php/index.js';
 import { dotnetPack } from './dotnet/index.js';
 import { rustPack } from './rust/index.js';
+import { elixirPack } from './elixir/index.js';
 import { staticPack } from './static/index.js';
 
 export type { DockerfileRecipe, LanguagePack } from './types.js';
@@ -34,6 +35,7 @@ const PACKS: Record<Language, LanguagePack> = {
   php: phpPack,
   dotnet: dotnetPack,
   rust: rustPack,
+  elixir: elixirPack,
   static: staticPack,
 };
 

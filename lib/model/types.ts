@@ -10,7 +10,7 @@
 
 export const SCHEMA_VERSION = 3;
 
-export const LANGUAGES = ['node', 'python', 'go', 'java', 'ruby', 'php', 'dotnet', 'rust', 'static'] as const;
+export const LANGUAGES = ['node', 'python', 'go', 'java', 'ruby', 'php', 'dotnet', 'rust', 'elixir', 'static'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export const BACKING_KINDS = [

@@ -31,6 +31,7 @@ const VERSIONS: Record<Language, string[]> = {
   php: ['8.2', '8.3'],
   dotnet: ['8.0', '9.0'],
   rust: ['1.83', '1.85'],
+  elixir: ['1.14', '1.17'],
   static: ['1.25', '1.27'],
 };
 
@@ -167,6 +168,20 @@ function shapes(language: Language, port: number, bin: string): fc.Arbitrary<Sha
         outputDir: null,
         worker,
       }));
+    case 'elixir': {
+      const app = `a_${bin.replace(/[^a-z0-9_]/g, '_')}`;
+      return fc.tuple(fc.constantFrom<string | null>('mix.lock', null), fc.constantFrom<string | null>(null, 'phoenix', 'plug'), fc.boolean()).map(([lockfile, framework, worker]): Shape => ({
+        framework: worker ? null : framework,
+        packageManager: 'mix',
+        lockfile,
+        start: [`bin/${app}`, 'start'],
+        build: framework === 'phoenix' && !worker ? 'mix assets.deploy && mix release' : 'mix release',
+        entry: app,
+        outputDir: null,
+        worker,
+        healthPath: worker ? null : '/healthz',
+      }));
+    }
     case 'static':
       return fc.integer({ min: 0, max: 2 }).map((k): Shape => {
         switch (k) {

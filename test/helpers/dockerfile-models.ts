@@ -359,6 +359,33 @@ export const MATRIX: Case[] = [
     svc: service({ language: 'rust', languageVersion: '1.85', packageManager: 'cargo', lockfile: 'Cargo.lock', start: ['./worker'], build: 'cargo build --release --locked --bin worker', entry: 'worker', port: null }),
     install: /cargo fetch/,
   },
+  // ---- elixir
+  {
+    id: 'elixir-mix-gentcp',
+    svc: service({ language: 'elixir', languageVersion: '1.14', packageManager: 'mix', start: ['bin/hello', 'start'], build: 'mix release', entry: 'hello', port: 4000, healthPath: '/healthz' }),
+    install: /mix deps\.get --only prod/,
+  },
+  {
+    id: 'elixir-phoenix',
+    svc: service({
+      language: 'elixir',
+      languageVersion: '1.17',
+      framework: 'phoenix',
+      packageManager: 'mix',
+      lockfile: 'mix.lock',
+      start: ['bin/shop', 'start'],
+      build: 'mix assets.deploy && mix release',
+      entry: 'shop',
+      port: 4000,
+      healthPath: '/healthz',
+    }),
+    install: /mix deps\.get --only prod/,
+  },
+  {
+    id: 'elixir-worker',
+    svc: service({ language: 'elixir', languageVersion: '1.17', packageManager: 'mix', lockfile: 'mix.lock', start: ['bin/jobs', 'start'], build: 'mix release', entry: 'jobs', port: null }),
+    install: /mix deps\.get/,
+  },
   // ---- static sites and nginx configs
   {
     id: 'static-site',

@@ -21,6 +21,7 @@ export function service(language: Language, over: Partial<ServiceModel> = {}): S
     php: { languageVersion: '8.3', framework: 'laravel', port: 8080, start: ['apache2-foreground'], healthPath: null },
     dotnet: { languageVersion: '8.0', framework: 'aspnetcore', port: 8080, start: ['dotnet', 'Api.dll'], healthPath: '/healthz' },
     rust: { languageVersion: '1.83', framework: 'axum', port: 8000, start: ['./api'], healthPath: '/health' },
+    elixir: { languageVersion: '1.17', framework: 'phoenix', port: 4000, start: ['bin/shop', 'start'], healthPath: '/healthz' },
     static: { languageVersion: '1.27', framework: null, port: 8080, start: [], healthPath: '/' },
   };
   return baseService({ path: language, language, ...defaults[language], ...over });
