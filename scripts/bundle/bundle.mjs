@@ -7,7 +7,8 @@
 // What bundling must keep working:
 // - paths derived from `import.meta.url` (templates, pin files, USAGE, package.json): each
 //   module's `import.meta.url` is rewritten to the URL of the file the module came from, so
-//   `generators/dockerfile/templates/` is still found next to dist/generators/dockerfile/;
+//   `generators/dockerfile/templates/` is still found next to dist/generators/dockerfile/ (and a
+//   language pack's Dockerfile.ejs next to dist/lib/languages/<lang>/);
 //   a dependency's own URL (yeoman-environment reads its package.json) is found by walking up
 //   node_modules folders from the bundle at run time, as Node's resolution would, so it also
 //   holds when npm hoists the dependencies of an installed package;
