@@ -32,18 +32,6 @@ export function backingNames(model: StackModel): string[] {
   return Object.keys(model.backing).sort();
 }
 
-/** Services that listen on a port. */
-export function httpServices(model: StackModel): [string, ServiceModel][] {
-  return serviceNames(model)
-    .map((n) => [n, model.services[n]!] as [string, ServiceModel])
-    .filter(([, s]) => s.port !== null);
-}
-
-/** Services that use a given backing service or service, sorted. */
-export function usersOf(model: StackModel, target: string): string[] {
-  return serviceNames(model).filter((n) => model.services[n]!.dependsOn.includes(target));
-}
-
 /** Where an image is built from, relative to the repository root (POSIX). */
 export interface BuildContext {
   /** The build context folder ('.' for the repository root). */
