@@ -14,7 +14,7 @@ import { detectStack, toModel } from '../../lib/detect/stack.js';
 import { defaultVersion } from '../../lib/catalog/index.js';
 import { ConfigError } from '../../lib/model/migrate.js';
 import { kinds } from '../../lib/model/kinds.js';
-import { splitCommand, type Layer } from '../../lib/model/merge.js';
+import { portFromText, splitCommand, type Layer } from '../../lib/model/merge.js';
 import { BACKING_KINDS, LANGUAGES, type BackingKind, type Language, type ServiceModel, type StackModel } from '../../lib/model/types.js';
 import { isGenerated } from '../../lib/render/marker.js';
 import { suggest, UsageError } from '../../lib/model/usage.js';
@@ -104,7 +104,7 @@ export default class ServiceGenerator extends OrchestratorGenerator {
     }
     const flags: Record<string, unknown> = {};
     if (this.options.path !== undefined) flags.path = path;
-    if (this.options.port !== undefined) flags.port = /^(none|null|)$/.test(this.options.port) ? null : Number(this.options.port);
+    if (this.options.port !== undefined) flags.port = portFromText(this.options.port);
     if (this.options.start !== undefined) flags.start = splitCommand(this.options.start);
     if (this.options.public !== undefined) flags.public = this.options.public;
     if (this.options.language !== undefined) flags.language = this.options.language;

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { DELIVERY_FIELDS, EXISTING_KINDS, OPTIONAL_SERVICE_FIELDS, type StackModel } from './types.js';
+import { splitCommand } from './shell.js';
 import { suggest, UsageError } from './usage.js';
 
 export type Layer = Record<string, unknown>;
@@ -34,12 +35,18 @@ function deepAssign(target: Layer, source: Layer, path: string[]): void {
   }
 }
 
-/** Split a command line into exec-form words, honouring single and double quotes. */
-export function splitCommand(line: string): string[] {
-  const words: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
-  for (const m of line.matchAll(re)) words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]!));
-  return words;
+export { splitCommand };
+
+/**
+ * A port as a flag gives it: a number when the text is an integer (the model validator then
+ * checks its range), null for none (`none`, `null`, empty: a worker), else the text itself, so
+ * the validator names what was given (`"abc" is not a port`). Read by `--set <svc>.port` and
+ * `containerize service --port`.
+ */
+export function portFromText(text: string): number | string | null {
+  if (/^(none|null|)$/.test(text.trim())) return null;
+  const n = Number(text);
+  return Number.isInteger(n) ? n : text;
 }
 
 /** A --set mistake: the flag, what is wrong, an example of a good one (a usage error: exit status 2). */
@@ -59,10 +66,8 @@ function coerce(raw: string, field: string, text: string): unknown {
   if (text === 'null') return null;
   switch (field) {
     case 'port':
-    case 'metricsPort': {
-      const n = Number(text);
-      return text.trim() !== '' && Number.isInteger(n) ? n : text; // validation reports a non-number later
-    }
+    case 'metricsPort':
+      return portFromText(text);
     case 'public':
     case 'release':
     case 'secret':

@@ -92,6 +92,8 @@ describe('service generator', () => {
     ['an invalid service name', ['Jobs_1'], {}, /Service name "Jobs_1" is not a DNS-1123 label/],
     ['a folder with nothing to detect', ['ghost'], {}, /No service detected in "ghost"/],
     ['a path outside the repository', ['jobs'], { path: '../elsewhere' }, /--path "..\/elsewhere" leaves the folder with '\.\.'; expected a relative path inside the repository/],
+    // Not "null is not a port": the text given is named.
+    ['a port that is not a number', ['api'], { port: 'abc' }, /"abc" is not a port/],
   ];
   for (const [what, args, options, message] of failures) {
     it(`rejects ${what} and changes nothing`, async () => {

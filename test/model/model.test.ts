@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kinds, toDnsLabel } from '../../lib/model/kinds.js';
-import { canonical, checkSetTargets, mergeLayers, readAnswersFile, setsToLayer, splitCommand } from '../../lib/model/merge.js';
+import { canonical, checkSetTargets, mergeLayers, portFromText, readAnswersFile, setsToLayer, splitCommand } from '../../lib/model/merge.js';
 import { UsageError } from '../../lib/model/usage.js';
 import { ConfigError, migrate } from '../../lib/model/migrate.js';
 import { checkModel } from '../../lib/model/validate.js';
@@ -107,6 +107,11 @@ describe('merging answers', () => {
   });
   it('splits commands honouring quotes', () => {
     assert.deepEqual(splitCommand(`gunicorn -b '0.0.0.0:8000' "app:create_app()"`), ['gunicorn', '-b', '0.0.0.0:8000', 'app:create_app()']);
+    // Quotes join the text around them, as in a shell; a backslash outside quotes escapes.
+    assert.deepEqual(splitCommand(`node --title="my app" a\\ b 'x'"y"`), ['node', '--title=my app', 'a b', 'xy']);
+  });
+  it('reads a port flag as a number, null for none, else the text (the validator names it)', () => {
+    assert.deepEqual(['8080', 'none', 'null', '', 'abc', '80.5'].map(portFromText), [8080, null, null, null, 'abc', '80.5']);
   });
   it('reads answers files, including a whole .yo-rc.json, and reports bad ones clearly', () => {
     const dir = mkdtempSync(join(tmpdir(), 'answers-'));

@@ -43,6 +43,7 @@
  *   shaped like a published library (exports/types/module/peerDependencies),
  *   or a workspace root whose scripts only delegate to its workspaces.
  */
+import { splitCommand } from '../../model/shell.js';
 import { PROJECT_MANIFESTS, inNestedProject, parseJsonc, procfileEntries, procfileProcesses } from '../../detect/project.js';
 
 export { parseJsonc };
@@ -197,39 +198,6 @@ export function locateAfter(repo: RepoView, file: string, anchor: RegExp, re: Re
   if (start < 0) return null;
   for (let i = start; i < lines.length; i++) if (re.test(lines[i]!)) return `${joinRel(file)}:${i + 1}`;
   return null;
-}
-
-/** Splits a shell command into words, honouring simple quotes. */
-export function shellWords(cmd: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quote: string | null = null;
-  let started = false;
-  for (let i = 0; i < cmd.length; i++) {
-    const ch = cmd[i]!;
-    if (quote) {
-      if (ch === quote) quote = null;
-      else if (ch === '\\' && quote === '"' && i + 1 < cmd.length) cur += cmd[++i];
-      else cur += ch;
-      continue;
-    }
-    if (ch === '"' || ch === "'") {
-      quote = ch;
-      started = true;
-    } else if (ch === '\\' && i + 1 < cmd.length) {
-      cur += cmd[++i];
-      started = true;
-    } else if (/\s/.test(ch)) {
-      if (started) out.push(cur);
-      cur = '';
-      started = false;
-    } else {
-      cur += ch;
-      started = true;
-    }
-  }
-  if (started) out.push(cur);
-  return out;
 }
 
 /** The last command of `a && b; c` (the long-running one), outside quotes. */
@@ -593,7 +561,7 @@ function nodeCommand(ctx: Ctx, args: string[]): { cmd: string[]; entry: string }
 /** Resolves a package.json script to the exec-form command it eventually runs. */
 function resolveCommand(ctx: Ctx, command: string, depth: number): { cmd: string[]; entry: string | null; env: Record<string, string> } | null {
   if (depth > 4) return null;
-  const { words, env } = stripEnvPrefix(shellWords(lastSegment(command)));
+  const { words, env } = stripEnvPrefix(splitCommand(lastSegment(command)));
   const [head, ...args] = words;
   if (!head) return null;
   const scripts = ctx.pkg?.scripts ?? {};
@@ -975,7 +943,7 @@ function isLibrary(ctx: Ctx, serverCode: boolean, hasStartScript: boolean): bool
     // A monorepo root: not runnable itself unless its start runs code of its own.
     const start = pkg.scripts.start;
     if (!start) return true;
-    const words = stripEnvPrefix(shellWords(lastSegment(start))).words;
+    const words = stripEnvPrefix(splitCommand(lastSegment(start))).words;
     const delegates =
       WORKSPACE_TOOLS.has(words[0] ?? '') || words.some((w) => w === '--workspace' || w === '-w' || w === '--filter' || w === 'workspace' || w.startsWith('--workspace='));
     return delegates;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRepo } from '../../../lib/detect/repo.js';
-import { nodeDetector, nodeMajor, shellWords } from '../../../lib/languages/node/detect.js';
+import { nodeDetector, nodeMajor } from '../../../lib/languages/node/detect.js';
+import { splitCommand } from '../../../lib/model/shell.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/languages');
 
@@ -284,7 +285,7 @@ describe('node detector', () => {
     assert.deepEqual(g.lockfile, { value: null, source: 'default' });
   });
 
-  it('shellWords honours quotes', () => {
-    assert.deepEqual(shellWords(`node -e "console.log('a b')" x`), ['node', '-e', "console.log('a b')", 'x']);
+  it('splitCommand honours quotes', () => {
+    assert.deepEqual(splitCommand(`node -e "console.log('a b')" x`), ['node', '-e', "console.log('a b')", 'x']);
   });
 });
