@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { detectStack, toModel } from '../../lib/detect/index.js';
 import { files, renderDockerfile, renderDockerignore } from '../../generators/dockerfile/files.js';
 import { isNodeStatic } from '../../lib/languages/node/dev.js';
@@ -18,6 +18,7 @@ import { CONTAINER_UID, isWorkspaceMember } from '../../lib/model/derive.js';
 import { imagePin } from '../../lib/catalog/images.js';
 import { checkOutput } from '../../lib/validate/outputs.js';
 import { lintDockerfile } from '../../lib/validate/dockerfile.js';
+import { goldenTree } from '../helpers/golden.js';
 import { MATRIX, service, stack, taskboardModel } from '../helpers/dockerfile-models.js';
 import { REPO_ROOT, writeTree } from '../helpers/tree.js';
 
@@ -463,25 +464,7 @@ describe('dockerfile stage', () => {
   describe('golden: examples/taskboard', () => {
     const GOLDEN = join(REPO_ROOT, 'test', 'golden', 'dockerfile-taskboard');
     const out = files(taskboardModel());
-
-    before(() => {
-      if (!process.env.UPDATE_GOLDEN) return;
-      rmSync(GOLDEN, { recursive: true, force: true });
-      for (const f of out) {
-        mkdirSync(dirname(join(GOLDEN, f.path)), { recursive: true });
-        writeFileSync(join(GOLDEN, f.path), f.content);
-      }
-    });
-
-    it('matches test/golden/dockerfile-taskboard (UPDATE_GOLDEN=1 rewrites it)', () => {
-      assert.ok(existsSync(GOLDEN), 'run with UPDATE_GOLDEN=1 once to create the golden tree');
-      const golden = readdirSync(GOLDEN, { recursive: true, withFileTypes: true })
-        .filter((d) => d.isFile())
-        .map((d) => join(d.parentPath ?? (d as unknown as { path: string }).path, d.name).slice(GOLDEN.length + 1))
-        .sort();
-      assert.deepEqual(golden, out.map((f) => f.path).sort());
-      for (const f of out) assert.equal(f.content, readFileSync(join(GOLDEN, f.path), 'utf8'), f.path);
-    });
+    goldenTree('dockerfile-taskboard', Object.fromEntries(out.map((f) => [f.path, f.content])));
 
     it('every golden Dockerfile passes the linter', () => {
       const model = taskboardModel();

@@ -5,8 +5,7 @@
  * the Dockerfile through our linter, Compose through its schema, the health command shared.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { files as composeFiles } from '../../generators/compose/files.js';
 import { files as devFiles } from '../../generators/dev/files.js';
@@ -14,9 +13,9 @@ import { files as dockerfileFiles } from '../../generators/dockerfile/files.js';
 import { detectStack, toModel } from '../../lib/detect/stack.js';
 import { validateCompose } from '../../lib/validate/compose.js';
 import { lintDockerfile } from '../../lib/validate/dockerfile.js';
-import { REPO_ROOT, snapshotTree } from '../helpers/tree.js';
+import { goldenTree } from '../helpers/golden.js';
+import { REPO_ROOT } from '../helpers/tree.js';
 
-const GOLDEN = join(REPO_ROOT, 'test', 'golden', 'elixir-hello');
 const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'languages', 'elixir-mix-gentcp');
 
 describe('elixir end to end: detection, Dockerfile, Compose, dev layer', () => {
@@ -26,23 +25,7 @@ describe('elixir end to end: detection, Dockerfile, Compose, dev layer', () => {
   const rendered = Object.fromEntries(out.filter((f) => !f.block).map((f) => [f.path, f.content]));
   const get = (path: string) => rendered[path]!;
 
-  before(() => {
-    if (process.env.UPDATE_GOLDEN !== '1') return;
-    rmSync(GOLDEN, { recursive: true, force: true });
-    for (const [path, content] of Object.entries(rendered)) {
-      mkdirSync(dirname(join(GOLDEN, path)), { recursive: true });
-      writeFileSync(join(GOLDEN, path), content);
-    }
-  });
-
-  it('has a golden copy of exactly the rendered files', () => {
-    assert.ok(existsSync(GOLDEN), `${GOLDEN} is missing: run with UPDATE_GOLDEN=1`);
-    assert.deepEqual(Object.keys(snapshotTree(GOLDEN)).sort(), Object.keys(rendered).sort());
-  });
-
-  for (const path of Object.keys(rendered).sort()) {
-    it(`${path} matches byte for byte`, () => assert.equal(get(path), snapshotTree(GOLDEN)[path], `${path} differs (UPDATE_GOLDEN=1 to accept)`));
-  }
+  goldenTree('elixir-hello', rendered);
 
   it('builds a release and runs it non-root from /app, with the health check of the detected route', () => {
     const t = get('Dockerfile');
