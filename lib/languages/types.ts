@@ -16,6 +16,9 @@ export interface DockerfileRecipe {
 
 export interface LanguagePack {
   language: Language;
+  /** The frameworks and package managers it knows: what its detector writes into the model. */
+  frameworks: readonly string[];
+  packageManagers: readonly string[];
   /** Reads a folder: version, package manager, lockfile, framework, port, start, health path, env. */
   detector: LanguageDetector;
   /** The recipe of a service's generated Dockerfile (a `dev` stage, a last `runtime` stage). */
@@ -55,3 +58,7 @@ export interface LanguagePack {
   /** The runtime writes nowhere but /tmp: Compose runs it with a read-only root filesystem. */
   readOnlyRoot(svc: ServiceModel): boolean;
 }
+
+/** A model string as one of a pack's literals (its frameworks, its package managers), or null. */
+export const oneOf = <T extends string>(value: string | null, values: readonly T[]): T | null =>
+  value !== null && (values as readonly string[]).includes(value) ? (value as T) : null;

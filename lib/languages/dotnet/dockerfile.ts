@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { StackModel } from '../../model/types.js';
 import { common, envBlock, labels, lockInContext, shellQuote, tail, versioned, versionParts, type HealthKind } from '../../render/dockerfile-kit.js';
 import type { DockerfileRecipe } from '../types.js';
+import { dotnetFramework } from './detect.js';
 
 /** Dependencies and build output the dev stage keeps in the source folder (the dev layer protects them). */
 export const DOTNET_DEV_VOLUMES = ['/app/bin', '/app/obj'];
@@ -14,7 +15,7 @@ export const dotnetHealth = (): HealthKind => 'bash';
 function dotnetContext(model: StackModel, name: string) {
   const svc = model.services[name]!;
   const sdk = versioned('dotnet-sdk', 'DOTNET_VERSION', svc.languageVersion);
-  const web = svc.framework === 'aspnetcore' || svc.port !== null;
+  const web = dotnetFramework(svc) === 'aspnetcore' || svc.port !== null;
   const runtime = versioned(web ? 'dotnet' : 'dotnet-runtime', 'DOTNET_VERSION', svc.languageVersion);
   const project = svc.entry ?? '*.csproj';
   // The model's project is quoted for the shell; the default is a glob the shell expands.

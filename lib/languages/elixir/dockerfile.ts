@@ -5,6 +5,7 @@ import type { ServiceModel, StackModel } from '../../model/types.js';
 import { cache, common, envBlock, fixedImage, labels, lockInContext, tail, USER, versioned, type HealthKind } from '../../render/dockerfile-kit.js';
 import { watchLoop } from '../../render/devloop.js';
 import type { DockerfileRecipe } from '../types.js';
+import { elixirFramework } from './detect.js';
 
 /** The release runs on slim Debian, the dev stage on the Elixir image: both have bash. */
 export const elixirHealth = (): HealthKind => 'bash';
@@ -14,7 +15,7 @@ export const ELIXIR_DEV_VOLUMES = ['/app/deps', '/app/_build'];
 
 /** The dev CMD: Phoenix's server (its code reloader recompiles on request), else `mix run` restarted on every change. */
 export const elixirDevCommand = (svc: ServiceModel): string[] =>
-  svc.framework === 'phoenix' ? ['mix', 'phx.server'] : watchLoop(null, ['mix', 'run', '--no-halt'], ['*.ex', '*.exs', '*.eex', '*.heex']);
+  elixirFramework(svc) === 'phoenix' ? ['mix', 'phx.server'] : watchLoop(null, ['mix', 'run', '--no-halt'], ['*.ex', '*.exs', '*.eex', '*.heex']);
 
 function elixirContext(model: StackModel, name: string) {
   const svc = model.services[name]!;
@@ -31,7 +32,7 @@ function elixirContext(model: StackModel, name: string) {
     ['ERL_CRASH_DUMP', '/tmp/erl_crash.dump'],
   ];
   if (svc.port !== null) runtimeEnv.push(['PORT', String(svc.port)]);
-  if (svc.framework === 'phoenix') runtimeEnv.push(['PHX_SERVER', 'true']);
+  if (elixirFramework(svc) === 'phoenix') runtimeEnv.push(['PHX_SERVER', 'true']);
   return {
     ...c,
     base,

@@ -37,9 +37,21 @@ import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../dete
 import { byDefault, fact } from '../../detect/types.js';
 import { joinRel } from '../../detect/repo.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
+import { oneOf } from '../types.js';
+import type { ServiceModel } from '../../model/types.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
 export const DEFAULT_GO_VERSION = defaultLanguageVersion('go');
+
+/** The frameworks this pack knows (the model's `framework`, as the detector writes it), a literal union. */
+export const GO_FRAMEWORKS = ['chi', 'echo', 'fiber', 'gin', 'gorilla-mux'] as const;
+export type GoFramework = (typeof GO_FRAMEWORKS)[number];
+/** The package managers this pack knows (the model's `packageManager`). */
+export const GO_PACKAGE_MANAGERS = ['go'] as const;
+export type GoPackageManager = (typeof GO_PACKAGE_MANAGERS)[number];
+/** A service's framework and package manager as those unions (null when none of them): comparisons are checked. */
+export const goFramework = (svc: Pick<ServiceModel, 'framework'>): GoFramework | null => oneOf(svc.framework, GO_FRAMEWORKS);
+export const goPackageManager = (svc: Pick<ServiceModel, 'packageManager'>): GoPackageManager | null => oneOf(svc.packageManager, GO_PACKAGE_MANAGERS);
 
 const EXTRA_FILES = ['go.mod', '.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 const SKIP_DIRS = new Set(['testdata', 'examples', 'example', 'tools', 'scripts', 'hack', 'docs', 'test', 'tests', 'e2e']);
@@ -47,7 +59,7 @@ const MAIN_RE = /^package\s+main\b/m;
 const LISTEN_RE =
   /\bListenAndServe(?:TLS)?\s*\(|\bhttp\.Serve(?:TLS)?\s*\(|\bnet\.Listen\s*\(|\bgrpc\.NewServer\s*\(|\bhttp\.Server\s*\{|\.Serve\s*\(\s*\w*(?:lis|Lis|listener)/;
 
-const FRAMEWORKS: [module: RegExp, name: string][] = [
+const FRAMEWORKS: [module: RegExp, name: GoFramework][] = [
   [/^github\.com\/gofiber\/fiber(?:\/v\d+)?$/, 'fiber'],
   [/^github\.com\/gin-gonic\/gin$/, 'gin'],
   [/^github\.com\/labstack\/echo(?:\/v\d+)?$/, 'echo'],

@@ -2,11 +2,13 @@
 import { noTests } from '../../render/devloop.js';
 import { profile, tiny } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { goDetector } from './detect.js';
+import { goDetector, GO_FRAMEWORKS, GO_PACKAGE_MANAGERS } from './detect.js';
 import { goBinary, goDockerfile, goHealth } from './dockerfile.js';
 
 export const goPack: LanguagePack = {
   language: 'go',
+  frameworks: GO_FRAMEWORKS,
+  packageManagers: GO_PACKAGE_MANAGERS,
   detector: goDetector,
   dockerfile: goDockerfile,
   health: goHealth,

@@ -6,12 +6,13 @@ import { imagePin } from '../../catalog/images.js';
 import { common, envBlock, labels, shellQuote, tail, versioned, type BaseImage, type HealthKind } from '../../render/dockerfile-kit.js';
 import { watchLoop } from '../../render/devloop.js';
 import type { DockerfileRecipe } from '../types.js';
+import { javaFramework, javaPackageManager } from './detect.js';
 
 /** The JRE image (Ubuntu) has bash. */
 export const javaHealth = (): HealthKind => 'bash';
 
 /** The build's output and Gradle's project cache, in the source folder. */
-export const javaDevVolumes = (svc: ServiceModel): string[] => (svc.packageManager === 'gradle' ? ['/app/build', '/app/.gradle'] : ['/app/target']);
+export const javaDevVolumes = (svc: ServiceModel): string[] => (javaPackageManager(svc) === 'gradle' ? ['/app/build', '/app/.gradle'] : ['/app/target']);
 
 /** Images whose tag ends with the Java version (maven:3.9-eclipse-temurin-21, gradle:8.10-jdk21). */
 function javaTagged(key: string, argName: string, version: string): BaseImage {
@@ -57,7 +58,7 @@ function copyJar(entry: string, to: string): string {
 
 function javaContext(model: StackModel, name: string) {
   const svc = model.services[name]!;
-  const gradle = svc.packageManager === 'gradle';
+  const gradle = javaPackageManager(svc) === 'gradle';
   const buildImage = gradle ? javaTagged('gradle', 'JAVA_VERSION', svc.languageVersion) : javaTagged('maven', 'JAVA_VERSION', svc.languageVersion);
   const runtime = versioned('java', 'JAVA_VERSION', svc.languageVersion);
   const build = svc.build ?? (gradle ? 'gradle build -x test --no-daemon' : 'mvn -B package -DskipTests');
@@ -72,7 +73,7 @@ function javaContext(model: StackModel, name: string) {
   const resolve = gradle ? `${tool} dependencies --no-daemon > /dev/null` : `${tool} -B -q dependency:go-offline`;
   // One runnable jar (the detector's convention), found by its folder and kind, not its versioned name.
   const pickJar = copyJar(entry, '/out/app.jar');
-  const springBoot = svc.framework === 'spring-boot';
+  const springBoot = javaFramework(svc) === 'spring-boot';
   // The dev loop of a plain Java app: rebuild, then run what the build wrote.
   const devRun = ['sh', '-c', `exec java -jar "$(${findJars(entry)} | head -n 1)"`];
   const layers = ['dependencies', 'spring-boot-loader', 'snapshot-dependencies', 'application'];
@@ -85,18 +86,18 @@ function javaContext(model: StackModel, name: string) {
       ]
     : [];
   const devCmd = gradle
-    ? svc.framework === 'spring-boot'
+    ? javaFramework(svc) === 'spring-boot'
       ? [tool, 'bootRun', '--no-daemon']
-      : svc.framework === 'quarkus'
+      : javaFramework(svc) === 'quarkus'
         ? [tool, 'quarkusDev', '--no-daemon', '-Dquarkus.http.host=0.0.0.0']
-        : svc.framework === 'micronaut'
+        : javaFramework(svc) === 'micronaut'
           ? [tool, 'run', '--continuous', '--no-daemon']
           : watchLoop(build, devRun, ['*.java', '*.kt', '*.gradle', '*.gradle.kts', '*.properties', '*.yml', '*.yaml'])
-    : svc.framework === 'spring-boot'
+    : javaFramework(svc) === 'spring-boot'
       ? [tool, '-B', 'spring-boot:run']
-      : svc.framework === 'quarkus'
+      : javaFramework(svc) === 'quarkus'
         ? [tool, '-B', 'quarkus:dev', '-Dquarkus.http.host=0.0.0.0']
-        : svc.framework === 'micronaut'
+        : javaFramework(svc) === 'micronaut'
           ? [tool, '-B', 'mn:run']
           : watchLoop(build, devRun, ['*.java', '*.kt', 'pom.xml', '*.properties', '*.yml', '*.yaml']);
   const c = common(model, name, `Java ${svc.languageVersion}${svc.framework ? ` (${svc.framework})` : ''}, built with ${gradle ? 'Gradle' : 'Maven'}, run on a JRE`);

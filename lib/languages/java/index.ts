@@ -3,11 +3,11 @@ import type { ServiceModel } from '../../model/types.js';
 import { noTests } from '../../render/devloop.js';
 import { jvm, profile, TMP } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { javaDetector } from './detect.js';
+import { javaDetector, JAVA_FRAMEWORKS, JAVA_PACKAGE_MANAGERS, javaPackageManager } from './detect.js';
 import { javaDevVolumes, javaDockerfile, javaHealth } from './dockerfile.js';
 
 function testCommand(svc: ServiceModel): string {
-  const gradle = svc.packageManager === 'gradle';
+  const gradle = javaPackageManager(svc) === 'gradle';
   const [wrapper, tool] = gradle ? ['./gradlew', 'gradle'] : ['./mvnw', 'mvn'];
   const args = gradle ? 'test' : '-B test';
   return `if [ ! -d src/test ]; then ${noTests('no src/test folder')}; elif [ -x ${wrapper} ]; then exec ${wrapper} ${args}; else exec ${tool} ${args}; fi`;
@@ -15,6 +15,8 @@ function testCommand(svc: ServiceModel): string {
 
 export const javaPack: LanguagePack = {
   language: 'java',
+  frameworks: JAVA_FRAMEWORKS,
+  packageManagers: JAVA_PACKAGE_MANAGERS,
   detector: javaDetector,
   dockerfile: javaDockerfile,
   health: javaHealth,

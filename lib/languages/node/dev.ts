@@ -9,9 +9,16 @@ import { PORTABLE_SEGMENT } from '../../model/kinds.js';
 import type { ServiceModel } from '../../model/types.js';
 import { noTests } from '../../render/devloop.js';
 import { shellJoin } from '../../render/dockerfile-kit.js';
+import { nodeFramework, nodePackageManager, type NodeFramework } from './detect.js';
 
 /** Node's inspector in the dev stage (the dev layer publishes it on 127.0.0.1). */
 export const NODE_INSPECT_PORT = 9229;
+
+/** The package manager that runs scripts: yarn, pnpm, else npm (bun's projects install with npm: no bun image is pinned). */
+export const nodeRunner = (svc: ServiceModel): 'yarn' | 'pnpm' | 'npm' => {
+  const pm = nodePackageManager(svc);
+  return pm === 'yarn' || pm === 'pnpm' ? pm : 'npm';
+};
 
 /** A Node service whose image serves a static build (vite, cra, ...) with a web server. */
 export const isNodeStatic = (svc: ServiceModel): boolean => svc.start.length === 0 && svc.outputDir !== null;
@@ -20,7 +27,7 @@ export const isNodeStatic = (svc: ServiceModel): boolean => svc.start.length ===
  * Framework dev servers: the dev CMD instead of the start command, and the work folder
  * each writes inside the source (null: none, or one inside node_modules).
  */
-export const NODE_DEV_SERVERS: Record<string, { command: (port: number) => string[]; writes: string | null }> = {
+export const NODE_DEV_SERVERS: Partial<Record<NodeFramework, { command: (port: number) => string[]; writes: string | null }>> = {
   next: { command: (p) => ['node_modules/.bin/next', 'dev', '--hostname', '0.0.0.0', '--port', String(p)], writes: '.next' },
   vite: { command: (p) => ['node_modules/.bin/vite', '--host', '0.0.0.0', '--port', String(p)], writes: null }, // node_modules/.vite
   sveltekit: { command: (p) => ['node_modules/.bin/vite', 'dev', '--host', '0.0.0.0', '--port', String(p)], writes: '.svelte-kit' },
@@ -32,12 +39,17 @@ export const NODE_DEV_SERVERS: Record<string, { command: (port: number) => strin
 };
 
 /** True when the dev command is a framework's own dev server rather than the (built) start command. */
-export const hasNodeDevServer = (svc: ServiceModel): boolean => svc.framework !== null && svc.framework in NODE_DEV_SERVERS;
+export const hasNodeDevServer = (svc: ServiceModel): boolean => nodeDevServer(svc) !== undefined;
+
+const nodeDevServer = (svc: ServiceModel) => {
+  const fw = nodeFramework(svc);
+  return fw ? NODE_DEV_SERVERS[fw] : undefined;
+};
 
 /** The dev CMD of a Node service: the framework's dev server, `node --watch`, or the start command. */
 export function nodeDevCommand(svc: ServiceModel): string[] {
   const port = svc.port ?? 3000;
-  const fw = svc.framework ? NODE_DEV_SERVERS[svc.framework] : undefined;
+  const fw = nodeDevServer(svc);
   if (fw) return fw.command(port);
   const [head, ...rest] = svc.start;
   if (head === 'node') {
@@ -68,12 +80,12 @@ export function nodeDevCommand(svc: ServiceModel): string[] {
  */
 export function devOutputDirs(svc: ServiceModel): string[] {
   const dirs = new Set<string>();
-  const server = svc.framework ? NODE_DEV_SERVERS[svc.framework]?.writes : undefined;
+  const server = nodeDevServer(svc)?.writes;
   if (server) dirs.add(server);
-  const compiled = svc.build !== null && (svc.framework === 'nest' || (svc.start[0] === 'node' && !hasNodeDevServer(svc)));
+  const compiled = svc.build !== null && (nodeFramework(svc) === 'nest' || (svc.start[0] === 'node' && !hasNodeDevServer(svc)));
   if (compiled) {
     const file = svc.start.find((w, i) => i > 0 && /\.[cm]?js$/.test(w));
-    const top = file && file.includes('/') ? posix.normalize(file).split('/')[0]! : svc.framework === 'nest' ? 'dist' : null;
+    const top = file && file.includes('/') ? posix.normalize(file).split('/')[0]! : nodeFramework(svc) === 'nest' ? 'dist' : null;
     // A plain folder name only: it lands unquoted in the Dockerfile's mkdir and in the dev layer's volumes.
     if (top && top !== '.' && top !== '..' && top !== 'node_modules' && PORTABLE_SEGMENT.test(top)) dirs.add(top);
   }
@@ -97,4 +109,4 @@ export function nodeDevVolumes(svc: ServiceModel): string[] {
 const NODE_HAS_TEST = `node -e 'const t = (require("./package.json").scripts || {}).test; process.exit(t && !/no test specified/.test(t) ? 0 : 1)'`;
 
 export const nodeTestCommand = (svc: ServiceModel): string =>
-  `if ${NODE_HAS_TEST}; then exec ${svc.packageManager === 'yarn' || svc.packageManager === 'pnpm' ? svc.packageManager : 'npm'} test; else ${noTests('package.json has no test script')}; fi`;
+  `if ${NODE_HAS_TEST}; then exec ${nodeRunner(svc)} test; else ${noTests('package.json has no test script')}; fi`;

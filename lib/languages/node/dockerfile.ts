@@ -10,7 +10,8 @@ import type { ServiceModel, StackModel } from '../../model/types.js';
 import { imagePin } from '../../catalog/images.js';
 import { cache, common, type HealthKind, envBlock, folder, labels, lockInContext, nginxSpaConf, runBlock, shellQuote, tail, versioned } from '../../render/dockerfile-kit.js';
 import type { DockerfileRecipe } from '../types.js';
-import { isNodeStatic, nodeDevCommand, nodeDevVolumes } from './dev.js';
+import { isNodeStatic, nodeDevCommand, nodeDevVolumes, nodeRunner } from './dev.js';
+import { nodeFramework, nodePackageManager } from './detect.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -33,7 +34,7 @@ function nodePm(svc: ServiceModel): NodePm {
     svc.lockfile && !lock
       ? `# The lockfile (${svc.lockfile}) is outside this build context: dependencies are resolved afresh.`
       : null;
-  switch (svc.packageManager) {
+  switch (nodePackageManager(svc)) {
     case 'yarn':
       return {
         manifests: ['package.json', ...(lock ? [lock] : []), '.yarnrc.ym[l]'],
@@ -54,7 +55,7 @@ function nodePm(svc: ServiceModel): NodePm {
       };
     default: {
       // npm, and bun (no official Debian bun image is pinned: npm installs from package.json).
-      const npmLock = svc.packageManager === 'npm' || svc.packageManager === null ? lock : null;
+      const npmLock = nodePackageManager(svc) === 'npm' || svc.packageManager === null ? lock : null;
       const verb = npmLock ? 'ci' : 'install';
       return {
         manifests: ['package.json', ...(npmLock ? [npmLock] : [])],
@@ -64,7 +65,7 @@ function nodePm(svc: ServiceModel): NodePm {
         corepack: false,
         note:
           note ??
-          (svc.packageManager === 'bun'
+          (nodePackageManager(svc) === 'bun'
             ? '# bun: no bun image is pinned, so npm installs from package.json; bun.lock is not read\n# (versions resolve from the ranges in package.json).'
             : null),
       };
@@ -85,17 +86,17 @@ function nodeContext(model: StackModel, name: string) {
       ? `${svc.framework ?? 'static'} build on Node ${svc.languageVersion} (${svc.packageManager ?? 'npm'}), served by unprivileged nginx`
       : `Node ${svc.languageVersion}${svc.framework ? ` (${svc.framework})` : ''}, ${svc.packageManager ?? 'npm'}`,
   );
-  const buildCleanup = svc.framework === 'next' ? ' \\\n && rm -rf .next/cache node_modules' : ' \\\n && rm -rf node_modules';
+  const buildCleanup = nodeFramework(svc) === 'next' ? ' \\\n && rm -rf .next/cache node_modules' : ' \\\n && rm -rf node_modules';
   const devEnv: [string, string][] = [
     ['NODE_ENV', 'development'],
     ['PATH', '/app/node_modules/.bin:$PATH'],
   ];
   if (svc.port !== null) devEnv.push(['PORT', String(svc.port)]);
-  if (svc.framework === 'cra') devEnv.push(['HOST', '0.0.0.0'], ['BROWSER', 'none'], ['WATCHPACK_POLLING', 'true']);
-  if (svc.framework === 'next') devEnv.push(['NEXT_TELEMETRY_DISABLED', '1']);
+  if (nodeFramework(svc) === 'cra') devEnv.push(['HOST', '0.0.0.0'], ['BROWSER', 'none'], ['WATCHPACK_POLLING', 'true']);
+  if (nodeFramework(svc) === 'next') devEnv.push(['NEXT_TELEMETRY_DISABLED', '1']);
   const runtimeEnv: [string, string][] = [['NODE_ENV', 'production']];
   if (svc.port !== null) runtimeEnv.push(['PORT', String(svc.port)]);
-  if (svc.framework === 'next') runtimeEnv.push(['NEXT_TELEMETRY_DISABLED', '1']);
+  if (nodeFramework(svc) === 'next') runtimeEnv.push(['NEXT_TELEMETRY_DISABLED', '1']);
   const outputDir = folder(svc.outputDir);
   return {
     ...c,
@@ -104,7 +105,7 @@ function nodeContext(model: StackModel, name: string) {
     pm,
     staticSite,
     outputDir,
-    buildCmd: svc.build ? svc.build + (staticSite ? '' : buildCleanup) : staticSite ? `${svc.packageManager === 'yarn' || svc.packageManager === 'pnpm' ? svc.packageManager : 'npm'} run build` : null,
+    buildCmd: svc.build ? svc.build + (staticSite ? '' : buildCleanup) : staticSite ? `${nodeRunner(svc)} run build` : null,
     devEnv: envBlock(devEnv),
     runtimeEnv: envBlock(runtimeEnv),
     labels: labels(model, name, svc, staticSite ? nginx.resolved : base.resolved),
@@ -143,7 +144,7 @@ function nodeWorkspaceContext(model: StackModel, name: string) {
   const workdir = `/app/${member}`;
   const staticSite = isNodeStatic(svc);
   const nginx = versioned('nginx', 'NGINX_VERSION', imagePin('nginx').tag.replace(/-.*$/, ''));
-  const pmName = svc.packageManager === 'yarn' || svc.packageManager === 'pnpm' ? svc.packageManager : 'npm';
+  const pmName = nodeRunner(svc);
   const npmrc = 'type=secret,id=npmrc,target=/root/.npmrc';
   const pkgName = `"$(node -p 'require("./${member}/package.json").name')"`;
   let install: string;
@@ -185,17 +186,17 @@ function nodeWorkspaceContext(model: StackModel, name: string) {
     ['PATH', binPath],
   ];
   if (svc.port !== null) devEnv.push(['PORT', String(svc.port)]);
-  if (svc.framework === 'cra') devEnv.push(['HOST', '0.0.0.0'], ['BROWSER', 'none'], ['WATCHPACK_POLLING', 'true']);
-  if (svc.framework === 'next') devEnv.push(['NEXT_TELEMETRY_DISABLED', '1']);
+  if (nodeFramework(svc) === 'cra') devEnv.push(['HOST', '0.0.0.0'], ['BROWSER', 'none'], ['WATCHPACK_POLLING', 'true']);
+  if (nodeFramework(svc) === 'next') devEnv.push(['NEXT_TELEMETRY_DISABLED', '1']);
   const runtimeEnv: [string, string][] = [
     ['NODE_ENV', 'production'],
     ['PATH', binPath],
   ];
   if (svc.port !== null) runtimeEnv.push(['PORT', String(svc.port)]);
-  if (svc.framework === 'next') runtimeEnv.push(['NEXT_TELEMETRY_DISABLED', '1']);
+  if (nodeFramework(svc) === 'next') runtimeEnv.push(['NEXT_TELEMETRY_DISABLED', '1']);
   const outputDir = folder(svc.outputDir);
   const buildRun = svc.build ?? (staticSite ? `${pmName} run build` : null);
-  const cleanup = staticSite ? [] : [...(svc.framework === 'next' ? ['rm -rf .next/cache'] : []), 'find /app -type d -name node_modules -prune -exec rm -rf {} +'];
+  const cleanup = staticSite ? [] : [...(nodeFramework(svc) === 'next' ? ['rm -rf .next/cache'] : []), 'find /app -type d -name node_modules -prune -exec rm -rf {} +'];
   return {
     ...c,
     base,

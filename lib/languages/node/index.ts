@@ -4,7 +4,7 @@ import { PORTABLE_SEGMENT } from '../../model/kinds.js';
 import type { ServiceModel } from '../../model/types.js';
 import { profile, small, TMP } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { nodeDetector } from './detect.js';
+import { nodeDetector, NODE_FRAMEWORKS, NODE_PACKAGE_MANAGERS, nodeFramework, nodePackageManager, type NodeFramework } from './detect.js';
 import { nodeDockerfile, nodeHealth } from './dockerfile.js';
 import { NODE_INSPECT_PORT, nodeDevVolumes, nodeTestCommand } from './dev.js';
 
@@ -20,10 +20,12 @@ function buildOutputs(svc: ServiceModel): string[] {
 }
 
 /** Frameworks whose server writes below its own folder at run time (caches, ISR output). */
-const WRITING_FRAMEWORKS = new Set(['next', 'nuxt', 'remix', 'gatsby']);
+const WRITING_FRAMEWORKS: ReadonlySet<NodeFramework | null> = new Set<NodeFramework>(['next', 'nuxt', 'remix', 'gatsby']);
 
 export const nodePack: LanguagePack = {
   language: 'node',
+  frameworks: NODE_FRAMEWORKS,
+  packageManagers: NODE_PACKAGE_MANAGERS,
   detector: nodeDetector,
   dockerfile: nodeDockerfile,
   health: nodeHealth,
@@ -40,7 +42,7 @@ export const nodePack: LanguagePack = {
     '.npm',
     '.pnpm-store',
     // yarn's zero-installs keep .yarn/cache in the repository
-    ...(svc.packageManager === 'yarn' ? [] : ['.yarn/cache']),
+    ...(nodePackageManager(svc) === 'yarn' ? [] : ['.yarn/cache']),
     '.yarn/install-state.gz',
     '.eslintcache',
     '.cache',
@@ -48,6 +50,6 @@ export const nodePack: LanguagePack = {
   ],
   buildOutputs,
   // Next.js writes its image and fetch caches below .next/cache at run time.
-  runtime: (svc) => profile(small, svc.framework === 'next' ? [...TMP, '/app/.next/cache'] : TMP),
-  readOnlyRoot: (svc) => !WRITING_FRAMEWORKS.has(svc.framework ?? ''),
+  runtime: (svc) => profile(small, nodeFramework(svc) === 'next' ? [...TMP, '/app/.next/cache'] : TMP),
+  readOnlyRoot: (svc) => !WRITING_FRAMEWORKS.has(nodeFramework(svc)),
 };

@@ -5,6 +5,7 @@ import type { ServiceModel, StackModel } from '../../model/types.js';
 import { cache, common, envBlock, fixedImage, labels, lockInContext, runBlock, shellQuote, tail, versioned, versionParts, type HealthKind } from '../../render/dockerfile-kit.js';
 import { watchLoop } from '../../render/devloop.js';
 import type { DockerfileRecipe } from '../types.js';
+import { pythonPackageManager } from './detect.js';
 
 /** The image's health check runs with python's urllib. */
 export const pythonHealth = (): HealthKind => 'python';
@@ -51,7 +52,7 @@ interface PyPm {
 function pythonPm(svc: ServiceModel): PyPm {
   const lock = lockInContext(svc);
   const pipCache = cache('/root/.cache/pip');
-  switch (svc.packageManager) {
+  switch (pythonPackageManager(svc)) {
     case 'poetry': {
       const poetry = POETRY;
       return {
@@ -153,7 +154,7 @@ export function pythonBuild(svc: ServiceModel): { run: string; dev: string | nul
   if (!svc.build) return null;
   const cmd = svc.build.trim();
   const pip = /^(?:python3? -m )?pip /;
-  const poetry = svc.packageManager === 'poetry' && /^poetry /.test(cmd);
+  const poetry = pythonPackageManager(svc) === 'poetry' && /^poetry /.test(cmd);
   const inImage = (c: string): string => {
     if (pip.test(c)) return c.replace(pip, `${VENV_PIP} `);
     if (poetry) return c.replace(/^poetry /, `${POETRY} `) + (/--no-interaction| -n\b/.test(c) ? '' : ' --no-interaction --no-ansi');

@@ -5,6 +5,7 @@ import type { StackModel } from '../../model/types.js';
 import { common, envBlock, labels, lockInContext, tail, versioned, type HealthKind } from '../../render/dockerfile-kit.js';
 import { watchLoop } from '../../render/devloop.js';
 import type { DockerfileRecipe } from '../types.js';
+import { rubyFramework } from './detect.js';
 
 /** The image's health check runs with ruby's net/http. */
 export const rubyHealth = (): HealthKind => 'ruby';
@@ -12,7 +13,7 @@ export const rubyHealth = (): HealthKind => 'ruby';
 function rubyContext(model: StackModel, name: string) {
   const svc = model.services[name]!;
   const base = versioned('ruby', 'RUBY_VERSION', svc.languageVersion);
-  const rails = svc.framework === 'rails';
+  const rails = rubyFramework(svc) === 'rails';
   const lock = lockInContext(svc);
   const c = common(model, name, `Ruby ${svc.languageVersion}${svc.framework ? ` (${svc.framework})` : ''}, Bundler`);
   const runtimeEnv: [string, string][] = [];

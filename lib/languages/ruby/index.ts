@@ -2,11 +2,13 @@
 import { noTests } from '../../render/devloop.js';
 import { clr, profile, TMP } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { rubyDetector } from './detect.js';
+import { rubyDetector, RUBY_FRAMEWORKS, RUBY_PACKAGE_MANAGERS, rubyFramework } from './detect.js';
 import { rubyDockerfile, rubyHealth } from './dockerfile.js';
 
 export const rubyPack: LanguagePack = {
   language: 'ruby',
+  frameworks: RUBY_FRAMEWORKS,
+  packageManagers: RUBY_PACKAGE_MANAGERS,
   detector: rubyDetector,
   dockerfile: rubyDockerfile,
   health: rubyHealth,
@@ -14,7 +16,7 @@ export const rubyPack: LanguagePack = {
   slowStart: false,
   // Gems live in /usr/local/bundle: nothing under /app.
   devVolumes: () => [],
-  devEnv: (svc): Record<string, string> => (svc.framework === 'rails' ? { RAILS_ENV: 'development' } : {}),
+  devEnv: (svc): Record<string, string> => (rubyFramework(svc) === 'rails' ? { RAILS_ENV: 'development' } : {}),
   debugPort: null,
   editorExtensions: ['Shopify.ruby-lsp'],
   testCommand: () => `if [ -d spec ]; then exec bundle exec rspec; elif [ -d test ]; then exec bundle exec rake test; else ${noTests('no spec/ or test/ folder')}; fi`,
@@ -33,6 +35,6 @@ export const rubyPack: LanguagePack = {
   ],
   // The image moves Rails' pid file and bootsnap cache to /tmp and logs to stdout, but
   // Rails' default file cache store and other tmp/ writes still land in /app/tmp.
-  runtime: (svc) => profile(clr, svc.framework === 'rails' ? [...TMP, '/app/tmp'] : TMP),
+  runtime: (svc) => profile(clr, rubyFramework(svc) === 'rails' ? [...TMP, '/app/tmp'] : TMP),
   readOnlyRoot: () => false,
 };

@@ -6,6 +6,7 @@ import type { StackModel } from '../../model/types.js';
 import { common, envBlock, fixedImage, labels, lockInContext, tail, versioned, type HealthKind } from '../../render/dockerfile-kit.js';
 import { watchLoop } from '../../render/devloop.js';
 import type { DockerfileRecipe } from '../types.js';
+import { rustFramework } from './detect.js';
 
 /** Dependencies and build output the dev stage keeps in the source folder (the dev layer protects them). */
 export const RUST_DEV_VOLUMES = ['/app/target'];
@@ -22,7 +23,7 @@ function rustContext(model: StackModel, name: string) {
   const build = svc.build ?? `cargo build --release${locked}`;
   const c = common(model, name, `Rust ${svc.languageVersion}${svc.framework ? ` (${svc.framework})` : ''}, Cargo, a release binary on a slim Debian runtime`);
   const runtimeEnv: [string, string][] = svc.port !== null ? [['PORT', String(svc.port)]] : [];
-  if (svc.framework === 'rocket') runtimeEnv.push(['ROCKET_ADDRESS', '0.0.0.0']);
+  if (rustFramework(svc) === 'rocket') runtimeEnv.push(['ROCKET_ADDRESS', '0.0.0.0']);
   const devBuild = build.replace('--release', '').replace(/\s+/g, ' ').trim();
   return {
     ...c,
