@@ -21,6 +21,7 @@ rootfs_tag=localhost/e2e-rootfs:bookworm
 debian_tag=docker.io/library/debian:bookworm-slim
 python_tag=docker.io/library/python:3.11-slim-bookworm
 golang_tag=docker.io/library/golang:1.22-bookworm
+elixir_tag=docker.io/library/elixir:1.14-slim
 redis_tag=docker.io/library/redis:7-bookworm
 nginx_tag=docker.io/nginxinc/nginx-unprivileged:1.27-bookworm
 # Backing services the wired fixture (test/fixtures/e2e/wired) talks to.
@@ -138,6 +139,7 @@ main() {
   done
   timed "$python_tag" build "$python_tag" python.Containerfile
   timed "$golang_tag" build "$golang_tag" golang.Containerfile
+  timed "$elixir_tag" build "$elixir_tag" elixir.Containerfile
   timed "$redis_tag" build "$redis_tag" redis.Containerfile
   timed "$nginx_tag" build "$nginx_tag" nginx-unprivileged.Containerfile
   timed "$postgres_tag" build "$postgres_tag" postgres.Containerfile
