@@ -4,7 +4,7 @@
  *   - every rendering passes the strict schemas (Ingress, Traefik's IngressRoute and
  *     Middleware, the Gateway API's HTTPRoute and ReferenceGrant, cert-manager's Certificate)
  *     and the rules (every route's backend is a Service with that port, pods restricted);
- *   - the chart and kustomize render the same routing objects for each environment;
+ *   - the chart, kustomize and the plain manifests render the same routing objects per environment;
  *   - a request is routed where the model says: each controller's routing is simulated from
  *     the rendered objects (host, longest path prefix, the prefix rewrite or strip), so
  *     `/<service>/health` reaches that service as `/health` and the root service gets the rest;
@@ -20,7 +20,7 @@ import { chartFiles } from '../../generators/helm/files.js';
 import { files as kubernetesFiles } from '../../generators/kubernetes/files.js';
 import { checkModel } from '../../lib/model/validate.js';
 import type { DeliveryModel, StackModel } from '../../lib/model/types.js';
-import { helmAvailable, helmLint, renderChart } from '../../lib/validate/helm.js';
+import { helmAvailable, helmLint, parseManifests, renderChart } from '../../lib/validate/helm.js';
 import { checkRules, validateManifests, type K8sObject } from '../../lib/validate/k8s.js';
 import { K8S_MODELS } from '../helpers/k8s-models.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
@@ -178,6 +178,10 @@ describe('ingress options: nginx, Traefik and the Gateway API, hosts or paths, s
             assert.deepEqual(routingView(rendered), routingView(docs), `${env}: the chart's routing objects`);
             for (const [s] of open) assert.deepEqual(admitted(rendered, s), admitted(docs, s), `${env}: the chart lets the same controller in`);
           }
+
+          // The plain manifests (--deploy-tool manifests) hold the same routing objects.
+          const plain = kubernetesFiles({ ...model, delivery: { ...model.delivery, deployTool: 'manifests' } }).find((f) => f.path === `deploy/kubernetes/${env}/ingress.yaml`)!;
+          assert.deepEqual(routingView(parseManifests(plain.content) as K8sObject[]), routingView(docs), `${env}: the plain manifests' routing objects`);
 
           // Requests land where the model says.
           const route = ROUTERS[opts.ingress!];
