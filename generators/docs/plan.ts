@@ -3,6 +3,7 @@
  * other stages render for it (so "what each generated file is for" lists exactly the files
  * the generator writes). The templates in ./templates only lay it out.
  */
+import { routeUrl } from '../../lib/render/routing.js';
 import { ENGINES, deploysToKubernetes, tools } from '../../lib/doctor/requirements.js';
 import type { StackModel } from '../../lib/model/types.js';
 import type { OutputFile } from '../../lib/render/types.js';
@@ -127,7 +128,7 @@ export function planDocs(model: StackModel, folder: string): DocsPlan {
   const environments = k8s
     ? ENVIRONMENTS.map((name) => {
         const e = k8s.environments[name];
-        return { name, namespace: e.namespace, hosts: e.ingressHosts.map((h) => `${h.service}: https://${h.host}`), secrets: e.secrets, rollouts: e.rollouts };
+        return { name, namespace: e.namespace, hosts: e.routing ? e.ingressHosts.map((h) => `${h.service}: ${routeUrl(e.routing!, h)}`) : [], secrets: e.secrets, rollouts: e.rollouts };
       })
     : [];
   const ns = (n: string) => environments.find((e) => e.name === n)?.namespace ?? `${model.name}-${n}`;

@@ -13,13 +13,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { delivery } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
-import { renderFile } from '../../lib/render/ejs.js';
+import { renderFile, yamlBlock } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
-import { containerSecurityContext, DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, podSecurityContext, probeTimings, PROMETHEUS_PEER, SEED_RESOURCES, SPREAD_TOPOLOGY_KEYS } from '../../lib/render/workloads.js';
+import { DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, type RoutingPlan } from '../../lib/render/routing.js';
+import { containerSecurityContext, podSecurityContext, probeTimings, PROMETHEUS_PEER, SEED_RESOURCES, SPREAD_TOPOLOGY_KEYS } from '../../lib/render/workloads.js';
 import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
 import { valuesSchema } from './schema.js';
-import { chartData } from './values.js';
+import { chartData, ingressHosts } from './values.js';
 import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates', 'chart');
@@ -44,6 +45,9 @@ export const CHART_TEMPLATES = [
   'templates/pdb.yaml',
   'templates/networkpolicy.yaml',
   'templates/ingress.yaml',
+  'templates/ingressroute.yaml',
+  'templates/httproute.yaml',
+  'templates/certificate.yaml',
   'templates/backing.yaml',
   'templates/tests/test-connection.yaml',
   'templates/podmonitor.yaml',
@@ -77,6 +81,7 @@ export const chartFiles = memoByModel(function chartFiles(model: StackModel): Ou
       writableDirLimit: WRITABLE_DIR_LIMIT,
       prometheusPeer: PROMETHEUS_PEER,
       spreadKeys: SPREAD_TOPOLOGY_KEYS,
+      ingressHosts: (plan: RoutingPlan, indent: number) => yamlBlock(ingressHosts(plan), indent),
     }),
   }));
   out.push({ path: `${dir}/values.schema.json`, content: `${JSON.stringify(valuesSchema(), null, 2)}\n` });

@@ -292,8 +292,12 @@ export function valuesSchema(): Schema {
         ingress: closed(
           {
             enabled: bool,
+            controller: { enum: ['nginx', 'traefik', 'gateway-api'], description: 'nginx: Ingresses; traefik: an IngressRoute and Middlewares; gateway-api: HTTPRoutes on ingress.gateway' },
             className: str,
             annotations: stringMap,
+            stickyCookie: { type: 'string', pattern: '^([A-Za-z0-9_-]+)?$', description: 'The sticky-session cookie; empty: off' },
+            gateway: closed({ namespace: { type: 'string', pattern: dnsLabel, maxLength: 63 }, name: { type: 'string', minLength: 1, maxLength: 253 } }, ['namespace', 'name']),
+            clusterIssuer: { type: 'string', description: "cert-manager's ClusterIssuer for the tls Secrets; empty: you create them" },
             hosts: {
               type: 'array',
               items: closed(
@@ -307,6 +311,7 @@ export function valuesSchema(): Schema {
                         path: { type: 'string', pattern: '^/' },
                         pathType: { enum: ['Prefix', 'Exact', 'ImplementationSpecific'] },
                         service: { type: 'string', pattern: dnsLabel },
+                        stripPrefix: { type: 'boolean', description: 'Remove the path prefix before the request reaches the service' },
                       },
                       ['path', 'pathType', 'service'],
                     ),
@@ -317,7 +322,7 @@ export function valuesSchema(): Schema {
             },
             tls: { type: 'array', items: closed({ secretName: str, hosts: { type: 'array', items: str } }, ['hosts']) },
           },
-          ['enabled', 'className', 'annotations', 'hosts', 'tls'],
+          ['enabled', 'controller', 'className', 'annotations', 'stickyCookie', 'gateway', 'clusterIssuer', 'hosts', 'tls'],
         ),
         tests: closed({ enabled: bool, image: ref('image'), resources: ref('resources') }, ['enabled', 'image', 'resources']),
         services: {

@@ -8,6 +8,7 @@
 import { CONTAINER_GID, CONTAINER_UID } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { imagePin } from '../../lib/catalog/images.js';
+import { routingPlan, type RoutingPlan } from '../../lib/render/routing.js';
 import { APP_VERSION as WORKLOAD_APP_VERSION, outsideBacking, workloadFacts, type BackingFacts, type ExternalBacking, type ServiceFacts } from '../../lib/render/workloads.js';
 
 export const CHART_VERSION = '0.1.0';
@@ -29,6 +30,18 @@ export interface ChartData {
   testImage: { repository: string; tag: string };
   /** Per environment file, the backing services outside the cluster and how they are reached (backing.<name>.staging|production). */
   outside: { staging: ExternalBacking[]; production: ExternalBacking[] };
+  /** How public traffic gets in, per values file (null: no public service). */
+  routing: { base: RoutingPlan | null; staging: RoutingPlan | null; production: RoutingPlan | null };
+}
+
+/** The `ingress.hosts` of a values file: each host with its paths, in the plan's order. */
+export function ingressHosts(plan: RoutingPlan): { host: string; paths: Record<string, unknown>[] }[] {
+  return plan.hosts.map((host) => ({
+    host,
+    paths: plan.routes
+      .filter((r) => r.host === host)
+      .map((r) => ({ path: r.path, pathType: 'Prefix', service: r.service, ...(r.strip ? { stripPrefix: true } : {}) })),
+  }));
 }
 
 export function chartData(model: StackModel): ChartData {
@@ -45,5 +58,6 @@ export function chartData(model: StackModel): ChartData {
     publicServices: facts.publicServices,
     testImage: { repository: test.repository, tag: test.tag },
     outside: { staging: outsideBacking(model, facts, 'staging'), production: outsideBacking(model, facts, 'production') },
+    routing: { base: routingPlan(model, 'base'), staging: routingPlan(model, 'staging'), production: routingPlan(model, 'production') },
   };
 }

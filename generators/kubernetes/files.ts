@@ -26,9 +26,10 @@ import { renderFile, safeStringify } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
-import { containerEnv, containerSecurityContext, podSecurityContext, scrapeAnnotations, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, INGRESS_CONTROLLERS, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
+import { containerEnv, containerSecurityContext, podSecurityContext, scrapeAnnotations, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
+import { INGRESS_CONTROLLERS, ROUTING_TEXT, routeUrl, routingObjects } from '../../lib/render/routing.js';
 import { environmentObjects, manifestText } from './manifests.js';
-import { ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type Environment, type ExternalBacking, type KubernetesPlan } from './plan.js';
+import { controllerText, ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type Environment, type ExternalBacking, type KubernetesPlan } from './plan.js';
 import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
@@ -122,6 +123,10 @@ function templateData(plan: KubernetesPlan, model: StackModel): Record<string, u
     componentLabels,
     externalEgress: EXTERNAL_EGRESS,
     ingressControllers: INGRESS_CONTROLLERS,
+    routingText: ROUTING_TEXT,
+    controllerText,
+    routeUrl,
+    routingObjects: (env: Environment) => routingObjects(app, env.routing!, (c) => componentLabels(app, c, managedBy)),
     chartDir: `deploy/helm/${app}`,
     kubernetesDir: KUBERNETES_DIR,
   };

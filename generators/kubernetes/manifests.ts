@@ -40,7 +40,7 @@ const ABOUT: Record<string, string> = {
   'service.yaml': 'a Service per service with a port, named as the hostname the code uses',
   'backing.yaml': 'the backing services: a StatefulSet and a headless Service each, or a Service pointing outside',
   'networkpolicy.yaml': 'default deny, then what the model dependsOn implies',
-  'ingress.yaml': 'the Ingress of the public services',
+  'ingress.yaml': 'how public traffic reaches the public services (lib/render/routing.ts)',
   'hpa.yaml': 'HorizontalPodAutoscalers',
   'pdb.yaml': 'PodDisruptionBudgets',
 };

@@ -7,17 +7,14 @@
  * the workloads the deploy script waits for. Pure.
  */
 import type { StackModel } from '../../lib/model/types.js';
+import { ingressControllerPeer, routingPlan, type IngressController, type Route, type RoutingPlan } from '../../lib/render/routing.js';
 import {
-  DEFAULT_INGRESS_CLASS,
   dependencyPort,
-  INGRESS_CONTROLLERS,
-  ingressControllerPeer,
   outsideBacking,
   selectorLabels,
   type ExternalBacking,
   workloadFacts,
   type BackingFacts,
-  type IngressController,
   type ServiceFacts,
   type WorkloadFacts,
   PROMETHEUS_PEER,
@@ -33,8 +30,6 @@ export const DNS_PEERS = [
     podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
   },
 ];
-/** The ingress controller the base lets reach public services (the chart's default, ingress.className empty). */
-export const BASE_INGRESS_CONTROLLER = INGRESS_CONTROLLERS[DEFAULT_INGRESS_CLASS]!;
 /** `<app>-<service>-from-ingress`: the policy letting the ingress controller reach a public service. */
 export const fromIngressPolicyName = (app: string, service: string): string => `${app}-${service}-from-ingress`;
 export { EXTERNAL_EGRESS, type ExternalBacking } from '../../lib/render/workloads.js';
@@ -76,11 +71,6 @@ export interface EnvironmentIngress {
   policyNames: string;
 }
 
-export interface IngressHost {
-  service: string;
-  host: string;
-  port: number;
-}
 
 export interface Environment {
   name: EnvironmentName;
@@ -97,7 +87,10 @@ export interface Environment {
   spread: ServiceFacts[];
   /** Services with a PodDisruptionBudget (production: those with a port). */
   disruptionBudgets: ServiceFacts[];
-  ingressHosts: IngressHost[];
+  /** The routes of the public services (host, path, service, port): none when no service is public. */
+  ingressHosts: Route[];
+  /** How public traffic gets in (lib/render/routing.ts), when a service is public; null otherwise. */
+  routing: RoutingPlan | null;
   /** The ingress controller, when a service is public; null otherwise. */
   ingress: EnvironmentIngress | null;
   /** The TLS Secret of the Ingress, or '' for none. */
@@ -124,6 +117,8 @@ const appSelector = (app: string) => ({
 
 function policies(model: StackModel, facts: WorkloadFacts): Policy[] {
   const app = facts.app;
+  // The base's from-ingress policies name the chosen controller; the overlays restate it in a patch.
+  const controller = routingPlan(model, 'base')?.controller;
   const out: Policy[] = [
     {
       name: `${app}-default-deny`,
@@ -185,8 +180,8 @@ function policies(model: StackModel, facts: WorkloadFacts): Policy[] {
         policyTypes: ['Ingress'],
         ingress: [
           {
-            why: `From the ingress controller (namespace ${BASE_INGRESS_CONTROLLER.namespace}, pods ${Object.entries(BASE_INGRESS_CONTROLLER.podLabels).map(([k, v]) => `${k}=${v}`).join(',')}).`,
-            peers: [ingressControllerPeer(BASE_INGRESS_CONTROLLER)],
+            why: `From the ingress controller (${controllerText(controller!)}).`,
+            peers: [ingressControllerPeer(controller!)],
             ports: tcp(s.svc.port!),
           },
         ],
@@ -227,10 +222,13 @@ function policies(model: StackModel, facts: WorkloadFacts): Policy[] {
   return out;
 }
 
-function environmentIngress(app: string, publicServices: string[]): EnvironmentIngress {
-  const controller = INGRESS_CONTROLLERS[DEFAULT_INGRESS_CLASS]!;
+/** A controller's pods in a few words: `namespace traefik, pods app.kubernetes.io/name=traefik`. */
+export const controllerText = (c: IngressController): string =>
+  `namespace ${c.namespace}, ${Object.keys(c.podLabels).length ? `pods ${Object.entries(c.podLabels).map(([k, v]) => `${k}=${v}`).join(',')}` : 'every pod'}`;
+
+function environmentIngress(app: string, publicServices: string[], routing: RoutingPlan): EnvironmentIngress {
   const names = publicServices.length === 1 ? publicServices[0]! : `(${publicServices.join('|')})`;
-  return { className: DEFAULT_INGRESS_CLASS, controller, peers: [ingressControllerPeer(controller)], policyNames: fromIngressPolicyName(app, names) };
+  return { className: routing.className, controller: routing.controller, peers: [ingressControllerPeer(routing.controller)], policyNames: fromIngressPolicyName(app, names) };
 }
 
 function environment(name: EnvironmentName, model: StackModel, facts: WorkloadFacts): Environment {
@@ -238,6 +236,7 @@ function environment(name: EnvironmentName, model: StackModel, facts: WorkloadFa
   const production = name === 'production';
   const outside = outsideBacking(model, facts, name);
   const external = outside.map((o) => o.b);
+  const routing = routingPlan(model, name);
   const autoscaled = production ? facts.services.filter((s) => s.public) : [];
   const replicas = facts.services
     .filter((s) => !autoscaled.includes(s) && !s.job)
@@ -260,11 +259,10 @@ function environment(name: EnvironmentName, model: StackModel, facts: WorkloadFa
     autoscaled,
     spread: facts.services.filter((s) => autoscaled.includes(s) || replicas.some((r) => r.name === s.objectName && r.count > 1)),
     disruptionBudgets: production ? facts.services.filter((s) => s.svc.port !== null) : [],
-    ingressHosts: facts.services
-      .filter((s) => s.public)
-      .map((s) => ({ service: s.name, host: production ? `${s.name}.${app}.example.com` : `${s.name}.${name}.${app}.example.com`, port: s.svc.port! })),
-    ingress: facts.publicServices.length ? environmentIngress(app, facts.publicServices) : null,
-    tlsSecret: production && facts.publicServices.length ? `${app}-tls` : '',
+    ingressHosts: routing?.routes ?? [],
+    routing,
+    ingress: routing ? environmentIngress(app, facts.publicServices, routing) : null,
+    tlsSecret: routing?.tls?.secretName ?? '',
     secrets,
     rollouts: [
       ...facts.services.filter((s) => !s.job).map((s) => `deployment/${s.objectName}`),

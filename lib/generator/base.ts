@@ -272,6 +272,16 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
       type: Boolean,
       description: 'Production as two identical stacks, <name>-blue and <name>-green, behind a public entry that deploy/scripts/switch.sh moves from one to the other, with a rollback (kustomize only; default: off)',
     });
+    this.option('ingress', {
+      type: String,
+      description: 'How public services are reached: nginx (default: an Ingress with ingress-nginx annotations), traefik (an IngressRoute and Middlewares) or gateway-api (HTTPRoutes attached to --gateway); the NetworkPolicies let that controller in',
+    });
+    this.option('routing', { type: String, description: 'hosts (default: a host per public service, <service>.<domain>) or paths (one host, <domain>, a path /<service> per public service, the prefix stripped; delivery.rootService is served at /)' });
+    this.option('domain', { type: String, description: 'The DNS domain of the public hosts; staging is under staging.<domain> (default: <name>.example.com, a placeholder)' });
+    this.option('sticky', { type: Boolean, description: 'Sticky sessions: a cookie keeps each browser on one replica, set the way the chosen controller does it (default: off)' });
+    this.option('tls', { type: String, description: 'Production TLS: secret (default: a kubernetes.io/tls Secret <name>-tls you create), cert-manager (issued by --cluster-issuer) or none' });
+    this.option('cluster-issuer', { type: String, description: 'The cert-manager ClusterIssuer that issues the certificate with --tls cert-manager (default: letsencrypt)' });
+    this.option('gateway', { type: String, description: 'The Gateway the HTTPRoutes attach to with --ingress gateway-api, <namespace>/<name> (default: gateway-system/gateway)' });
     this.option('previews', { type: Boolean, description: 'A preview namespace pr-<number> per pull request, torn down when it closes (default: off; --no-previews turns it off again)' });
     this.option('force', {
       type: Boolean,
@@ -371,6 +381,8 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     if (opt('gitops') !== undefined) deliveryFlags.gitops = opt('gitops');
     if (opt('previews') !== undefined) deliveryFlags.previews = opt('previews');
     if (opt('blue-green') !== undefined) deliveryFlags.blueGreen = opt('blue-green');
+    for (const [flag, field] of [['ingress', 'ingress'], ['routing', 'routing'], ['domain', 'domain'], ['sticky', 'sticky'], ['tls', 'tls'], ['cluster-issuer', 'clusterIssuer'], ['gateway', 'gateway']] as const)
+      if (opt(flag) !== undefined) deliveryFlags[field] = opt(flag);
     if (Object.keys(deliveryFlags).length > 0) flagLayer.delivery = deliveryFlags;
     const answersLayer = this.options.answers ? readAnswersFile(join(this.env.cwd ?? this.destinationRoot(), this.options.answers)) : {};
     this.setLayer = setsToLayer(toList(this.options.set));

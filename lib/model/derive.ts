@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import { imageOwner, ownsImage } from './processes.js';
-import type { DeployTool, GitopsMode, Placement, PLACEMENT_ENVIRONMENTS, RegistryKind, ServiceModel, StackModel } from './types.js';
+import type { DeployTool, GitopsMode, IngressKind, Placement, PLACEMENT_ENVIRONMENTS, RegistryKind, Routing, ServiceModel, StackModel, TlsMode } from './types.js';
 
 /** Numeric user and group of every generated image, and of the pods' securityContext. */
 export const CONTAINER_UID = 10001;
@@ -90,6 +90,30 @@ export interface Delivery {
   repoUrl: string;
   previews: boolean;
   blueGreen: boolean;
+  ingress: IngressKind;
+  routing: Routing;
+  /** With routing paths: the public service at `/`, or null (every one under /<service>). */
+  rootService: string | null;
+  domain: string;
+  sticky: boolean;
+  tls: TlsMode;
+  clusterIssuer: string;
+  gateway: { namespace: string; name: string };
+}
+
+/** Names that say "the site itself": with routing paths, a public service so named is served at `/`. */
+const ROOT_NAMES = ['web', 'frontend', 'ui', 'app', 'site', 'www', 'client'];
+
+/** The public service served at `/` with routing paths: the stored choice, the only one, or one named like a site. */
+function rootServiceOf(model: StackModel): string | null {
+  const chosen = model.delivery?.rootService;
+  if (chosen !== undefined) return chosen;
+  const open = Object.entries(model.services)
+    .filter(([, s]) => s.public && s.port !== null)
+    .map(([n]) => n)
+    .sort();
+  if (open.length === 1) return open[0]!;
+  return ROOT_NAMES.find((n) => open.includes(n)) ?? null;
 }
 
 /**
@@ -121,6 +145,14 @@ export function delivery(model: StackModel): Delivery {
     repoUrl: d.repoUrl ?? repoUrlOf(model),
     previews: d.previews ?? false,
     blueGreen: d.blueGreen ?? false,
+    ingress: d.ingress ?? 'nginx',
+    routing: d.routing ?? 'hosts',
+    rootService: rootServiceOf(model),
+    domain: d.domain ?? `${model.name}.example.com`,
+    sticky: d.sticky ?? false,
+    tls: d.tls ?? 'secret',
+    clusterIssuer: d.clusterIssuer ?? 'letsencrypt',
+    gateway: ((g) => ({ namespace: g[0]!, name: g[1]! }))((d.gateway ?? 'gateway-system/gateway').split('/')),
   };
 }
 

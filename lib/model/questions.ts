@@ -8,7 +8,7 @@
  */
 import type { Detection } from '../detect/types.js';
 import { kinds } from './kinds.js';
-import { DEPLOY_TOOLS, GITOPS_MODES, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS } from './types.js';
+import { DEPLOY_TOOLS, GITOPS_MODES, INGRESS_KINDS, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS, ROUTINGS, TLS_MODES } from './types.js';
 import { splitCommand, type Layer } from './merge.js';
 
 export interface Question {
@@ -103,6 +103,45 @@ export function buildQuestions(ctx: Context): Question[] {
         field: 'delivery.blueGreen',
         message: 'Production as two stacks side by side (blue and green namespaces) with a scripted switch of public traffic (kustomize only)?',
         default: d.blueGreen === true,
+      },
+      {
+        type: 'input',
+        name: 'delivery/ingress',
+        field: 'delivery.ingress',
+        message: 'How public services are reached (nginx: an Ingress; traefik: an IngressRoute; gateway-api: HTTPRoutes on a Gateway):',
+        default: (d.ingress as string | undefined) ?? 'nginx',
+        validate: asValidate((v) => kinds.oneOf(INGRESS_KINDS)(String(v ?? '').trim() || undefined)),
+      },
+      {
+        type: 'input',
+        name: 'delivery/routing',
+        field: 'delivery.routing',
+        message: 'Routing (hosts: a host per public service; paths: one host, a path /<service> each):',
+        default: (d.routing as string | undefined) ?? 'hosts',
+        validate: asValidate((v) => kinds.oneOf(ROUTINGS)(String(v ?? '').trim() || undefined)),
+      },
+      {
+        type: 'input',
+        name: 'delivery/domain',
+        field: 'delivery.domain',
+        message: 'DNS domain of the public hosts (empty: <name>.example.com, a placeholder):',
+        default: (d.domain as string | undefined) ?? '',
+        validate: asValidate((v) => (String(v ?? '').trim() ? kinds.dnsName(String(v).trim()) : null)),
+      },
+      {
+        type: 'confirm',
+        name: 'delivery/sticky',
+        field: 'delivery.sticky',
+        message: 'Sticky sessions (a cookie keeps each browser on one replica)?',
+        default: d.sticky === true,
+      },
+      {
+        type: 'input',
+        name: 'delivery/tls',
+        field: 'delivery.tls',
+        message: 'Production TLS (secret: a Secret you create; cert-manager: issued for you; none):',
+        default: (d.tls as string | undefined) ?? 'secret',
+        validate: asValidate((v) => kinds.oneOf(TLS_MODES)(String(v ?? '').trim() || undefined)),
       },
       {
         type: 'confirm',
@@ -217,7 +256,7 @@ export function applyAnswers(answers: Record<string, unknown>, merged: Layer): L
     else if (key.startsWith('delivery/')) {
       const field = key.slice('delivery/'.length);
       const d = (layer.delivery ??= {}) as Record<string, unknown>;
-      if (field === 'previews' || field === 'blueGreen') d[field] = Boolean(value);
+      if (field === 'previews' || field === 'blueGreen' || field === 'sticky') d[field] = Boolean(value);
       else if (String(value ?? '').trim()) d[field] = String(value).trim();
     }
     else if (key === 'public') {

@@ -44,12 +44,41 @@ export const GITOPS_MODES = ['none', 'argocd', 'argocd-applicationset'] as const
 export type GitopsMode = (typeof GITOPS_MODES)[number];
 
 /**
+ * How public services are reached from outside the cluster: a networking.k8s.io Ingress with
+ * ingress-nginx annotations, Traefik's IngressRoute and Middleware, or Gateway API HTTPRoutes
+ * attached to a Gateway the cluster already runs.
+ */
+export const INGRESS_KINDS = ['nginx', 'traefik', 'gateway-api'] as const;
+export type IngressKind = (typeof INGRESS_KINDS)[number];
+/** A host per public service (<service>.<domain>), or one host (<domain>) with a path per public service. */
+export const ROUTINGS = ['hosts', 'paths'] as const;
+export type Routing = (typeof ROUTINGS)[number];
+/** Production TLS: a kubernetes.io/tls Secret you create, one cert-manager issues, or none (plain HTTP). */
+export const TLS_MODES = ['secret', 'cert-manager', 'none'] as const;
+export type TlsMode = (typeof TLS_MODES)[number];
+
+/**
  * How images are shipped and deployed (the ci and cd stages). Every field is optional:
  * an absent one is derived (lib/model/derive.ts `delivery`), and only what the user
  * chose is stored.
  */
 /** The fields of `delivery`, for --set and validation. */
-export const DELIVERY_FIELDS: readonly string[] = ['registryKind', 'deployTool', 'gitops', 'repoUrl', 'previews', 'blueGreen'];
+export const DELIVERY_FIELDS: readonly string[] = [
+  'registryKind',
+  'deployTool',
+  'gitops',
+  'repoUrl',
+  'previews',
+  'blueGreen',
+  'ingress',
+  'routing',
+  'rootService',
+  'domain',
+  'sticky',
+  'tls',
+  'clusterIssuer',
+  'gateway',
+];
 
 export interface DeliveryModel {
   /** Default: from the registry host (ghcr.io, docker.io, *.dkr.ecr.*.amazonaws.com, *-docker.pkg.dev, *.azurecr.io), else generic. */
@@ -67,6 +96,26 @@ export interface DeliveryModel {
    * <app> that deploy/scripts/switch.sh points at one or the other (kustomize only). Default: false.
    */
   blueGreen?: boolean;
+  /** How public services are reached (docs/kubernetes.md#ingress). Default: nginx. */
+  ingress?: IngressKind;
+  /** A host per public service, or one host with a path each. Default: hosts. */
+  routing?: Routing;
+  /**
+   * With routing paths, the public service served at `/` (the others at /<service>, the prefix
+   * stripped before it reaches them). Default: the only public service, else one named web,
+   * frontend, ui, app, site, www or client, else none.
+   */
+  rootService?: string;
+  /** The DNS domain the hosts are under (staging's under staging.<domain>). Default: <name>.example.com, a placeholder. */
+  domain?: string;
+  /** Sticky sessions: a cookie keeps a browser on one replica. Default: false. */
+  sticky?: boolean;
+  /** Production TLS. Default: secret (a kubernetes.io/tls Secret <name>-tls you create). */
+  tls?: TlsMode;
+  /** The cert-manager ClusterIssuer (tls cert-manager). Default: letsencrypt. */
+  clusterIssuer?: string;
+  /** The Gateway the HTTPRoutes attach to, <namespace>/<name> (ingress gateway-api). Default: gateway-system/gateway. */
+  gateway?: string;
 }
 
 /** One environment variable a service reads. */

@@ -21,7 +21,7 @@ import { binaryName } from './derive.js';
 import { boundaryProblem, existingDir, kinds, show, type Check } from './kinds.js';
 import { processProblems } from './processes.js';
 import { secretNameReason, secretValueReason } from './secrets.js';
-import { BACKING_KINDS, DELIVERY_FIELDS, DEPLOY_TOOLS, EXISTING_KINDS, GITOPS_MODES, LANGUAGES, LINKABLE, LINKINGS, OPTIONAL_SERVICE_FIELDS, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS, SCHEMA_VERSION, type ServiceModel, type StackModel } from './types.js';
+import { BACKING_KINDS, DELIVERY_FIELDS, DEPLOY_TOOLS, EXISTING_KINDS, GITOPS_MODES, INGRESS_KINDS, LANGUAGES, LINKABLE, LINKINGS, OPTIONAL_SERVICE_FIELDS, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS, ROUTINGS, SCHEMA_VERSION, TLS_MODES, type ServiceModel, type StackModel } from './types.js';
 
 export class ModelError extends Error {
   constructor(readonly problems: string[]) {
@@ -196,6 +196,22 @@ export function checkModel(model: StackModel, root: string): string[] {
         add('delivery.blueGreen', `is true with delivery.deployTool ${show(d.deployTool)}, but blue/green is generated for kustomize only; expected false or deployTool kustomize, e.g. --no-blue-green`);
       if (d.blueGreen === true && !Object.values(model.services ?? {}).some((s) => s.public && s.port !== null))
         add('delivery.blueGreen', 'is true, but no service is public: the switch moves public traffic from one stack to the other; expected a public service, e.g. --set web.public=true');
+      if (d.ingress !== undefined) add('delivery.ingress', oneOf(INGRESS_KINDS, 'traefik')(d.ingress));
+      if (d.routing !== undefined) add('delivery.routing', oneOf(ROUTINGS, 'paths')(d.routing));
+      if (d.rootService !== undefined) {
+        const s = (model.services ?? {})[d.rootService as string];
+        if (typeof d.rootService !== 'string' || !s || !s.public || s.port === null)
+          add('delivery.rootService', `${show(d.rootService)} is not a public service with a port; expected one of ${Object.entries(model.services ?? {}).filter(([, x]) => x.public && x.port !== null).map(([n]) => n).join(', ') || '(none: no service is public)'}, e.g. --set delivery.rootService=web`);
+      }
+      if (d.domain !== undefined) add('delivery.domain', kinds.dnsName(d.domain));
+      if (d.sticky !== undefined) add('delivery.sticky', kinds.boolean(d.sticky));
+      if (d.tls !== undefined) add('delivery.tls', oneOf(TLS_MODES, 'cert-manager')(d.tls));
+      if (d.clusterIssuer !== undefined) add('delivery.clusterIssuer', kinds.dnsName(d.clusterIssuer));
+      if (d.gateway !== undefined) {
+        const [ns, name, ...rest] = typeof d.gateway === 'string' ? d.gateway.split('/') : [];
+        if (rest.length || kinds.dnsLabel(ns) || kinds.dnsName(name))
+          add('delivery.gateway', `${show(d.gateway)} is not <namespace>/<name> of a Gateway; expected a namespace (a DNS label) and a name, e.g. --gateway infra/public`);
+      }
     }
   }
 

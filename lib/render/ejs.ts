@@ -73,7 +73,7 @@ export const json = (value: unknown): string => JSON.stringify(value);
  * A mapping as YAML lines indented by `indent` spaces, to place below a key a
  * template writes itself: `podSecurityContext:` then `<%- yamlBlock(ctx, 2) %>`.
  */
-export function yamlBlock(value: Record<string, unknown>, indent: number): string {
+export function yamlBlock(value: unknown, indent: number): string {
   const pad = ' '.repeat(indent);
   return safeStringify(value)
     .trimEnd()

@@ -74,35 +74,6 @@ export function probePaths(svc: ServiceModel): { readiness: string | null; liven
   return { readiness: health, liveness: null };
 }
 
-/** Where an ingress controller's pods run: the peer NetworkPolicies let reach public services. */
-export interface IngressController {
-  namespace: string;
-  podLabels: Record<string, string>;
-}
-
-/**
- * The ingress controllers we know, by IngressClass name, as their official
- * charts install them: ingress-nginx in the namespace ingress-nginx; Traefik in
- * the namespace traefik (k3s installs it in kube-system: set the namespace).
- * The chart picks one from ingress.className (networkPolicy.ingressController
- * overrides it); the kustomize overlays restate the default in a patch.
- */
-export const INGRESS_CONTROLLERS: Record<string, IngressController> = {
-  nginx: { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
-  traefik: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } },
-};
-
-/** The IngressClass of the environments' Ingress, and the controller assumed when none is named. */
-export const DEFAULT_INGRESS_CLASS = 'nginx';
-
-/** The NetworkPolicyPeer of an ingress controller: its namespace and, when known, its pods. */
-export function ingressControllerPeer(c: IngressController): Record<string, unknown> {
-  return {
-    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.namespace } },
-    ...(Object.keys(c.podLabels).length ? { podSelector: { matchLabels: c.podLabels } } : {}),
-  };
-}
-
 /** Pod-level securityContext (Pod Security Standard "restricted") for a user and group. */
 export function podSecurityContext(uid: number, gid: number) {
   return {

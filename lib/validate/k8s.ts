@@ -59,6 +59,14 @@ const argoApplication = await crdValidator('@kubernetes-models/argo-cd', 'ComGit
 const argoApplicationSet = await crdValidator('@kubernetes-models/argo-cd', 'ComGithubArgoprojArgoCdV3PkgApisApplicationV1alpha1ApplicationSet');
 // The External Secrets Operator's ExternalSecret (@kubernetes-models/external-secrets 2.0.0).
 const externalSecret = await crdValidator('@kubernetes-models/external-secrets', 'ComGithubExternalSecretsExternalSecretsApisExternalsecretsV1ExternalSecret');
+// Traefik v3's IngressRoute and Middleware (@kubernetes-models/traefik 2.0.0, from Traefik's CRDs).
+const traefikIngressRoute = await crdValidator('@kubernetes-models/traefik', 'ComGithubTraefikTraefikV3PkgProviderKubernetesCrdTraefikioV1alpha1IngressRoute');
+const traefikMiddleware = await crdValidator('@kubernetes-models/traefik', 'ComGithubTraefikTraefikV3PkgProviderKubernetesCrdTraefikioV1alpha1Middleware');
+// The Gateway API's HTTPRoute and ReferenceGrant (@kubernetes-models/gateway-api 2.0.0: the experimental channel, sessionPersistence included).
+const httpRoute = await crdValidator('@kubernetes-models/gateway-api', 'IoK8sSigsGatewayApiApisV1HTTPRoute');
+const referenceGrant = await crdValidator('@kubernetes-models/gateway-api', 'IoK8sSigsGatewayApiApisV1beta1ReferenceGrant');
+// cert-manager's Certificate (@kubernetes-models/cert-manager 6.0.0).
+const certificate = await crdValidator('@kubernetes-models/cert-manager', 'ComGithubCertManagerCertManagerPkgApisCertmanagerV1Certificate');
 
 // ---- types ------------------------------------------------------------------
 
@@ -106,6 +114,11 @@ const VALIDATORS: Record<string, CompiledValidator> = {
   'argoproj.io/v1alpha1/ApplicationSet': argoApplicationSet,
   'monitoring.coreos.com/v1/PodMonitor': podMonitor,
   'external-secrets.io/v1/ExternalSecret': externalSecret,
+  'traefik.io/v1alpha1/IngressRoute': traefikIngressRoute,
+  'traefik.io/v1alpha1/Middleware': traefikMiddleware,
+  'gateway.networking.k8s.io/v1/HTTPRoute': httpRoute,
+  'gateway.networking.k8s.io/v1beta1/ReferenceGrant': referenceGrant,
+  'cert-manager.io/v1/Certificate': certificate,
 } as unknown as Record<string, CompiledValidator>;
 
 /** The `apiVersion/kind` pairs validateManifests knows. */
@@ -658,21 +671,32 @@ export function checkRules(docs: object[], opts: RuleOptions): string[] {
     const selector = (p.spec as { selector?: LabelSelector } | undefined)?.selector;
     if (!selectable.some((t) => selects(selector, t.labels))) add(`${describeObject(p)}: selects no pod template in the manifests`);
   }
+  // Every route's backend is a Service of the manifests with that port: an Ingress's, an
+  // IngressRoute's (Traefik) and an HTTPRoute's (Gateway API); every Middleware a route names exists.
+  const backend = (owner: K8sObject, name: string | undefined, port: number | string | undefined) => {
+    const svc = named('Service', name);
+    if (!svc) return add(`${describeObject(owner)}: backend service "${name}" is not in the manifests`);
+    const ports = (svc.spec as { ports?: { name?: string; port?: number }[] }).ports ?? [];
+    if (!ports.some((p) => (typeof port === 'number' ? p.port === port : p.name === port))) add(`${describeObject(owner)}: backend service "${name}" has no port ${port}`);
+  };
   for (const ing of byKind('Ingress')) {
     const spec = (ing.spec ?? {}) as { rules?: { http?: { paths?: { backend?: { service?: { name?: string; port?: { number?: number; name?: string } } } }[] } }[] };
     for (const rule of spec.rules ?? [])
       for (const path of rule.http?.paths ?? []) {
         const b = path.backend?.service;
-        if (!b) continue;
-        const svc = named('Service', b.name);
-        if (!svc) {
-          add(`${describeObject(ing)}: backend service "${b.name}" is not in the manifests`);
-          continue;
-        }
-        const ports = ((svc.spec as { ports?: { name?: string; port?: number }[] }).ports ?? []);
-        if (!ports.some((p) => (b.port?.number !== undefined ? p.port === b.port.number : p.name === b.port?.name)))
-          add(`${describeObject(ing)}: backend service "${b.name}" has no port ${b.port?.number ?? b.port?.name}`);
+        if (b) backend(ing, b.name, b.port?.number ?? b.port?.name);
       }
+  }
+  for (const r of byKind('IngressRoute')) {
+    const spec = (r.spec ?? {}) as { routes?: { services?: { name?: string; port?: number | string; kind?: string }[]; middlewares?: { name?: string }[] }[] };
+    for (const route of spec.routes ?? []) {
+      for (const s of route.services ?? []) if ((s.kind ?? 'Service') === 'Service') backend(r, s.name, s.port);
+      for (const m of route.middlewares ?? []) if (!named('Middleware', m.name)) add(`${describeObject(r)}: middleware "${m.name}" is not in the manifests`);
+    }
+  }
+  for (const r of byKind('HTTPRoute')) {
+    const spec = (r.spec ?? {}) as { rules?: { backendRefs?: { name?: string; port?: number; kind?: string }[] }[] };
+    for (const rule of spec.rules ?? []) for (const b of rule.backendRefs ?? []) if ((b.kind ?? 'Service') === 'Service') backend(r, b.name, b.port);
   }
   return problems;
 }

@@ -67,6 +67,7 @@ const FIELDS: Field[] = [
   { field: 'services.api.env.DATABASE_URL.value', set: (m, v) => (m.services.api!.env.DATABASE_URL!.value = v) },
   { field: 'backing.db.version', set: (m, v) => (m.backing.db!.version = v) },
   { field: 'backing.db.kind', set: (m, v) => ((m.backing.db as { kind: string }).kind = v) },
+  ...['domain', 'gateway', 'clusterIssuer', 'rootService', 'ingress'].map((f): Field => ({ field: `delivery.${f}`, set: (m, v) => ((m.delivery ??= {}) as Record<string, unknown>)[f] = v })),
 ];
 
 /** The field a problem must name: the field itself, or the map holding a hostile key. */

@@ -10,7 +10,7 @@
  * (`tree`), which the harness writes before validating it.
  */
 import fc from 'fast-check';
-import { BACKING_KINDS, LANGUAGES, SCHEMA_VERSION, type BackingKind, type EnvVar, type Language, type ServiceModel, type StackModel } from '../../lib/model/types.js';
+import { BACKING_KINDS, INGRESS_KINDS, LANGUAGES, ROUTINGS, SCHEMA_VERSION, TLS_MODES, type BackingKind, type EnvVar, type Language, type ServiceModel, type StackModel } from '../../lib/model/types.js';
 import { DEFAULT_VERSIONS } from '../../lib/catalog/index.js';
 import { secretReason } from '../../lib/model/secrets.js';
 
@@ -318,6 +318,8 @@ export function stackArb(maxServices = 12): fc.Arbitrary<Generated> {
       nested: fc.boolean(),
       // Other processes of a service's folder (imageFrom): [owner index, a release command?].
       processes: fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 3 }),
+      // How public traffic gets in (delivery.ingress and its companions), or the defaults.
+      ingress: fc.option(fc.record({ ingress: pick(INGRESS_KINDS), routing: pick(ROUTINGS), sticky: fc.boolean(), tls: pick(TLS_MODES) }), { nil: undefined }),
     })
     .chain((o) => {
       const backingNames = o.backing.map(([n]) => n).filter((n) => !o.serviceNames.includes(n));
@@ -387,6 +389,7 @@ export function stackArb(maxServices = 12): fc.Arbitrary<Generated> {
               registry: o.registry,
               services: Object.fromEntries([...drafts.map((d) => [d.name, d.svc] as [string, StackModel['services'][string]]), ...processes]),
               backing: Object.fromEntries(backing.map(([n, kind], i) => [n, { kind, version: versions[i] ?? DEFAULT_VERSIONS[kind] }])),
+              ...(o.ingress ? { delivery: o.ingress } : {}),
             };
             return { model, tree };
           });

@@ -35,4 +35,24 @@ describe('kubernetes generator', () => {
     await runGenerator('kubernetes').cd(dir).withOptions({ yes: true } as Record<string, unknown>);
     assert.deepEqual(snapshotTree(dir), before);
   });
+
+  it('the ingress flags are stored in the model and rendered: Traefik, paths, sticky, cert-manager, a domain', async () => {
+    await runGenerator('kubernetes')
+      .cd(dir)
+      .withOptions({ yes: true, ingress: 'traefik', routing: 'paths', sticky: true, tls: 'cert-manager', clusterIssuer: 'acme-prod', domain: 'shop.acme.dev' } as Record<string, unknown>);
+    const tree = snapshotTree(dir);
+    const stored = JSON.parse(tree['.yo-rc.json']!)[CONFIG_KEY];
+    assert.deepEqual(stored.delivery, { clusterIssuer: 'acme-prod', domain: 'shop.acme.dev', ingress: 'traefik', routing: 'paths', sticky: true, tls: 'cert-manager' });
+    const routes = tree['deploy/kubernetes/overlays/production/ingress.yaml']!;
+    assert.match(routes, /kind: IngressRoute/);
+    assert.match(routes, /match: Host\(`shop\.acme\.dev`\)/);
+    assert.match(routes, /name: shop-affinity/);
+    assert.match(routes, /kind: Certificate[\s\S]*name: acme-prod/);
+  });
+
+  it('a bad ingress flag is refused naming the field, and nothing is written', async () => {
+    const before = snapshotTree(dir);
+    await assert.rejects(runGenerator('kubernetes').cd(dir).withOptions({ yes: true, gateway: 'no-namespace' } as Record<string, unknown>), /delivery\.gateway/);
+    assert.deepEqual(snapshotTree(dir), before);
+  });
 });

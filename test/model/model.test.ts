@@ -210,9 +210,12 @@ describe('questions', () => {
     const answered = { name: 'shop', registry: 'r/x', services: { web: { public: true, port: 3000, start: ['x'] }, worker: { public: false, port: null, start: ['y'] } } };
     const withStarts = { ...merged, services: { web: svc(), worker: svc({ path: 'worker', port: null, public: false, start: ['y'] }) } };
     assert.deepEqual(buildQuestions({ merged: withStarts, answered, askAnswered: false }), []);
-    // name, registry, public; the five delivery choices (asked only with --ask-answered); four per service.
+    // name, registry, public; the ten delivery choices (asked only with --ask-answered); four per service.
     const all = buildQuestions({ merged: withStarts, answered, askAnswered: true });
-    assert.equal(all.length, 3 + 5 + 2 * 4);
+    assert.equal(all.length, 3 + 10 + 2 * 4);
+    assert.match(String(all.find((q) => q.name === 'delivery/ingress')!.validate!('haproxy')), /nginx, traefik, gateway-api/);
+    assert.match(String(all.find((q) => q.name === 'delivery/domain')!.validate!('Not A Domain')), /is not a DNS name/);
+    assert.equal(all.find((q) => q.name === 'delivery/domain')!.validate!(''), true);
     const tool = all.find((q) => q.name === 'delivery/deployTool')!;
     assert.equal(tool.default, 'kustomize');
     assert.equal(tool.validate!('manifests'), true);
