@@ -60,5 +60,18 @@ export interface LanguagePack {
 }
 
 /** A model string as one of a pack's literals (its frameworks, its package managers), or null. */
-export const oneOf = <T extends string>(value: string | null, values: readonly T[]): T | null =>
+const oneOf = <T extends string>(value: string | null, values: readonly T[]): T | null =>
   value !== null && (values as readonly string[]).includes(value) ? (value as T) : null;
+
+/**
+ * A pack's frameworks and package managers, and a service's as those literal unions (null when
+ * none of them): `nodeFramework(svc) === 'nxt'` does not compile.
+ */
+export function vocabulary<F extends string, P extends string>(frameworks: readonly F[], packageManagers: readonly P[]) {
+  return {
+    frameworks,
+    packageManagers,
+    framework: (svc: Pick<ServiceModel, 'framework'>): F | null => oneOf(svc.framework, frameworks),
+    packageManager: (svc: Pick<ServiceModel, 'packageManager'>): P | null => oneOf(svc.packageManager, packageManagers),
+  };
+}

@@ -22,21 +22,15 @@ import { joinRel } from '../../detect/repo.js';
 import { byDefault, fact } from '../../detect/types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
-import { oneOf } from '../types.js';
-import type { ServiceModel } from '../../model/types.js';
+import { vocabulary } from '../types.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
 const DEFAULT_DOTNET = defaultLanguageVersion('dotnet');
 
-/** The frameworks this pack knows (the model's `framework`, as the detector writes it), a literal union. */
-export const DOTNET_FRAMEWORKS = ['aspnetcore', 'worker'] as const;
-export type DotnetFramework = (typeof DOTNET_FRAMEWORKS)[number];
-/** The package managers this pack knows (the model's `packageManager`). */
-export const DOTNET_PACKAGE_MANAGERS = ['dotnet'] as const;
-export type DotnetPackageManager = (typeof DOTNET_PACKAGE_MANAGERS)[number];
-/** A service's framework and package manager as those unions (null when none of them): comparisons are checked. */
-export const dotnetFramework = (svc: Pick<ServiceModel, 'framework'>): DotnetFramework | null => oneOf(svc.framework, DOTNET_FRAMEWORKS);
-export const dotnetPackageManager = (svc: Pick<ServiceModel, 'packageManager'>): DotnetPackageManager | null => oneOf(svc.packageManager, DOTNET_PACKAGE_MANAGERS);
+/** The frameworks and package managers this pack knows (what the detector writes into the model), as literal unions. */
+export const DOTNET = vocabulary(['aspnetcore', 'worker'] as const, ['dotnet'] as const);
+export type DotnetFramework = (typeof DOTNET.frameworks)[number];
+export const { framework: dotnetFramework, packageManager: dotnetPackageManager } = DOTNET;
 const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 const PROJECT_RE = /\.(csproj|fsproj)$/;
 const SOLUTION_RE = /\.slnx?$/;

@@ -2,13 +2,13 @@
 import { noTests } from '../../render/devloop.js';
 import { clr, profile } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { dotnetDetector, DOTNET_FRAMEWORKS, DOTNET_PACKAGE_MANAGERS } from './detect.js';
+import { dotnetDetector, DOTNET } from './detect.js';
 import { DOTNET_DEV_VOLUMES, dotnetDockerfile, dotnetHealth } from './dockerfile.js';
 
 export const dotnetPack: LanguagePack = {
   language: 'dotnet',
-  frameworks: DOTNET_FRAMEWORKS,
-  packageManagers: DOTNET_PACKAGE_MANAGERS,
+  frameworks: DOTNET.frameworks,
+  packageManagers: DOTNET.packageManagers,
   detector: dotnetDetector,
   dockerfile: dotnetDockerfile,
   health: dotnetHealth,

@@ -22,21 +22,15 @@ import { joinRel } from '../../detect/repo.js';
 import { byDefault, fact } from '../../detect/types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
-import { oneOf } from '../types.js';
-import type { ServiceModel } from '../../model/types.js';
+import { vocabulary } from '../types.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
 const DEFAULT_ELIXIR = defaultLanguageVersion('elixir');
 
-/** The frameworks this pack knows (the model's `framework`, as the detector writes it), a literal union. */
-export const ELIXIR_FRAMEWORKS = ['phoenix', 'plug'] as const;
-export type ElixirFramework = (typeof ELIXIR_FRAMEWORKS)[number];
-/** The package managers this pack knows (the model's `packageManager`). */
-export const ELIXIR_PACKAGE_MANAGERS = ['mix'] as const;
-export type ElixirPackageManager = (typeof ELIXIR_PACKAGE_MANAGERS)[number];
-/** A service's framework and package manager as those unions (null when none of them): comparisons are checked. */
-export const elixirFramework = (svc: Pick<ServiceModel, 'framework'>): ElixirFramework | null => oneOf(svc.framework, ELIXIR_FRAMEWORKS);
-export const elixirPackageManager = (svc: Pick<ServiceModel, 'packageManager'>): ElixirPackageManager | null => oneOf(svc.packageManager, ELIXIR_PACKAGE_MANAGERS);
+/** The frameworks and package managers this pack knows (what the detector writes into the model), as literal unions. */
+export const ELIXIR = vocabulary(['phoenix', 'plug'] as const, ['mix'] as const);
+export type ElixirFramework = (typeof ELIXIR.frameworks)[number];
+export const { framework: elixirFramework, packageManager: elixirPackageManager } = ELIXIR;
 const PHOENIX_PORT = 4000;
 const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 const SERVER_DEPS = ['phoenix', 'plug_cowboy', 'bandit', 'cowboy', 'elli', 'thousand_island'];

@@ -2,13 +2,13 @@
 import { noTests } from '../../render/devloop.js';
 import { profile, small } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { elixirDetector, ELIXIR_FRAMEWORKS, ELIXIR_PACKAGE_MANAGERS } from './detect.js';
+import { elixirDetector, ELIXIR } from './detect.js';
 import { ELIXIR_DEV_VOLUMES, elixirDockerfile, elixirHealth } from './dockerfile.js';
 
 export const elixirPack: LanguagePack = {
   language: 'elixir',
-  frameworks: ELIXIR_FRAMEWORKS,
-  packageManagers: ELIXIR_PACKAGE_MANAGERS,
+  frameworks: ELIXIR.frameworks,
+  packageManagers: ELIXIR.packageManagers,
   detector: elixirDetector,
   dockerfile: elixirDockerfile,
   health: elixirHealth,

@@ -37,21 +37,15 @@ import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../dete
 import { byDefault, fact } from '../../detect/types.js';
 import { joinRel } from '../../detect/repo.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
-import { oneOf } from '../types.js';
-import type { ServiceModel } from '../../model/types.js';
+import { vocabulary } from '../types.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
 export const DEFAULT_GO_VERSION = defaultLanguageVersion('go');
 
-/** The frameworks this pack knows (the model's `framework`, as the detector writes it), a literal union. */
-export const GO_FRAMEWORKS = ['chi', 'echo', 'fiber', 'gin', 'gorilla-mux'] as const;
-export type GoFramework = (typeof GO_FRAMEWORKS)[number];
-/** The package managers this pack knows (the model's `packageManager`). */
-export const GO_PACKAGE_MANAGERS = ['go'] as const;
-export type GoPackageManager = (typeof GO_PACKAGE_MANAGERS)[number];
-/** A service's framework and package manager as those unions (null when none of them): comparisons are checked. */
-export const goFramework = (svc: Pick<ServiceModel, 'framework'>): GoFramework | null => oneOf(svc.framework, GO_FRAMEWORKS);
-export const goPackageManager = (svc: Pick<ServiceModel, 'packageManager'>): GoPackageManager | null => oneOf(svc.packageManager, GO_PACKAGE_MANAGERS);
+/** The frameworks and package managers this pack knows (what the detector writes into the model), as literal unions. */
+export const GO = vocabulary(['chi', 'echo', 'fiber', 'gin', 'gorilla-mux'] as const, ['go'] as const);
+export type GoFramework = (typeof GO.frameworks)[number];
+export const { framework: goFramework, packageManager: goPackageManager } = GO;
 
 const EXTRA_FILES = ['go.mod', '.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 const SKIP_DIRS = new Set(['testdata', 'examples', 'example', 'tools', 'scripts', 'hack', 'docs', 'test', 'tests', 'e2e']);

@@ -2,13 +2,13 @@
 import { noTests } from '../../render/devloop.js';
 import { profile, tiny } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { goDetector, GO_FRAMEWORKS, GO_PACKAGE_MANAGERS } from './detect.js';
+import { goDetector, GO } from './detect.js';
 import { goBinary, goDockerfile, goHealth } from './dockerfile.js';
 
 export const goPack: LanguagePack = {
   language: 'go',
-  frameworks: GO_FRAMEWORKS,
-  packageManagers: GO_PACKAGE_MANAGERS,
+  frameworks: GO.frameworks,
+  packageManagers: GO.packageManagers,
   detector: goDetector,
   dockerfile: goDockerfile,
   health: goHealth,

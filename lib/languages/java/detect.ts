@@ -28,21 +28,15 @@ import { joinRel } from '../../detect/repo.js';
 import { byDefault, fact } from '../../detect/types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
-import { oneOf } from '../types.js';
-import type { ServiceModel } from '../../model/types.js';
+import { vocabulary } from '../types.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
 const DEFAULT_JAVA = defaultLanguageVersion('java');
 
-/** The frameworks this pack knows (the model's `framework`, as the detector writes it), a literal union. */
-export const JAVA_FRAMEWORKS = ['micronaut', 'quarkus', 'spring-boot'] as const;
-export type JavaFramework = (typeof JAVA_FRAMEWORKS)[number];
-/** The package managers this pack knows (the model's `packageManager`). */
-export const JAVA_PACKAGE_MANAGERS = ['maven', 'gradle'] as const;
-export type JavaPackageManager = (typeof JAVA_PACKAGE_MANAGERS)[number];
-/** A service's framework and package manager as those unions (null when none of them): comparisons are checked. */
-export const javaFramework = (svc: Pick<ServiceModel, 'framework'>): JavaFramework | null => oneOf(svc.framework, JAVA_FRAMEWORKS);
-export const javaPackageManager = (svc: Pick<ServiceModel, 'packageManager'>): JavaPackageManager | null => oneOf(svc.packageManager, JAVA_PACKAGE_MANAGERS);
+/** The frameworks and package managers this pack knows (what the detector writes into the model), as literal unions. */
+export const JAVA = vocabulary(['micronaut', 'quarkus', 'spring-boot'] as const, ['maven', 'gradle'] as const);
+export type JavaFramework = (typeof JAVA.frameworks)[number];
+export const { framework: javaFramework, packageManager: javaPackageManager } = JAVA;
 const DEFAULT_PORT = 8080;
 const START = ['java', '-jar', '/app/app.jar'];
 const GRADLE_FILES = ['build.gradle.kts', 'build.gradle', 'settings.gradle.kts', 'settings.gradle'];

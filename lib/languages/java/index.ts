@@ -3,7 +3,7 @@ import type { ServiceModel } from '../../model/types.js';
 import { noTests } from '../../render/devloop.js';
 import { jvm, profile, TMP } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { javaDetector, JAVA_FRAMEWORKS, JAVA_PACKAGE_MANAGERS, javaPackageManager } from './detect.js';
+import { javaDetector, JAVA, javaPackageManager } from './detect.js';
 import { javaDevVolumes, javaDockerfile, javaHealth } from './dockerfile.js';
 
 function testCommand(svc: ServiceModel): string {
@@ -15,8 +15,8 @@ function testCommand(svc: ServiceModel): string {
 
 export const javaPack: LanguagePack = {
   language: 'java',
-  frameworks: JAVA_FRAMEWORKS,
-  packageManagers: JAVA_PACKAGE_MANAGERS,
+  frameworks: JAVA.frameworks,
+  packageManagers: JAVA.packageManagers,
   detector: javaDetector,
   dockerfile: javaDockerfile,
   health: javaHealth,

@@ -52,21 +52,15 @@ import type { Fact, LanguageDetector, LanguageFacts, ProcessFacts, RepoView } fr
 import { byDefault, fact } from '../../detect/types.js';
 import { joinRel } from '../../detect/repo.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
-import { oneOf } from '../types.js';
-import type { ServiceModel } from '../../model/types.js';
+import { vocabulary } from '../types.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
 export const DEFAULT_NODE_VERSION = defaultLanguageVersion('node');
 
-/** The frameworks this pack knows (the model's `framework`, as the detector writes it), a literal union. */
-export const NODE_FRAMEWORKS = ['angular', 'astro', 'cra', 'express', 'fastify', 'gatsby', 'hapi', 'koa', 'nest', 'next', 'nuxt', 'remix', 'sveltekit', 'vite'] as const;
-export type NodeFramework = (typeof NODE_FRAMEWORKS)[number];
-/** The package managers this pack knows (the model's `packageManager`). */
-export const NODE_PACKAGE_MANAGERS = ['npm', 'yarn', 'pnpm', 'bun'] as const;
-export type NodePackageManager = (typeof NODE_PACKAGE_MANAGERS)[number];
-/** A service's framework and package manager as those unions (null when none of them): comparisons are checked. */
-export const nodeFramework = (svc: Pick<ServiceModel, 'framework'>): NodeFramework | null => oneOf(svc.framework, NODE_FRAMEWORKS);
-export const nodePackageManager = (svc: Pick<ServiceModel, 'packageManager'>): NodePackageManager | null => oneOf(svc.packageManager, NODE_PACKAGE_MANAGERS);
+/** The frameworks and package managers this pack knows (what the detector writes into the model), as literal unions. */
+export const NODE = vocabulary(['angular', 'astro', 'cra', 'express', 'fastify', 'gatsby', 'hapi', 'koa', 'nest', 'next', 'nuxt', 'remix', 'sveltekit', 'vite'] as const, ['npm', 'yarn', 'pnpm', 'bun'] as const);
+export type NodeFramework = (typeof NODE.frameworks)[number];
+export const { framework: nodeFramework, packageManager: nodePackageManager } = NODE;
 
 type Json = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import { PORTABLE_SEGMENT } from '../../model/kinds.js';
 import type { ServiceModel } from '../../model/types.js';
 import { profile, small, TMP } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { nodeDetector, NODE_FRAMEWORKS, NODE_PACKAGE_MANAGERS, nodeFramework, nodePackageManager, type NodeFramework } from './detect.js';
+import { nodeDetector, NODE, nodeFramework, nodePackageManager, type NodeFramework } from './detect.js';
 import { nodeDockerfile, nodeHealth } from './dockerfile.js';
 import { NODE_INSPECT_PORT, nodeDevVolumes, nodeTestCommand } from './dev.js';
 
@@ -24,8 +24,8 @@ const WRITING_FRAMEWORKS: ReadonlySet<NodeFramework | null> = new Set<NodeFramew
 
 export const nodePack: LanguagePack = {
   language: 'node',
-  frameworks: NODE_FRAMEWORKS,
-  packageManagers: NODE_PACKAGE_MANAGERS,
+  frameworks: NODE.frameworks,
+  packageManagers: NODE.packageManagers,
   detector: nodeDetector,
   dockerfile: nodeDockerfile,
   health: nodeHealth,

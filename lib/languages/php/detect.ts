@@ -18,21 +18,15 @@ import { joinRel } from '../../detect/repo.js';
 import { byDefault, fact } from '../../detect/types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
-import { oneOf } from '../types.js';
-import type { ServiceModel } from '../../model/types.js';
+import { vocabulary } from '../types.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
 const DEFAULT_PHP = defaultLanguageVersion('php');
 
-/** The frameworks this pack knows (the model's `framework`, as the detector writes it), a literal union. */
-export const PHP_FRAMEWORKS = ['laravel', 'slim', 'symfony'] as const;
-export type PhpFramework = (typeof PHP_FRAMEWORKS)[number];
-/** The package managers this pack knows (the model's `packageManager`). */
-export const PHP_PACKAGE_MANAGERS = ['composer'] as const;
-export type PhpPackageManager = (typeof PHP_PACKAGE_MANAGERS)[number];
-/** A service's framework and package manager as those unions (null when none of them): comparisons are checked. */
-export const phpFramework = (svc: Pick<ServiceModel, 'framework'>): PhpFramework | null => oneOf(svc.framework, PHP_FRAMEWORKS);
-export const phpPackageManager = (svc: Pick<ServiceModel, 'packageManager'>): PhpPackageManager | null => oneOf(svc.packageManager, PHP_PACKAGE_MANAGERS);
+/** The frameworks and package managers this pack knows (what the detector writes into the model), as literal unions. */
+export const PHP = vocabulary(['laravel', 'slim', 'symfony'] as const, ['composer'] as const);
+export type PhpFramework = (typeof PHP.frameworks)[number];
+export const { framework: phpFramework, packageManager: phpPackageManager } = PHP;
 const PORT = 8080;
 const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 /** Folders whose .php files are tests, caches or generated code. */

@@ -2,13 +2,13 @@
 import { noTests } from '../../render/devloop.js';
 import { profile, small } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { phpDetector, PHP_FRAMEWORKS, PHP_PACKAGE_MANAGERS } from './detect.js';
+import { phpDetector, PHP } from './detect.js';
 import { PHP_DEV_VOLUMES, phpDockerfile, phpHealth } from './dockerfile.js';
 
 export const phpPack: LanguagePack = {
   language: 'php',
-  frameworks: PHP_FRAMEWORKS,
-  packageManagers: PHP_PACKAGE_MANAGERS,
+  frameworks: PHP.frameworks,
+  packageManagers: PHP.packageManagers,
   detector: phpDetector,
   dockerfile: phpDockerfile,
   health: phpHealth,

@@ -68,21 +68,15 @@ import { byDefault, fact } from '../../detect/types.js';
 import { joinRel } from '../../detect/repo.js';
 import { dockerfileCommand } from '../../detect/dockerfile.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
-import { oneOf } from '../types.js';
-import type { ServiceModel } from '../../model/types.js';
+import { vocabulary } from '../types.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
 export const DEFAULT_PYTHON_VERSION = defaultLanguageVersion('python');
 
-/** The frameworks this pack knows (the model's `framework`, as the detector writes it), a literal union. */
-export const PYTHON_FRAMEWORKS = ['aiohttp', 'bottle', 'celery', 'django', 'falcon', 'fastapi', 'flask', 'litestar', 'quart', 'sanic', 'starlette', 'tornado'] as const;
-export type PythonFramework = (typeof PYTHON_FRAMEWORKS)[number];
-/** The package managers this pack knows (the model's `packageManager`). */
-export const PYTHON_PACKAGE_MANAGERS = ['pip', 'uv', 'poetry', 'pipenv'] as const;
-export type PythonPackageManager = (typeof PYTHON_PACKAGE_MANAGERS)[number];
-/** A service's framework and package manager as those unions (null when none of them): comparisons are checked. */
-export const pythonFramework = (svc: Pick<ServiceModel, 'framework'>): PythonFramework | null => oneOf(svc.framework, PYTHON_FRAMEWORKS);
-export const pythonPackageManager = (svc: Pick<ServiceModel, 'packageManager'>): PythonPackageManager | null => oneOf(svc.packageManager, PYTHON_PACKAGE_MANAGERS);
+/** The frameworks and package managers this pack knows (what the detector writes into the model), as literal unions. */
+export const PYTHON = vocabulary(['aiohttp', 'bottle', 'celery', 'django', 'falcon', 'fastapi', 'flask', 'litestar', 'quart', 'sanic', 'starlette', 'tornado'] as const, ['pip', 'uv', 'poetry', 'pipenv'] as const);
+export type PythonFramework = (typeof PYTHON.frameworks)[number];
+export const { framework: pythonFramework, packageManager: pythonPackageManager } = PYTHON;
 
 const MANIFESTS = ['pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile'];
 const APP_MODULES = ['app.py', 'main.py', 'manage.py', 'wsgi.py', 'asgi.py', 'server.py'];

@@ -2,7 +2,7 @@
 import { noTests } from '../../render/devloop.js';
 import { profile, small } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { pythonDetector, PYTHON_FRAMEWORKS, PYTHON_PACKAGE_MANAGERS } from './detect.js';
+import { pythonDetector, PYTHON } from './detect.js';
 import { pythonDockerfile, pythonHealth } from './dockerfile.js';
 
 /** pytest when it is installed, else unittest; both exit 5 when they find no test (unittest since Python 3.12). */
@@ -10,8 +10,8 @@ const PYTEST_OR_UNITTEST = `if python -c "import pytest" 2>/dev/null; then pytho
 
 export const pythonPack: LanguagePack = {
   language: 'python',
-  frameworks: PYTHON_FRAMEWORKS,
-  packageManagers: PYTHON_PACKAGE_MANAGERS,
+  frameworks: PYTHON.frameworks,
+  packageManagers: PYTHON.packageManagers,
   detector: pythonDetector,
   dockerfile: pythonDockerfile,
   health: pythonHealth,

@@ -28,21 +28,15 @@ import { joinRel } from '../../detect/repo.js';
 import { byDefault, fact } from '../../detect/types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
-import { oneOf } from '../types.js';
-import type { ServiceModel } from '../../model/types.js';
+import { vocabulary } from '../types.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
 const DEFAULT_RUBY = defaultLanguageVersion('ruby');
 
-/** The frameworks this pack knows (the model's `framework`, as the detector writes it), a literal union. */
-export const RUBY_FRAMEWORKS = ['hanami', 'rails', 'roda', 'sinatra'] as const;
-export type RubyFramework = (typeof RUBY_FRAMEWORKS)[number];
-/** The package managers this pack knows (the model's `packageManager`). */
-export const RUBY_PACKAGE_MANAGERS = ['bundler'] as const;
-export type RubyPackageManager = (typeof RUBY_PACKAGE_MANAGERS)[number];
-/** A service's framework and package manager as those unions (null when none of them): comparisons are checked. */
-export const rubyFramework = (svc: Pick<ServiceModel, 'framework'>): RubyFramework | null => oneOf(svc.framework, RUBY_FRAMEWORKS);
-export const rubyPackageManager = (svc: Pick<ServiceModel, 'packageManager'>): RubyPackageManager | null => oneOf(svc.packageManager, RUBY_PACKAGE_MANAGERS);
+/** The frameworks and package managers this pack knows (what the detector writes into the model), as literal unions. */
+export const RUBY = vocabulary(['hanami', 'rails', 'roda', 'sinatra'] as const, ['bundler'] as const);
+export type RubyFramework = (typeof RUBY.frameworks)[number];
+export const { framework: rubyFramework, packageManager: rubyPackageManager } = RUBY;
 const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 const WORKER_GEMS = ['sidekiq', 'resque', 'good_job', 'delayed_job', 'delayed_job_active_record', 'sneakers', 'shoryuken', 'racecar', 'karafka', 'que', 'solid_queue'];
 const MAIN_CANDIDATES = ['app.rb', 'main.rb', 'server.rb', 'application.rb', 'web.rb', 'worker.rb', 'run.rb'];

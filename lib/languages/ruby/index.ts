@@ -2,13 +2,13 @@
 import { noTests } from '../../render/devloop.js';
 import { clr, profile, TMP } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { rubyDetector, RUBY_FRAMEWORKS, RUBY_PACKAGE_MANAGERS, rubyFramework } from './detect.js';
+import { rubyDetector, RUBY, rubyFramework } from './detect.js';
 import { rubyDockerfile, rubyHealth } from './dockerfile.js';
 
 export const rubyPack: LanguagePack = {
   language: 'ruby',
-  frameworks: RUBY_FRAMEWORKS,
-  packageManagers: RUBY_PACKAGE_MANAGERS,
+  frameworks: RUBY.frameworks,
+  packageManagers: RUBY.packageManagers,
   detector: rubyDetector,
   dockerfile: rubyDockerfile,
   health: rubyHealth,

@@ -24,21 +24,15 @@ import { joinRel } from '../../detect/repo.js';
 import { byDefault, fact } from '../../detect/types.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../detect/types.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
-import { oneOf } from '../types.js';
-import type { ServiceModel } from '../../model/types.js';
+import { vocabulary } from '../types.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
 const DEFAULT_RUST = defaultLanguageVersion('rust');
 
-/** The frameworks this pack knows (the model's `framework`, as the detector writes it), a literal union. */
-export const RUST_FRAMEWORKS = ['actix-web', 'axum', 'hyper', 'rocket', 'warp'] as const;
-export type RustFramework = (typeof RUST_FRAMEWORKS)[number];
-/** The package managers this pack knows (the model's `packageManager`). */
-export const RUST_PACKAGE_MANAGERS = ['cargo'] as const;
-export type RustPackageManager = (typeof RUST_PACKAGE_MANAGERS)[number];
-/** A service's framework and package manager as those unions (null when none of them): comparisons are checked. */
-export const rustFramework = (svc: Pick<ServiceModel, 'framework'>): RustFramework | null => oneOf(svc.framework, RUST_FRAMEWORKS);
-export const rustPackageManager = (svc: Pick<ServiceModel, 'packageManager'>): RustPackageManager | null => oneOf(svc.packageManager, RUST_PACKAGE_MANAGERS);
+/** The frameworks and package managers this pack knows (what the detector writes into the model), as literal unions. */
+export const RUST = vocabulary(['actix-web', 'axum', 'hyper', 'rocket', 'warp'] as const, ['cargo'] as const);
+export type RustFramework = (typeof RUST.frameworks)[number];
+export const { framework: rustFramework, packageManager: rustPackageManager } = RUST;
 const ENV_AND_DOCKER = ['.env.example', '.env.sample', 'Procfile', 'Dockerfile'];
 /** Web frameworks, most specific first (axum pulls hyper in, so hyper comes last). */
 const FRAMEWORKS: RustFramework[] = ['axum', 'actix-web', 'rocket', 'warp', 'hyper'];

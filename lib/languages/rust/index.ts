@@ -1,13 +1,13 @@
 /** The Rust pack: Cargo, a release binary on slim Debian, a rebuild loop in dev. */
 import { profile, tiny } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { rustDetector, RUST_FRAMEWORKS, RUST_PACKAGE_MANAGERS } from './detect.js';
+import { rustDetector, RUST } from './detect.js';
 import { RUST_DEV_VOLUMES, rustDockerfile, rustHealth } from './dockerfile.js';
 
 export const rustPack: LanguagePack = {
   language: 'rust',
-  frameworks: RUST_FRAMEWORKS,
-  packageManagers: RUST_PACKAGE_MANAGERS,
+  frameworks: RUST.frameworks,
+  packageManagers: RUST.packageManagers,
   detector: rustDetector,
   dockerfile: rustDockerfile,
   health: rustHealth,

@@ -23,21 +23,15 @@ import type { Fact, LanguageDetector, LanguageFacts, RepoView } from '../../dete
 import { byDefault, fact } from '../../detect/types.js';
 import { joinRel } from '../../detect/repo.js';
 import { defaultLanguageVersion } from '../../catalog/images.js';
-import { oneOf } from '../types.js';
-import type { ServiceModel } from '../../model/types.js';
+import { vocabulary } from '../types.js';
 
 /** When the repository states no version: the pin's (templates/images.Dockerfile), so a bump of the pin moves it. */
 export const DEFAULT_NGINX_VERSION = defaultLanguageVersion('static');
 
-/** The frameworks this pack knows (the model's `framework`, as the detector writes it), a literal union. */
-export const STATIC_FRAMEWORKS = ['nginx'] as const;
-export type StaticFramework = (typeof STATIC_FRAMEWORKS)[number];
-/** The package managers this pack knows (the model's `packageManager`). */
-export const STATIC_PACKAGE_MANAGERS = [] as const;
-export type StaticPackageManager = (typeof STATIC_PACKAGE_MANAGERS)[number];
-/** A service's framework and package manager as those unions (null when none of them): comparisons are checked. */
-export const staticFramework = (svc: Pick<ServiceModel, 'framework'>): StaticFramework | null => oneOf(svc.framework, STATIC_FRAMEWORKS);
-export const staticPackageManager = (svc: Pick<ServiceModel, 'packageManager'>): StaticPackageManager | null => oneOf(svc.packageManager, STATIC_PACKAGE_MANAGERS);
+/** The frameworks and package managers this pack knows (what the detector writes into the model), as literal unions. */
+export const STATIC = vocabulary(['nginx'] as const, [] as const);
+export type StaticFramework = (typeof STATIC.frameworks)[number];
+export const { framework: staticFramework, packageManager: staticPackageManager } = STATIC;
 export const DEFAULT_STATIC_PORT = 8080;
 
 const MANIFESTS = PROJECT_MANIFESTS;

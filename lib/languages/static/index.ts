@@ -1,13 +1,13 @@
 /** The static-site pack: unprivileged nginx serving the files (or a build folder among them). */
 import { profile, tiny, TMP } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { staticDetector, STATIC_FRAMEWORKS, STATIC_PACKAGE_MANAGERS } from './detect.js';
+import { staticDetector, STATIC } from './detect.js';
 import { staticDockerfile, staticHealth } from './dockerfile.js';
 
 export const staticPack: LanguagePack = {
   language: 'static',
-  frameworks: STATIC_FRAMEWORKS,
-  packageManagers: STATIC_PACKAGE_MANAGERS,
+  frameworks: STATIC.frameworks,
+  packageManagers: STATIC.packageManagers,
   detector: staticDetector,
   dockerfile: staticDockerfile,
   health: staticHealth,
