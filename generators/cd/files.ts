@@ -36,6 +36,11 @@ export const files = memoByModel(function files(model: StackModel): OutputFile[]
     // Blue/green production (kustomize): the public Service whose target tells the active stack.
     blueGreen: p.deployTool === 'kustomize' && p.blueGreen ? { probe: k.publicServices[0] } : null,
     previewService: p.images.find((i) => i.public)?.service ?? null,
+    // Production in several clusters: a deploy (and a GitHub environment) per cluster, production-<cluster>.
+    clusters: k.clusters.map((c) => c.name),
+    // A preview is staging under <namespace>.<preview domain>: its hosts are staging's with staging.<domain> replaced.
+    stagingDomainPattern: staging.routing ? staging.routing.domain.replace(/[.]/g, '\\.') : '',
+    previewUrl: ((r) => (r ? `https://${r.host.slice(0, -staging.routing!.domain.length)}$namespace.$domain${r.path === '/' ? '' : r.path}` : ''))(staging.ingressHosts.find((r) => r.service === p.images.find((i) => i.public)?.service)),
   };
   const render = (template: string) => renderFile(join(TEMPLATES, template), data);
   return [

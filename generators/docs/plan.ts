@@ -57,6 +57,8 @@ export interface DocsPlan {
   engines: { name: string; engine: string; engineMin: string; compose: string; composeMin: string; install: string }[];
   kubernetes: boolean;
   environments: { name: string; namespace: string; hosts: string[]; secrets: { name: string; keys: string[]; owner: string }[]; rollouts: string[] }[];
+  /** Production's clusters as deploy targets (production-<cluster>), when it runs in several. */
+  clusters: string[];
   composeSecrets: { path: string; about: string }[];
   pipeline: Pipeline;
   files: { stage: string; path: string; purpose: string }[];
@@ -132,6 +134,8 @@ export function planDocs(model: StackModel, folder: string): DocsPlan {
       })
     : [];
   const ns = (n: string) => environments.find((e) => e.name === n)?.namespace ?? `${model.name}-${n}`;
+  // Production in several clusters: a deploy target (and a GitHub environment) per cluster.
+  const clusters = k8s ? k8s.clusters.map((c) => c.name) : [];
   const optionalTools = tools(model);
   return {
     name: model.name,
@@ -145,6 +149,7 @@ export function planDocs(model: StackModel, folder: string): DocsPlan {
     engines: ENGINES.map((e) => ({ name: e.name, engine: e.engine.label, engineMin: e.engine.minimum, compose: e.compose.label, composeMin: e.compose.minimum, install: e.engine.install })),
     kubernetes: k8s !== null,
     environments,
+    clusters,
     composeSecrets: dev.stack.secretFiles.map((f) => ({ path: f.path, about: f.about })),
     pipeline: pipeline(model, { staging: ns('staging'), production: ns('production') }),
     files,

@@ -54,6 +54,9 @@ export const CHART_TEMPLATES = [
   'templates/externalsecret.yaml',
 ] as const;
 
+/** A values file's `ingress.hosts`, as a YAML block. */
+const hostsBlock = (plan: RoutingPlan, indent: number): string => yamlBlock(ingressHosts(plan), indent);
+
 /** Where the chart goes: deploy/helm/<app>. */
 export const chartDir = (model: StackModel): string => `deploy/helm/${model.name}`;
 
@@ -81,9 +84,10 @@ export const chartFiles = memoByModel(function chartFiles(model: StackModel): Ou
       writableDirLimit: WRITABLE_DIR_LIMIT,
       prometheusPeer: PROMETHEUS_PEER,
       spreadKeys: SPREAD_TOPOLOGY_KEYS,
-      ingressHosts: (plan: RoutingPlan, indent: number) => yamlBlock(ingressHosts(plan), indent),
+      ingressHosts: hostsBlock,
     }),
   }));
+  for (const c of data.clusters) out.push({ path: `${dir}/values-${c.name}.yaml`, content: renderFile(join(TEMPLATES, 'values-cluster.yaml.ejs'), { ...data, c, ingressHosts: hostsBlock }) });
   out.push({ path: `${dir}/values.schema.json`, content: `${JSON.stringify(valuesSchema(), null, 2)}\n` });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 });

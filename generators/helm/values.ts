@@ -5,11 +5,11 @@
  * lib/render/workloads.ts, which the plain Kubernetes manifests read too.
  * Pure: the same model gives the same data, in the same (sorted) order.
  */
-import { CONTAINER_GID, CONTAINER_UID } from '../../lib/model/derive.js';
+import { clustersOf, CONTAINER_GID, CONTAINER_UID, type Cluster } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { imagePin } from '../../lib/catalog/images.js';
 import { routingPlan, type RoutingPlan } from '../../lib/render/routing.js';
-import { APP_VERSION as WORKLOAD_APP_VERSION, outsideBacking, workloadFacts, type BackingFacts, type ExternalBacking, type ServiceFacts } from '../../lib/render/workloads.js';
+import { APP_VERSION as WORKLOAD_APP_VERSION, clusterLabels, outsideBacking, workloadFacts, type BackingFacts, type ExternalBacking, type ServiceFacts } from '../../lib/render/workloads.js';
 
 export const CHART_VERSION = '0.1.0';
 export const APP_VERSION = WORKLOAD_APP_VERSION;
@@ -32,6 +32,18 @@ export interface ChartData {
   outside: { staging: ExternalBacking[]; production: ExternalBacking[] };
   /** How public traffic gets in, per values file (null: no public service). */
   routing: { base: RoutingPlan | null; staging: RoutingPlan | null; production: RoutingPlan | null };
+  /** Production's clusters (values-production-<cluster>.yaml each), when it runs in several. */
+  clusters: ChartCluster[];
+}
+
+export interface ChartCluster {
+  cluster: Cluster;
+  /** production-<cluster>. */
+  name: string;
+  labels: Record<string, string>;
+  routing: RoutingPlan | null;
+  /** The in-cluster backing services with a volume, when the cluster names a StorageClass. */
+  storage: string[];
 }
 
 /** The `ingress.hosts` of a values file: each host with its paths, in the plan's order. */
@@ -59,5 +71,12 @@ export function chartData(model: StackModel): ChartData {
     testImage: { repository: test.repository, tag: test.tag },
     outside: { staging: outsideBacking(model, facts, 'staging'), production: outsideBacking(model, facts, 'production') },
     routing: { base: routingPlan(model, 'base'), staging: routingPlan(model, 'staging'), production: routingPlan(model, 'production') },
+    clusters: clustersOf(model).map((c) => ({
+      cluster: c,
+      name: `production-${c.name}`,
+      labels: clusterLabels(c),
+      routing: routingPlan(model, 'production', c),
+      storage: c.storageClass ? facts.backing.filter((b) => b.profile.dataDir !== null && !outsideBacking(model, facts, 'production').some((o) => o.b === b)).map((b) => b.name) : [],
+    })),
   };
 }

@@ -28,8 +28,8 @@ import type { OutputFile } from '../../lib/render/types.js';
 import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
 import { containerEnv, containerSecurityContext, podSecurityContext, scrapeAnnotations, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { INGRESS_CONTROLLERS, ROUTING_TEXT, routeUrl, routingObjects } from '../../lib/render/routing.js';
-import { environmentObjects, manifestText } from './manifests.js';
-import { controllerText, ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type Environment, type ExternalBacking, type KubernetesPlan } from './plan.js';
+import { clusterObjects, environmentObjects, manifestText } from './manifests.js';
+import { controllerText, ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type Environment, type EnvironmentName, type ExternalBacking, type KubernetesPlan } from './plan.js';
 import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
@@ -96,11 +96,12 @@ function templateData(plan: KubernetesPlan, model: StackModel): Record<string, u
     gitops: d.gitops,
     repoUrl: d.repoUrl,
     environmentNames: ENVIRONMENTS,
+    argoTargets: argoTargets(plan),
     blueGreen: d.blueGreen,
     targets: deployTargets(plan, d.blueGreen),
     targetNames: deployTargets(plan, d.blueGreen).map((t) => t.name).join(', ').replace(/, ([^,]+)$/, ' or $1'),
     previousAnnotation: PREVIOUS_STACK_ANNOTATION,
-    argoSource: (env: string) => argoSource(d.deployTool, d.repoUrl, app, env),
+    argoSource: (env: string, valueFiles?: string[]) => argoSource(d.deployTool, d.repoUrl, app, env, valueFiles),
     argoSyncPolicy: ARGO_SYNC_POLICY,
     labels: (component: string, indent: number) => block(componentLabels(app, component, managedBy), indent),
     selector: (component: string, indent: number) => block(selectorLabels(app, component), indent),
@@ -157,12 +158,12 @@ const TOOL_COMMAND: Record<DeployTool, (app: string) => string> = {
  * What an Argo CD Application of an environment syncs: the overlay, the environment's
  * plain manifests, or the chart with the environment's values file.
  */
-export function argoSource(tool: DeployTool, repoURL: string, app: string, env: string): { what: string; source: Record<string, unknown> } {
+export function argoSource(tool: DeployTool, repoURL: string, app: string, env: string, valueFiles = [`values-${env}.yaml`]): { what: string; source: Record<string, unknown> } {
   const common = { repoURL, targetRevision: 'HEAD' };
   if (tool === 'helm')
     return {
-      what: `the chart deploy/helm/${app} with values-${env}.yaml`,
-      source: { ...common, path: `deploy/helm/${app}`, helm: { releaseName: app, valueFiles: [`values-${env}.yaml`] } },
+      what: `the chart deploy/helm/${app} with ${valueFiles.join(' and ')}`,
+      source: { ...common, path: `deploy/helm/${app}`, helm: { releaseName: app, valueFiles } },
     };
   if (tool === 'kustomize') return { what: `the overlay ${KUBERNETES_DIR}/overlays/${env}`, source: { ...common, path: `${KUBERNETES_DIR}/overlays/${env}` } };
   return { what: `the manifests ${KUBERNETES_DIR}/${env}`, source: { ...common, path: `${KUBERNETES_DIR}/${env}`, directory: { recurse: false } } };
@@ -184,11 +185,30 @@ export const STACKS = ['blue', 'green'] as const;
 /** On the front Services: the stack the last switch left, for switch.sh --rollback. */
 export const PREVIOUS_STACK_ANNOTATION = 'generator-containerize/previous-stack';
 
-/** What deploy.sh deploys: each environment (production as its two stacks when blue/green), its namespace, overlay folder, Secrets and rollouts. */
-export function deployTargets(plan: KubernetesPlan, blueGreen: boolean): { name: string; namespace: string; dir: string; secrets: Environment['secrets']; rollouts: string[]; jobs: string[] }[] {
+/** What deploy.sh deploys: each environment (production as its two stacks when blue/green, or per cluster), its namespace, overlay folder, Helm values files, Secrets and rollouts. */
+export function deployTargets(
+  plan: KubernetesPlan,
+  blueGreen: boolean,
+): { name: string; namespace: string; dir: string; values: string[]; secrets: Environment['secrets']; rollouts: string[]; jobs: string[] }[] {
   const { staging, production } = plan.environments;
-  const target = (e: Environment, name: string = e.name, namespace = e.namespace, dir = `overlays/${e.name}`) => ({ name, namespace, dir, secrets: e.secrets, rollouts: e.rollouts, jobs: e.jobs });
-  return [target(staging), ...(blueGreen ? STACKS.map((c) => target(production, c, `${plan.app}-${c}`, `blue-green/${c}`)) : [target(production)])];
+  const target = (e: Environment, name: string = e.name, namespace = e.namespace, dir = `overlays/${e.name}`, values = [`values-${e.name}.yaml`]) => ({ name, namespace, dir, values, secrets: e.secrets, rollouts: e.rollouts, jobs: e.jobs });
+  const productions = blueGreen
+    ? STACKS.map((c) => target(production, c, `${plan.app}-${c}`, `blue-green/${c}`))
+    : plan.clusters.length
+      ? plan.clusters.map((c) => target(production, c.name, production.namespace, `overlays/${c.name}`, ['values-production.yaml', `values-${c.name}.yaml`]))
+      : [target(production)];
+  return [target(staging), ...productions];
+}
+
+/**
+ * What each Argo CD Application deploys where: staging and production to the cluster Argo CD
+ * runs in; with several production clusters, production-<cluster> to the cluster registered in
+ * Argo CD under that name, with production's values file and the cluster's.
+ */
+export function argoTargets(plan: KubernetesPlan): { name: string; env: EnvironmentName; cluster: string | null; valueFiles: string[] }[] {
+  const one = (env: EnvironmentName) => ({ name: env, env, cluster: null, valueFiles: [`values-${env}.yaml`] });
+  if (!plan.clusters.length) return ENVIRONMENTS.map(one);
+  return [one('staging'), ...plan.clusters.map((c) => ({ name: c.name, env: 'production' as const, cluster: c.cluster.name, valueFiles: ['values-production.yaml', `values-${c.name}.yaml`] }))];
 }
 
 /** Where the Argo CD objects go. */
@@ -211,7 +231,7 @@ export function entries(model: StackModel, plan = planKubernetes(model)): Entry[
     out.push({ template: 'scripts/switch.sh', path: `${SCRIPTS_DIR}/switch.sh`, data: { env } });
   }
   if (d.gitops === 'argocd')
-    for (const name of ENVIRONMENTS) out.push({ template: 'argocd/application.yaml', path: `${ARGOCD_DIR}/${name}.yaml`, data: { env: plan.environments[name] } });
+    for (const t of argoTargets(plan)) out.push({ template: 'argocd/application.yaml', path: `${ARGOCD_DIR}/${t.name}.yaml`, data: { env: plan.environments[t.env], t } });
   if (d.gitops === 'argocd-applicationset') out.push({ template: 'argocd/applicationset.yaml', path: `${ARGOCD_DIR}/applicationset.yaml` });
   out.push({ template: 'scripts/deploy.sh', path: `${SCRIPTS_DIR}/deploy.sh` });
   out.push({ template: 'scripts/undeploy.sh', path: `${SCRIPTS_DIR}/undeploy.sh` });
@@ -266,6 +286,7 @@ function kustomizeEntries(plan: KubernetesPlan): Entry[] {
     out.push(...objectOverlayEntries(dir, env));
     if (env.spread.length) out.push({ template: 'kubernetes/overlays/spread.yaml', path: `${dir}/spread.yaml`, data: { env } });
   }
+  for (const c of plan.clusters) out.push({ template: 'kubernetes/overlays/cluster.kustomization.yaml', path: `${k}/overlays/${c.name}/kustomization.yaml`, data: { c } });
   return out;
 }
 
@@ -281,6 +302,9 @@ function manifestFiles(plan: KubernetesPlan, data: Record<string, unknown>): Out
     const overlay = Object.fromEntries(objectOverlayEntries('', env).map((e) => [e.path.slice(1), render(e)]));
     const objects = environmentObjects(plan, env, base, overlay, (c) => componentLabels(plan.app, c, 'kubectl'));
     for (const [file, docs] of objects) out.push({ path: `${KUBERNETES_DIR}/${name}/${file}`, content: manifestText(plan.app, env, file, docs) });
+    if (name === 'production')
+      for (const c of plan.clusters)
+        for (const [file, docs] of clusterObjects(objects, c)) out.push({ path: `${KUBERNETES_DIR}/${c.name}/${file}`, content: manifestText(plan.app, env, file, docs, c.name) });
   }
   return out;
 }

@@ -14,7 +14,9 @@
  *     its policy deleted, the Service an ExternalName (or a selector-less ClusterIP with an
  *     EndpointSlice), the clients' egress pointed outside;
  *   - the ingress controller restated in the from-ingress policies;
- *   - the overlay's Ingress, HPAs and PDBs.
+ *   - the overlay's Ingress, HPAs and PDBs;
+ *   - for production in several clusters, a folder per cluster: production's objects with the
+ *     cluster's labels and patches (./plan.ts clusterOverlay), as overlays/production-<cluster>.
  * No namespace is written: the deploy script (and kubectl -n) sets it, so the same
  * files deploy to any namespace. test/kubernetes/manifests-tool.test.ts compares
  * every environment with `kubectl kustomize overlays/<env>`.
@@ -23,7 +25,7 @@ import { createHash } from 'node:crypto';
 import { parseAllDocuments, stringify } from 'yaml';
 import { GENERATED_MARKER } from '../../lib/render/marker.js';
 import { spreadConstraints } from '../../lib/render/workloads.js';
-import type { KubernetesPlan, Environment } from './plan.js';
+import type { ClusterOverlay, KubernetesPlan, Environment } from './plan.js';
 
 type Obj = Record<string, any>;
 
@@ -134,14 +136,38 @@ export function environmentObjects(
   return byFile;
 }
 
+/** An RFC 6902 `add` or `replace` at a JSON pointer, in place. */
+function applyOp(doc: Obj, op: { path: string; value: unknown }): void {
+  const keys = op.path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: Obj = doc;
+  for (const k of keys.slice(0, -1)) node = node[k];
+  node[keys[keys.length - 1]!] = structuredClone(op.value);
+}
+
+/** Production's objects in one of several clusters: its labels on every object, its patches applied (as kustomize does). */
+export function clusterObjects(production: Map<string, Obj[]>, c: ClusterOverlay): Map<string, Obj[]> {
+  const out = new Map<string, Obj[]>();
+  for (const [file, docs] of production)
+    out.set(
+      file,
+      docs.map((d) => {
+        const o = structuredClone(d);
+        o.metadata.labels = { ...o.metadata.labels, ...c.labels };
+        for (const p of c.patches) if (p.kind === o.kind && p.name === o.metadata.name) for (const op of p.ops) applyOp(o, op);
+        return o;
+      }),
+    );
+  return out;
+}
+
 /** One output file: a header, then every object as a YAML document. */
-export function manifestText(app: string, env: Environment, file: string, docs: Obj[]): string {
+export function manifestText(app: string, env: Environment, file: string, docs: Obj[], target: string = env.name): string {
   const header = [
-    `# ${env.name} manifests of ${app}: ${ABOUT[file] ?? file}.`,
+    `# ${target} manifests of ${app}: ${ABOUT[file] ?? file}.`,
     `# ${GENERATED_MARKER} from the stack model in .yo-rc.json: re-run the generator`,
     '# rather than editing it. No namespace: apply the folder to one with',
-    `#   kubectl apply --namespace ${env.namespace} -f deploy/kubernetes/${env.name}/`,
-    `# or bash deploy/scripts/deploy.sh ${env.name} (which also checks the Secrets first).`,
+    `#   kubectl apply --namespace ${env.namespace} -f deploy/kubernetes/${target}/`,
+    `# or bash deploy/scripts/deploy.sh ${target} (which also checks the Secrets first).`,
   ];
   return `${header.join('\n')}\n${docs.map((d) => `---\n${stringify(d, { lineWidth: 0 })}`).join('')}`;
 }

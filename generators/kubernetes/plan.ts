@@ -6,10 +6,12 @@
  * backing services run outside the cluster, the Secrets the user creates and
  * the workloads the deploy script waits for. Pure.
  */
+import { clustersOf, type Cluster } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
-import { ingressControllerPeer, routingPlan, type IngressController, type Route, type RoutingPlan } from '../../lib/render/routing.js';
+import { ingressControllerPeer, replaceOps, routingObjects, routingPlan, type IngressController, type PatchOp, type Route, type RoutingPlan } from '../../lib/render/routing.js';
 import {
   dependencyPort,
+  clusterLabels,
   outsideBacking,
   selectorLabels,
   type ExternalBacking,
@@ -102,11 +104,56 @@ export interface Environment {
   jobs: string[];
 }
 
+/** A JSON patch of one object, by kind and name. */
+export interface ObjectPatch {
+  kind: string;
+  name: string;
+  ops: PatchOp[];
+}
+
+/**
+ * Production in one of several clusters (model.clusters): the production overlay plus what
+ * differs here, as patches that kustomize applies (overlays/production-<cluster>) and the plain
+ * manifests apply in memory (<cluster folder>): labels naming the cluster and region, the
+ * StorageClass of in-cluster volumes, the public hosts and the IngressClass.
+ */
+export interface ClusterOverlay {
+  cluster: Cluster;
+  /** production-<cluster>: the overlay, the plain manifests' folder, the deploy target, the GitHub environment. */
+  name: string;
+  labels: Record<string, string>;
+  patches: ObjectPatch[];
+  /** The cluster's routing (its hosts), when a service is public. */
+  routing: RoutingPlan | null;
+}
+
 export interface KubernetesPlan extends WorkloadFacts {
   /** The image repositories to tag, once each (the processes of an image share its repository). */
   repositories: string[];
   policies: Policy[];
   environments: Record<EnvironmentName, Environment>;
+  /** Production's clusters, when it runs in several; empty otherwise. */
+  clusters: ClusterOverlay[];
+}
+
+
+function clusterOverlay(model: StackModel, facts: WorkloadFacts, production: Environment, cluster: Cluster): ClusterOverlay {
+  const patches: ObjectPatch[] = [];
+  if (cluster.storageClass)
+    for (const b of facts.backing)
+      if (b.profile.dataDir !== null && !production.external.includes(b))
+        patches.push({ kind: 'StatefulSet', name: b.objectName, ops: [{ op: 'add', path: '/spec/volumeClaimTemplates/0/spec/storageClassName', value: cluster.storageClass }] });
+  const routing = routingPlan(model, 'production', cluster);
+  if (routing && production.routing) {
+    const none = () => ({});
+    const before = routingObjects(facts.app, production.routing, none);
+    const after = routingObjects(facts.app, routing, none);
+    after.forEach((o, i) => {
+      const ops = replaceOps(before[i]!.spec, o.spec, '/spec').concat(replaceOps(before[i]!.metadata, o.metadata, '/metadata'));
+      if (ops.length) patches.push({ kind: o.kind as string, name: (o.metadata as { name: string }).name, ops });
+    });
+  }
+  return { cluster, name: `production-${cluster.name}`, labels: clusterLabels(cluster), patches, routing };
 }
 
 const tcp = (port: number) => [{ protocol: 'TCP' as const, port }];
@@ -274,10 +321,13 @@ function environment(name: EnvironmentName, model: StackModel, facts: WorkloadFa
 
 export function planKubernetes(model: StackModel): KubernetesPlan {
   const facts = workloadFacts(model);
+  const staging = environment('staging', model, facts);
+  const production = environment('production', model, facts);
   return {
     ...facts,
     repositories: [...new Set(facts.services.map((s) => s.repository))].sort(),
     policies: policies(model, facts),
-    environments: { staging: environment('staging', model, facts), production: environment('production', model, facts) },
+    environments: { staging, production },
+    clusters: clustersOf(model).map((c) => clusterOverlay(model, facts, production, c)),
   };
 }

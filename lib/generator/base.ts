@@ -282,6 +282,10 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     this.option('tls', { type: String, description: 'Production TLS: secret (default: a kubernetes.io/tls Secret <name>-tls you create), cert-manager (issued by --cluster-issuer) or none' });
     this.option('cluster-issuer', { type: String, description: 'The cert-manager ClusterIssuer that issues the certificate with --tls cert-manager (default: letsencrypt)' });
     this.option('gateway', { type: String, description: 'The Gateway the HTTPRoutes attach to with --ingress gateway-api, <namespace>/<name> (default: gateway-system/gateway)' });
+    this.option('clusters', {
+      type: String,
+      description: 'Production runs in several clusters, e.g. --clusters eu,us: an overlay (or values file) per cluster and a CD deploy per cluster; each one\'s region, storageClass, ingressClass and domain by --set clusters.<name>.<field>=... (adds to those stored; --set clusters.<name>=null removes one)',
+    });
     this.option('previews', { type: Boolean, description: 'A preview namespace pr-<number> per pull request, torn down when it closes (default: off; --no-previews turns it off again)' });
     this.option('force', {
       type: Boolean,
@@ -384,6 +388,14 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     for (const [flag, field] of [['ingress', 'ingress'], ['routing', 'routing'], ['domain', 'domain'], ['sticky', 'sticky'], ['tls', 'tls'], ['cluster-issuer', 'clusterIssuer'], ['gateway', 'gateway']] as const)
       if (opt(flag) !== undefined) deliveryFlags[field] = opt(flag);
     if (Object.keys(deliveryFlags).length > 0) flagLayer.delivery = deliveryFlags;
+    if (opt('clusters') !== undefined)
+      flagLayer.clusters = Object.fromEntries(
+        String(opt('clusters'))
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean)
+          .map((n) => [n, {}]),
+      );
     const answersLayer = this.options.answers ? readAnswersFile(join(this.env.cwd ?? this.destinationRoot(), this.options.answers)) : {};
     this.setLayer = setsToLayer(toList(this.options.set));
     return [answersLayer, this.setLayer, notSecretLayer(toList(this.options.notSecret ?? this.options['not-secret'])), flagLayer];

@@ -135,6 +135,25 @@ export function repoUrlOf(model: StackModel): string {
   return `https://${owner ? `github.com/${owner}` : 'git.example.com/your-org'}/${model.name}.git`;
 }
 
+/** A production cluster with its defaults filled in (never stored). */
+export interface Cluster {
+  name: string;
+  region: string;
+  /** null: the cluster's default StorageClass. */
+  storageClass: string | null;
+  /** null: the IngressClass the model's controller uses. */
+  ingressClass: string | null;
+  /** null: delivery.domain. */
+  domain: string | null;
+}
+
+/** Production's clusters, by name; empty when production runs in one cluster. */
+export function clustersOf(model: StackModel): Cluster[] {
+  return Object.entries(model.clusters ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, c]) => ({ name, region: c.region ?? name, storageClass: c.storageClass ?? null, ingressClass: c.ingressClass ?? null, domain: c.domain ?? null }));
+}
+
 /** The delivery choices with their defaults filled in (never stored). */
 export function delivery(model: StackModel): Delivery {
   const d = model.delivery ?? {};

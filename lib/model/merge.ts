@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { DELIVERY_FIELDS, EXISTING_KINDS, OPTIONAL_SERVICE_FIELDS, type StackModel } from './types.js';
+import { CLUSTER_FIELDS, DELIVERY_FIELDS, EXISTING_KINDS, OPTIONAL_SERVICE_FIELDS, type StackModel } from './types.js';
 import { splitCommand } from './shell.js';
 import { suggest, UsageError } from './usage.js';
 
@@ -23,7 +23,7 @@ export function mergeLayers(...layers: Layer[]): Layer {
 
 function deepAssign(target: Layer, source: Layer, path: string[]): void {
   for (const [key, value] of Object.entries(source)) {
-    const removable = path.length === 1 && (path[0] === 'services' || path[0] === 'backing' || path[0] === 'existing');
+    const removable = path.length === 1 && (path[0] === 'services' || path[0] === 'backing' || path[0] === 'existing' || path[0] === 'clusters');
     if (value === null && removable) {
       delete target[key];
     } else if (isObject(value)) {
@@ -121,6 +121,12 @@ function setPath(raw: string, key: string): string[] {
     if (!BACKING_FIELDS.includes(parts[2]!)) throw bad('a field of a backing service', parts[2]!, BACKING_FIELDS);
     return parts;
   }
+  if (head === 'clusters') {
+    if (parts.length === 2) return parts; // clusters.<name>=null
+    if (parts.length !== 3) throw new UsageError(`--set "${raw}" must look like clusters.<name>.<${CLUSTER_FIELDS.join('|')}>=<value>`);
+    if (!(CLUSTER_FIELDS as readonly string[]).includes(parts[2]!)) throw bad('a cluster field', parts[2]!, CLUSTER_FIELDS);
+    return parts;
+  }
   if (head === 'delivery') {
     if (parts.length !== 2) throw new UsageError(`--set "${raw}" must look like delivery.<${DELIVERY_FIELDS.join('|')}>=<value>`);
     if (!DELIVERY_FIELDS.includes(parts[1]!)) throw bad('a delivery field', parts[1]!, DELIVERY_FIELDS);
@@ -136,7 +142,7 @@ function setPath(raw: string, key: string): string[] {
   if (path.length === 2) return path; // services.<name>=null
   const field = path[2]!;
   if (!SERVICE_KEY_ORDER.includes(field))
-    throw bad('a service field', field, head === 'services' ? SERVICE_KEY_ORDER : [...SERVICE_KEY_ORDER, ...TOP_LEVEL, 'backing', 'existing', 'delivery']);
+    throw bad('a service field', field, head === 'services' ? SERVICE_KEY_ORDER : [...SERVICE_KEY_ORDER, ...TOP_LEVEL, 'backing', 'existing', 'delivery', 'clusters']);
   if (field === 'env') {
     if (path.length !== 4 && path.length !== 5) throw new UsageError(`--set "${raw}" must look like ${path[1]}.env.<NAME>=<value> or ${path[1]}.env.<NAME>.<${ENV_FIELDS.join('|')}>=<value>`);
     if (path.length === 5 && !ENV_FIELDS.includes(path[4]!)) throw bad('a field of an environment variable', path[4]!, ENV_FIELDS);
@@ -160,6 +166,8 @@ export function setsToLayer(assignments: string[]): Layer {
     if (eq <= 0) throw new UsageError(`--set "${raw}" must look like <path>=<value>, e.g. --set web.port=3000`);
     const path = setPath(raw, raw.slice(0, eq));
     const text = raw.slice(eq + 1);
+    if (path[0] === 'clusters' && path.length === 2 && text !== 'null')
+      throw new SetError(`--set "${raw}" names no field of cluster "${path[1]}"; e.g. --set clusters.${path[1]}.region=europe-west1 (--clusters ${path[1]} adds it with its defaults, --set clusters.${path[1]}=null removes it)`);
     const group = path[0] === 'services' ? 'service' : path[0] === 'backing' ? 'backing service' : null;
     if (path.length === 2 && group && text !== 'null')
       throw new SetError(`--set "${raw}" names no field of ${group} "${path[1]}"; e.g. --set ${group === 'service' ? `${path[1]}.port=3000` : `backing.${path[1]}.version=7`} (or --set ${group === 'service' ? '' : 'backing.'}${path[1]}=null to remove it)`);
@@ -336,5 +344,6 @@ export function canonical(model: StackModel): StackModel {
     backing: sortKeys(model.backing),
     ...(model.delivery && Object.keys(model.delivery).length > 0 ? { delivery: sortKeys(model.delivery as Record<string, unknown>) } : {}),
     ...(Object.keys(existing).length ? { existing } : {}),
+    ...(model.clusters && Object.keys(model.clusters).length ? { clusters: Object.fromEntries(Object.keys(model.clusters).sort().map((n) => [n, sortKeys(model.clusters![n] as Record<string, unknown>)])) } : {}),
   };
 }

@@ -259,6 +259,23 @@ export interface ExistingFiles {
   devcontainer?: ExistingFile;
 }
 
+/**
+ * One Kubernetes cluster production runs in, when it runs in several (docs/kubernetes.md#several-clusters):
+ * the production overlay (or values file) plus what differs in this cluster. Staging and
+ * previews stay on one cluster. Every field is optional.
+ */
+export interface ClusterModel {
+  /** The cloud region, a label value on every object (e.g. europe-west1). Default: the cluster's name. */
+  region?: string;
+  /** The StorageClass of the in-cluster backing services' volumes. Default: the cluster's default StorageClass. */
+  storageClass?: string;
+  /** The IngressClass of the Ingresses (delivery.ingress nginx). Default: nginx. */
+  ingressClass?: string;
+  /** The domain of the public hosts here. Default: delivery.domain (every cluster serves the same hosts, behind a global DNS name or load balancer). */
+  domain?: string;
+}
+export const CLUSTER_FIELDS = ['region', 'storageClass', 'ingressClass', 'domain'] as const;
+
 export const EXISTING_KINDS = ['compose', 'makefile', 'envExample', 'devcontainer'] as const;
 export type ExistingKind = (typeof EXISTING_KINDS)[number];
 /** The kinds whose file may take a marked block of ours, with the user's agreement. */
@@ -278,6 +295,8 @@ export interface StackModel {
   delivery?: DeliveryModel;
   /** The repository's own files where ours would go (absent: none). */
   existing?: ExistingFiles;
+  /** Production's clusters, keyed by name (a DNS label), when it runs in several; absent: one cluster. */
+  clusters?: Record<string, ClusterModel>;
 }
 
 /** Key under which the model lives in .yo-rc.json (the package name). */

@@ -21,7 +21,7 @@ import { binaryName } from './derive.js';
 import { boundaryProblem, existingDir, kinds, show, type Check } from './kinds.js';
 import { processProblems } from './processes.js';
 import { secretNameReason, secretValueReason } from './secrets.js';
-import { BACKING_KINDS, DELIVERY_FIELDS, DEPLOY_TOOLS, EXISTING_KINDS, GITOPS_MODES, INGRESS_KINDS, LANGUAGES, LINKABLE, LINKINGS, OPTIONAL_SERVICE_FIELDS, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS, ROUTINGS, SCHEMA_VERSION, TLS_MODES, type ServiceModel, type StackModel } from './types.js';
+import { BACKING_KINDS, CLUSTER_FIELDS, DELIVERY_FIELDS, DEPLOY_TOOLS, EXISTING_KINDS, GITOPS_MODES, INGRESS_KINDS, LANGUAGES, LINKABLE, LINKINGS, OPTIONAL_SERVICE_FIELDS, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS, ROUTINGS, SCHEMA_VERSION, TLS_MODES, type ServiceModel, type StackModel } from './types.js';
 
 export class ModelError extends Error {
   constructor(readonly problems: string[]) {
@@ -64,7 +64,7 @@ const OPTIONAL_FIELDS: Record<(typeof OPTIONAL_SERVICE_FIELDS)[number], Check> =
 const ALL_SERVICE_FIELDS = [...Object.keys(SERVICE_FIELDS), ...OPTIONAL_SERVICE_FIELDS];
 const ENV_FIELDS = new Set(['value', 'secret', 'notSecret']);
 const BACKING_FIELDS = new Set(['kind', 'version', 'staging', 'production', 'externalHost', 'externalIp']);
-const TOP_FIELDS = new Set(['schemaVersion', 'name', 'registry', 'services', 'backing', 'existing', 'delivery']);
+const TOP_FIELDS = new Set(['schemaVersion', 'name', 'registry', 'services', 'backing', 'existing', 'delivery', 'clusters']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -212,6 +212,29 @@ export function checkModel(model: StackModel, root: string): string[] {
         if (rest.length || kinds.dnsLabel(ns) || kinds.dnsName(name))
           add('delivery.gateway', `${show(d.gateway)} is not <namespace>/<name> of a Gateway; expected a namespace (a DNS label) and a name, e.g. --gateway infra/public`);
       }
+    }
+  }
+
+  if (model.clusters !== undefined) {
+    if (!isObject(model.clusters)) add('clusters', `is ${show(model.clusters)}; expected a mapping of cluster name to {region, storageClass, ingressClass, domain}, e.g. {eu: {region: europe-west1}}`);
+    else {
+      for (const [name, c] of Object.entries(model.clusters)) {
+        const at = `clusters${seg(name)}`;
+        // production-<name> names an overlay, a values file and a GitHub environment.
+        if (kinds.dnsLabel(name) || name.length > 40) add(at, `${show(name)} is not a cluster name; expected a DNS label of at most 40 characters, e.g. eu-west`);
+        if (!isObject(c)) {
+          add(at, `is ${show(c)}; expected {region, storageClass, ingressClass, domain} (each optional), e.g. {region: europe-west1}`);
+          continue;
+        }
+        for (const key of Object.keys(c)) if (!(CLUSTER_FIELDS as readonly string[]).includes(key)) add(`${at}.${key}`, `is not a cluster field; expected one of ${CLUSTER_FIELDS.join(', ')}, e.g. --set clusters.${name}.region=europe-west1`);
+        if (c.region !== undefined && (typeof c.region !== 'string' || !/^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/i.test(c.region) || c.region.length > 63))
+          add(`${at}.region`, `${show(c.region)} is not a region; expected a label value (letters, digits, '-', '_', '.'; at most 63), e.g. europe-west1`);
+        if (c.storageClass !== undefined) add(`${at}.storageClass`, kinds.dnsName(c.storageClass));
+        if (c.ingressClass !== undefined) add(`${at}.ingressClass`, kinds.dnsName(c.ingressClass));
+        if (c.domain !== undefined) add(`${at}.domain`, kinds.dnsName(c.domain));
+      }
+      if (Object.keys(model.clusters).length && model.delivery?.blueGreen === true)
+        add('clusters', 'are set with delivery.blueGreen: blue/green is generated for one production cluster; expected one of them, e.g. --no-blue-green');
     }
   }
 

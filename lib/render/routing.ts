@@ -15,7 +15,7 @@
  * `routingObjects` builds those objects for kustomize and the plain manifests; the chart's
  * templates build the same ones from values (test/kubernetes/agreement.test.ts).
  */
-import { delivery } from '../model/derive.js';
+import { delivery, type Cluster } from '../model/derive.js';
 import type { IngressKind, StackModel } from '../model/types.js';
 
 /** Where an ingress controller's pods run: the peer NetworkPolicies let reach public services. */
@@ -84,12 +84,15 @@ const publicPorts = (model: StackModel): [string, number][] =>
     .map(([n, s]) => [n, s.port!] as [string, number])
     .sort(([a], [b]) => (a < b ? -1 : 1));
 
-/** The routes, TLS and stickiness of an environment; null when no service is public. */
-export function routingPlan(model: StackModel, env: RoutingEnvironment): RoutingPlan | null {
+/**
+ * The routes, TLS and stickiness of an environment; null when no service is public. A
+ * production cluster (model.clusters) may have its own domain and IngressClass.
+ */
+export function routingPlan(model: StackModel, env: RoutingEnvironment, cluster?: Cluster): RoutingPlan | null {
   const open = publicPorts(model);
   if (!open.length) return null;
   const d = delivery(model);
-  const domain = env === 'staging' ? `staging.${d.domain}` : d.domain;
+  const domain = env === 'staging' ? `staging.${d.domain}` : (cluster?.domain ?? d.domain);
   const routes: Route[] =
     d.routing === 'hosts'
       ? open.map(([service, port]) => ({ service, port, host: `${service}.${domain}`, path: '/', strip: false }))
@@ -100,7 +103,7 @@ export function routingPlan(model: StackModel, env: RoutingEnvironment): Routing
   const controller = d.ingress === 'gateway-api' ? { namespace: d.gateway.namespace, podLabels: {} } : INGRESS_CONTROLLERS[d.ingress === 'traefik' ? 'traefik' : DEFAULT_INGRESS_CLASS]!;
   return {
     kind: d.ingress,
-    className: d.ingress === 'nginx' ? DEFAULT_INGRESS_CLASS : '',
+    className: d.ingress === 'nginx' ? (cluster?.ingressClass ?? DEFAULT_INGRESS_CLASS) : '',
     routes,
     domain,
     hosts: [...new Set(routes.map((r) => r.host))],
@@ -257,6 +260,31 @@ export function routingObjects(app: string, plan: RoutingPlan, labels: Labels): 
   if (plan.kind === 'traefik') return traefikObjects(app, plan, labels);
   if (plan.kind === 'gateway-api') return gatewayObjects(app, plan, labels);
   return nginxObjects(app, plan, labels);
+}
+
+/** A JSON patch (RFC 6902) operation. */
+export interface PatchOp {
+  op: 'add' | 'replace';
+  path: string;
+  value: unknown;
+}
+
+/**
+ * The `replace` operations that turn `from` into `to`, for two renders of the same shape
+ * (the same routes under another domain or IngressClass): each differing leaf, or the whole
+ * subtree where the shapes differ.
+ */
+export function replaceOps(from: unknown, to: unknown, path = ''): PatchOp[] {
+  if (JSON.stringify(from) === JSON.stringify(to)) return [];
+  const both = (v: unknown) => typeof v === 'object' && v !== null;
+  if (both(from) && both(to) && Array.isArray(from) === Array.isArray(to)) {
+    const a = from as Record<string, unknown>;
+    const b = to as Record<string, unknown>;
+    const keys = Object.keys(b);
+    if (keys.length === Object.keys(a).length && keys.every((k) => k in a))
+      return keys.flatMap((k) => replaceOps(a[k], b[k], `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+  }
+  return [{ op: 'replace', path, value: to }];
 }
 
 /** What an environment's routing file holds, in a few words (for headers and READMEs). */

@@ -11,7 +11,7 @@
  * Pure: the same model gives the same facts, in the same (sorted) order.
  */
 import { CATALOG, PASSWORD, type Resources } from '../catalog/index.js';
-import { backingNames, CONTAINER_GID, CONTAINER_UID, externalHostOf, imageRepository, placement, replacesEntrypoint, serviceNames } from '../model/derive.js';
+import { backingNames, CONTAINER_GID, CONTAINER_UID, externalHostOf, imageRepository, placement, replacesEntrypoint, serviceNames, type Cluster } from '../model/derive.js';
 import type { BackingKind, Placement, PLACEMENT_ENVIRONMENTS, ServiceModel, StackModel } from '../model/types.js';
 import { imagePin, tagFor } from '../catalog/images.js';
 import { runtimeProfile } from '../languages/index.js';
@@ -73,6 +73,9 @@ export function probePaths(svc: ServiceModel): { readiness: string | null; liven
   if (actuator && svc.framework === 'spring-boot' && /\/health$/.test(actuator)) return { readiness: `${actuator}/readiness`, liveness: `${actuator}/liveness` };
   return { readiness: health, liveness: null };
 }
+
+/** The labels on every object of production in one of several clusters: which cluster and region it was rendered for (never in a selector). */
+export const clusterLabels = (c: Cluster): Record<string, string> => ({ 'generator-containerize/cluster': c.name, 'generator-containerize/region': c.region });
 
 /** Pod-level securityContext (Pod Security Standard "restricted") for a user and group. */
 export function podSecurityContext(uid: number, gid: number) {

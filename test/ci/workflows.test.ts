@@ -157,8 +157,15 @@ describe('CI/CD workflows', () => {
           assert.ok(steps.some((s) => /ci\/deploy\.sh \w+ .*--digests digests/.test(s.run ?? '')), `${path}: deploy.sh --digests`);
         }
         const production = docs['.github/workflows/cd.yml']!.doc.jobs.production;
-        assert.deepEqual(production.environment, { name: 'production' });
-        assert.ok((production.steps as Obj[]).some((s) => /deploy\.sh production --tag "sha-/.test(s.run ?? '')), 'production: the digests of the release commit');
+        if (model.clusters) {
+          // Several clusters: one deploy per cluster, each its own GitHub environment.
+          assert.deepEqual(production.strategy.matrix.cluster, Object.keys(model.clusters).sort().map((c) => `production-${c}`));
+          assert.deepEqual(production.environment, { name: '${{ matrix.cluster }}' });
+          assert.ok((production.steps as Obj[]).some((s) => s.env?.CLUSTER === '${{ matrix.cluster }}' && /deploy\.sh "\$CLUSTER" --tag "sha-/.test(s.run ?? '')), 'production: each cluster, the digests of the release commit');
+        } else {
+          assert.deepEqual(production.environment, { name: 'production' });
+          assert.ok((production.steps as Obj[]).some((s) => /deploy\.sh production --tag "sha-/.test(s.run ?? '')), 'production: the digests of the release commit');
+        }
       });
 
       it('cluster credentials come from the environment, checked first with the message that says what to set', () => {
@@ -169,7 +176,10 @@ describe('CI/CD workflows', () => {
             const first = (j.steps as Obj[])[0]!;
             assert.equal(first.name, "Check the environment's settings");
             assert.equal(first.env.KUBE_CONFIG, '${{ secrets.KUBE_CONFIG }}');
-            assert.match(first.run, new RegExp(`Set the secret KUBE_CONFIG in the GitHub environment ${j.environment.name}`));
+            // A matrix over clusters names its environment from the job's CLUSTER variable.
+            const name = j.environment.name === '${{ matrix.cluster }}' ? '\\$CLUSTER' : j.environment.name;
+            if (name === '\\$CLUSTER') assert.equal(first.env.CLUSTER, '${{ matrix.cluster }}');
+            assert.match(first.run, new RegExp(`Set the secret KUBE_CONFIG in the GitHub environment ${name}`));
           }
         }
       });

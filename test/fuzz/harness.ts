@@ -167,6 +167,11 @@ export function cheapChecks(model: StackModel, files: OutputFile[], dir: string)
       const merged = coalesce(defaults, parse(get(files, `${chart}/${env}`) ?? '') ?? {});
       if (!validate(merged)) problems.push(`${env}: ${JSON.stringify(validate.errors).slice(0, 400)}`);
     }
+    // A production cluster's file, layered on values-production.yaml.
+    for (const f of files.filter((x) => x.path.startsWith(`${chart}/values-production-`))) {
+      const merged = coalesce(coalesce(defaults, parse(get(files, `${chart}/values-production.yaml`) ?? '') ?? {}), parse(f.content) ?? {});
+      if (!validate(merged)) problems.push(`${f.path}: ${JSON.stringify(validate.errors).slice(0, 400)}`);
+    }
   }
   // The workflows name the operations guide in both of the folders the docs stage may pick (docs/ or, beside the user's own pages, docs/containerize/).
   const fallbackPages = files.filter((f) => /^docs\/[^/]+\.md$/.test(f.path)).map((f) => ({ ...f, path: f.path.replace(/^docs\//, 'docs/containerize/') }));

@@ -320,6 +320,8 @@ export function stackArb(maxServices = 12): fc.Arbitrary<Generated> {
       processes: fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 3 }),
       // How public traffic gets in (delivery.ingress and its companions), or the defaults.
       ingress: fc.option(fc.record({ ingress: pick(INGRESS_KINDS), routing: pick(ROUTINGS), sticky: fc.boolean(), tls: pick(TLS_MODES) }), { nil: undefined }),
+      // Production in several clusters, some with a StorageClass, an IngressClass and a domain of their own.
+      clusters: fc.option(fc.uniqueArray(fc.tuple(dnsLabel(8), fc.boolean()), { minLength: 1, maxLength: 3, selector: ([n]) => n }), { nil: undefined }),
     })
     .chain((o) => {
       const backingNames = o.backing.map(([n]) => n).filter((n) => !o.serviceNames.includes(n));
@@ -390,6 +392,7 @@ export function stackArb(maxServices = 12): fc.Arbitrary<Generated> {
               services: Object.fromEntries([...drafts.map((d) => [d.name, d.svc] as [string, StackModel['services'][string]]), ...processes]),
               backing: Object.fromEntries(backing.map(([n, kind], i) => [n, { kind, version: versions[i] ?? DEFAULT_VERSIONS[kind] }])),
               ...(o.ingress ? { delivery: o.ingress } : {}),
+              ...(o.clusters ? { clusters: Object.fromEntries(o.clusters.map(([n, own]) => [n, own ? { region: `${n}-1`, storageClass: 'fast', ingressClass: `nginx-${n}`, domain: `${n}.${o.name}.example.com` } : {}])) } : {}),
             };
             return { model, tree };
           });

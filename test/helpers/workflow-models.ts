@@ -29,6 +29,8 @@ export const WORKFLOW_CASES: WorkflowCase[] = [
   { name: 'many services, helm, previews', model: withDelivery(taskboard, taskboard.registry, { deployTool: 'helm', previews: true }) },
   { name: 'many services, kustomize, previews', model: withDelivery(taskboard, taskboard.registry, { previews: true }) },
   { name: 'workspace monorepo, helm', model: withDelivery(workspace, workspace.registry, { deployTool: 'helm' }) },
+  { name: 'production in two clusters, kustomize, Traefik under paths, previews', model: { ...withDelivery(taskboard, taskboard.registry, { previews: true, ingress: 'traefik', routing: 'paths', domain: 'taskboard.acme.dev' }), clusters: { eu: { domain: 'eu.taskboard.acme.dev' }, us: {} } } },
+  { name: 'production in two clusters, helm', model: { ...withDelivery(taskboard, taskboard.registry, { deployTool: 'helm' }), clusters: { eu: { storageClass: 'premium-rwo' }, us: {} } } },
   ...Object.entries(REGISTRIES).map(([kind, registry]) => ({
     name: `registry ${kind}${kind === 'generic' ? ' (by option)' : ''}, previews`,
     model: withDelivery(nodeRedis, registry, { previews: true, ...(kind === 'generic' ? { registryKind: 'generic' as const } : {}) }),

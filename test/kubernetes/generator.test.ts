@@ -50,6 +50,20 @@ describe('kubernetes generator', () => {
     assert.match(routes, /kind: Certificate[\s\S]*name: acme-prod/);
   });
 
+  it('--clusters adds production clusters; --set sets their fields; each gets its overlay', async () => {
+    await runGenerator('kubernetes')
+      .cd(dir)
+      .withOptions({ yes: true, clusters: 'eu, us', set: ['clusters.eu.region=europe-west1', 'clusters.eu.storageClass=premium-rwo'] } as Record<string, unknown>);
+    const tree = snapshotTree(dir);
+    assert.deepEqual(JSON.parse(tree['.yo-rc.json']!)[CONFIG_KEY].clusters, { eu: { region: 'europe-west1', storageClass: 'premium-rwo' }, us: {} });
+    assert.match(tree['deploy/kubernetes/overlays/production-eu/kustomization.yaml']!, /storageClassName\n\s+value: premium-rwo/);
+    assert.match(tree['deploy/kubernetes/overlays/production-us/kustomization.yaml']!, /generator-containerize\/region: us/);
+    await runGenerator('kubernetes').cd(dir).withOptions({ yes: true, set: ['clusters.us=null'] } as Record<string, unknown>);
+    const after = snapshotTree(dir);
+    assert.deepEqual(Object.keys(JSON.parse(after['.yo-rc.json']!)[CONFIG_KEY].clusters), ['eu']);
+    assert.equal(after['deploy/kubernetes/overlays/production-us/kustomization.yaml'], undefined, 'the removed cluster\'s overlay is removed');
+  });
+
   it('a bad ingress flag is refused naming the field, and nothing is written', async () => {
     const before = snapshotTree(dir);
     await assert.rejects(runGenerator('kubernetes').cd(dir).withOptions({ yes: true, gateway: 'no-namespace' } as Record<string, unknown>), /delivery\.gateway/);
