@@ -30,6 +30,7 @@ import { assertModel, startFlag, startUnknown } from '../model/validate.js';
 import { followOwners } from '../model/processes.js';
 import { CONFIG_KEY, type StackModel } from '../model/types.js';
 import { buildQuestions, applyAnswers } from '../model/questions.js';
+import { DELIVERY_OPTIONS } from '../model/options.js';
 import { suggest, UsageError } from '../model/usage.js';
 import { validateOutputs } from '../validate/outputs.js';
 import { modeOf, type OutputFile } from '../render/types.js';
@@ -262,31 +263,12 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     });
     this.option('name', { type: String, description: "Application name (lower-case letters, digits and '-', starting with a letter): chart name, Compose project, image prefix" });
     this.option('registry', { type: String, description: 'Image registry and namespace, e.g. ghcr.io/acme (images are <registry>/<name>-<service>)' });
-    this.option('registry-kind', { type: String, description: 'How CI logs in to the registry: ghcr, dockerhub, ecr, gar, acr or generic (default: from the registry host; docs/ci-cd.md)' });
-    this.option('deploy-tool', {
-      type: String,
-      description: 'How the app is deployed, the only tool whose files are written: kustomize (default: deploy/kubernetes base and overlays), helm (deploy/helm/<name>) or manifests (plain YAML per environment, kubectl apply -f); the deploy scripts and CD use it too',
-    });
-    this.option('gitops', { type: String, description: 'Argo CD on top of the deployment tool: none (default), argocd (an Application per environment) or argocd-applicationset (one ApplicationSet); deploy/argocd/' });
-    this.option('blue-green', {
-      type: Boolean,
-      description: 'Production as two identical stacks, <name>-blue and <name>-green, behind a public entry that deploy/scripts/switch.sh moves from one to the other, with a rollback (kustomize only; default: off)',
-    });
-    this.option('ingress', {
-      type: String,
-      description: 'How public services are reached: nginx (default: an Ingress with ingress-nginx annotations), traefik (an IngressRoute and Middlewares) or gateway-api (HTTPRoutes attached to --gateway); the NetworkPolicies let that controller in',
-    });
-    this.option('routing', { type: String, description: 'hosts (default: a host per public service, <service>.<domain>) or paths (one host, <domain>, a path /<service> per public service, the prefix stripped; delivery.rootService is served at /)' });
-    this.option('domain', { type: String, description: 'The DNS domain of the public hosts; staging is under staging.<domain> (default: <name>.example.com, a placeholder)' });
-    this.option('sticky', { type: Boolean, description: 'Sticky sessions: a cookie keeps each browser on one replica, set the way the chosen controller does it (default: off)' });
-    this.option('tls', { type: String, description: 'Production TLS: secret (default: a kubernetes.io/tls Secret <name>-tls you create), cert-manager (issued by --cluster-issuer) or none' });
-    this.option('cluster-issuer', { type: String, description: 'The cert-manager ClusterIssuer that issues the certificate with --tls cert-manager (default: letsencrypt)' });
-    this.option('gateway', { type: String, description: 'The Gateway the HTTPRoutes attach to with --ingress gateway-api, <namespace>/<name> (default: gateway-system/gateway)' });
+    // The delivery choices, one record each (lib/model/options.ts).
+    for (const o of DELIVERY_OPTIONS) if (o.flag) this.option(o.flag, { type: o.type === 'boolean' ? Boolean : String, description: o.description });
     this.option('clusters', {
       type: String,
       description: 'Production runs in several clusters, e.g. --clusters eu,us: an overlay (or values file) per cluster and a CD deploy per cluster; each one\'s region, storageClass, ingressClass and domain by --set clusters.<name>.<field>=... (adds to those stored; --set clusters.<name>=null removes one)',
     });
-    this.option('previews', { type: Boolean, description: 'A preview namespace pr-<number> per pull request, torn down when it closes (default: off; --no-previews turns it off again)' });
     this.option('force', {
       type: Boolean,
       description: 'Overwrite generated files you edited instead of merging (and remove those no longer generated); never a file of your own',
@@ -380,13 +362,7 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     if (this.options.registry !== undefined) flagLayer.registry = this.options.registry;
     const opt = (name: string) => this.options[name] ?? this.options[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
     const deliveryFlags: Layer = {};
-    if (opt('registry-kind') !== undefined) deliveryFlags.registryKind = opt('registry-kind');
-    if (opt('deploy-tool') !== undefined) deliveryFlags.deployTool = opt('deploy-tool');
-    if (opt('gitops') !== undefined) deliveryFlags.gitops = opt('gitops');
-    if (opt('previews') !== undefined) deliveryFlags.previews = opt('previews');
-    if (opt('blue-green') !== undefined) deliveryFlags.blueGreen = opt('blue-green');
-    for (const [flag, field] of [['ingress', 'ingress'], ['routing', 'routing'], ['domain', 'domain'], ['sticky', 'sticky'], ['tls', 'tls'], ['cluster-issuer', 'clusterIssuer'], ['gateway', 'gateway']] as const)
-      if (opt(flag) !== undefined) deliveryFlags[field] = opt(flag);
+    for (const o of DELIVERY_OPTIONS) if (o.flag && opt(o.flag) !== undefined) deliveryFlags[o.field] = opt(o.flag);
     if (Object.keys(deliveryFlags).length > 0) flagLayer.delivery = deliveryFlags;
     if (opt('clusters') !== undefined)
       flagLayer.clusters = Object.fromEntries(

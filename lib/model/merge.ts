@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { CLUSTER_FIELDS, DELIVERY_FIELDS, EXISTING_KINDS, OPTIONAL_SERVICE_FIELDS, type StackModel } from './types.js';
+import { DELIVERY_FIELDS } from './options.js';
+import { CLUSTER_FIELDS, EXISTING_KINDS, OPTIONAL_SERVICE_FIELDS, type StackModel } from './types.js';
 import { splitCommand } from './shell.js';
 import { suggest, UsageError } from './usage.js';
 

@@ -8,7 +8,8 @@
  */
 import type { Detection } from '../detect/types.js';
 import { kinds } from './kinds.js';
-import { DEPLOY_TOOLS, GITOPS_MODES, INGRESS_KINDS, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS, ROUTINGS, TLS_MODES } from './types.js';
+import { checkDeliveryValue, DELIVERY_OPTIONS } from './options.js';
+import { PLACEMENT_ENVIRONMENTS, PLACEMENTS } from './types.js';
 import { splitCommand, type Layer } from './merge.js';
 
 export interface Question {
@@ -69,88 +70,26 @@ export function buildQuestions(ctx: Context): Question[] {
       validate: asValidate(kinds.imagePrefix),
     });
 
-  // Delivery choices have working defaults derived from the model: asked with --ask-answered.
+  // Delivery choices have working defaults derived from the model: asked with --ask-answered
+  // (one record per field, with its flag and check: ./options.ts).
   if (askAnswered) {
     const d = (merged.delivery ?? {}) as Record<string, unknown>;
-    q.push(
-      {
-        type: 'input',
-        name: 'delivery/registryKind',
-        field: 'delivery.registryKind',
-        message: 'How CI logs in to the registry (ghcr, dockerhub, ecr, gar, acr, generic; empty: from the registry host):',
-        default: (d.registryKind as string | undefined) ?? '',
-        validate: asValidate((v) => kinds.oneOf(REGISTRY_KINDS)(String(v ?? '').trim() || undefined)),
-      },
-      {
-        type: 'input',
-        name: 'delivery/deployTool',
-        field: 'delivery.deployTool',
-        message: 'Deployment tool, the only one whose files are written (kustomize, helm or manifests: plain YAML per environment with kubectl scripts):',
-        default: (d.deployTool as string | undefined) ?? 'kustomize',
-        validate: asValidate((v) => kinds.oneOf(DEPLOY_TOOLS)(String(v ?? '').trim() || undefined)),
-      },
-      {
-        type: 'input',
-        name: 'delivery/gitops',
-        field: 'delivery.gitops',
-        message: 'Argo CD on top (none, argocd: an Application per environment, argocd-applicationset: one ApplicationSet):',
-        default: (d.gitops as string | undefined) ?? 'none',
-        validate: asValidate((v) => kinds.oneOf(GITOPS_MODES)(String(v ?? '').trim() || undefined)),
-      },
-      {
-        type: 'confirm',
-        name: 'delivery/blueGreen',
-        field: 'delivery.blueGreen',
-        message: 'Production as two stacks side by side (blue and green namespaces) with a scripted switch of public traffic (kustomize only)?',
-        default: d.blueGreen === true,
-      },
-      {
-        type: 'input',
-        name: 'delivery/ingress',
-        field: 'delivery.ingress',
-        message: 'How public services are reached (nginx: an Ingress; traefik: an IngressRoute; gateway-api: HTTPRoutes on a Gateway):',
-        default: (d.ingress as string | undefined) ?? 'nginx',
-        validate: asValidate((v) => kinds.oneOf(INGRESS_KINDS)(String(v ?? '').trim() || undefined)),
-      },
-      {
-        type: 'input',
-        name: 'delivery/routing',
-        field: 'delivery.routing',
-        message: 'Routing (hosts: a host per public service; paths: one host, a path /<service> each):',
-        default: (d.routing as string | undefined) ?? 'hosts',
-        validate: asValidate((v) => kinds.oneOf(ROUTINGS)(String(v ?? '').trim() || undefined)),
-      },
-      {
-        type: 'input',
-        name: 'delivery/domain',
-        field: 'delivery.domain',
-        message: 'DNS domain of the public hosts (empty: <name>.example.com, a placeholder):',
-        default: (d.domain as string | undefined) ?? '',
-        validate: asValidate((v) => (String(v ?? '').trim() ? kinds.dnsName(String(v).trim()) : null)),
-      },
-      {
-        type: 'confirm',
-        name: 'delivery/sticky',
-        field: 'delivery.sticky',
-        message: 'Sticky sessions (a cookie keeps each browser on one replica)?',
-        default: d.sticky === true,
-      },
-      {
-        type: 'input',
-        name: 'delivery/tls',
-        field: 'delivery.tls',
-        message: 'Production TLS (secret: a Secret you create; cert-manager: issued for you; none):',
-        default: (d.tls as string | undefined) ?? 'secret',
-        validate: asValidate((v) => kinds.oneOf(TLS_MODES)(String(v ?? '').trim() || undefined)),
-      },
-      {
-        type: 'confirm',
-        name: 'delivery/previews',
-        field: 'delivery.previews',
-        message: 'A preview namespace pr-<number> per pull request?',
-        default: d.previews === true,
-      },
-    );
+    for (const o of DELIVERY_OPTIONS) {
+      if (!o.message) continue;
+      const name = `delivery/${o.field}`;
+      const field = `delivery.${o.field}`;
+      if (o.type === 'boolean') q.push({ type: 'confirm', name, field, message: o.message, default: d[o.field] === true });
+      else
+        q.push({
+          type: 'input',
+          name,
+          field,
+          message: o.message,
+          default: (d[o.field] as string | undefined) ?? o.fallback,
+          // Empty keeps the derived default.
+          validate: asValidate((v) => (String(v ?? '').trim() ? checkDeliveryValue(o, String(v).trim()) : null)),
+        });
+    }
   }
 
   // Where each backing service runs per Kubernetes environment: working defaults, asked with --ask-answered.
@@ -256,7 +195,7 @@ export function applyAnswers(answers: Record<string, unknown>, merged: Layer): L
     else if (key.startsWith('delivery/')) {
       const field = key.slice('delivery/'.length);
       const d = (layer.delivery ??= {}) as Record<string, unknown>;
-      if (field === 'previews' || field === 'blueGreen' || field === 'sticky') d[field] = Boolean(value);
+      if (DELIVERY_OPTIONS.find((o) => o.field === field)?.type === 'boolean') d[field] = Boolean(value);
       else if (String(value ?? '').trim()) d[field] = String(value).trim();
     }
     else if (key === 'public') {

@@ -62,23 +62,6 @@ export type TlsMode = (typeof TLS_MODES)[number];
  * an absent one is derived (lib/model/derive.ts `delivery`), and only what the user
  * chose is stored.
  */
-/** The fields of `delivery`, for --set and validation. */
-export const DELIVERY_FIELDS: readonly string[] = [
-  'registryKind',
-  'deployTool',
-  'gitops',
-  'repoUrl',
-  'previews',
-  'blueGreen',
-  'ingress',
-  'routing',
-  'rootService',
-  'domain',
-  'sticky',
-  'tls',
-  'clusterIssuer',
-  'gateway',
-];
 
 export interface DeliveryModel {
   /** Default: from the registry host (ghcr.io, docker.io, *.dkr.ecr.*.amazonaws.com, *-docker.pkg.dev, *.azurecr.io), else generic. */

@@ -21,7 +21,8 @@ import { binaryName } from './derive.js';
 import { boundaryProblem, existingDir, kinds, show, type Check } from './kinds.js';
 import { processProblems } from './processes.js';
 import { secretNameReason, secretValueReason } from './secrets.js';
-import { BACKING_KINDS, CLUSTER_FIELDS, DELIVERY_FIELDS, DEPLOY_TOOLS, EXISTING_KINDS, GITOPS_MODES, INGRESS_KINDS, LANGUAGES, LINKABLE, LINKINGS, OPTIONAL_SERVICE_FIELDS, PLACEMENT_ENVIRONMENTS, PLACEMENTS, REGISTRY_KINDS, ROUTINGS, SCHEMA_VERSION, TLS_MODES, type ServiceModel, type StackModel } from './types.js';
+import { checkDeliveryValue, DELIVERY_FIELDS, DELIVERY_OPTIONS } from './options.js';
+import { BACKING_KINDS, CLUSTER_FIELDS, EXISTING_KINDS, LANGUAGES, LINKABLE, LINKINGS, OPTIONAL_SERVICE_FIELDS, PLACEMENT_ENVIRONMENTS, PLACEMENTS, SCHEMA_VERSION, type ServiceModel, type StackModel } from './types.js';
 
 export class ModelError extends Error {
   constructor(readonly problems: string[]) {
@@ -185,32 +186,16 @@ export function checkModel(model: StackModel, root: string): string[] {
     else {
       for (const key of Object.keys(d))
         if (!DELIVERY_FIELDS.includes(key)) add(`delivery.${key}`, `is not a delivery field; expected one of ${DELIVERY_FIELDS.join(', ')}, e.g. --set delivery.deployTool=helm`);
-      if (d.registryKind !== undefined) add('delivery.registryKind', oneOf(REGISTRY_KINDS, 'ghcr')(d.registryKind));
-      if (d.deployTool !== undefined) add('delivery.deployTool', oneOf(DEPLOY_TOOLS, 'helm')(d.deployTool));
-      if (d.gitops !== undefined) add('delivery.gitops', oneOf(GITOPS_MODES, 'argocd')(d.gitops));
-      if (d.repoUrl !== undefined && (typeof d.repoUrl !== 'string' || !/^(https?:\/\/|ssh:\/\/|git@)[^\s]+$/.test(d.repoUrl)))
-        add('delivery.repoUrl', `${show(d.repoUrl)} is not a Git URL; expected https://..., ssh://... or git@host:path, e.g. https://github.com/acme/shop.git`);
-      if (d.previews !== undefined) add('delivery.previews', kinds.boolean(d.previews));
-      if (d.blueGreen !== undefined) add('delivery.blueGreen', kinds.boolean(d.blueGreen));
+      // Each field's own check (lib/model/options.ts); the rules across fields follow.
+      for (const o of DELIVERY_OPTIONS) if (d[o.field] !== undefined) add(`delivery.${o.field}`, checkDeliveryValue(o, d[o.field]));
       if (d.blueGreen === true && (d.deployTool ?? 'kustomize') !== 'kustomize')
         add('delivery.blueGreen', `is true with delivery.deployTool ${show(d.deployTool)}, but blue/green is generated for kustomize only; expected false or deployTool kustomize, e.g. --no-blue-green`);
       if (d.blueGreen === true && !Object.values(model.services ?? {}).some((s) => s.public && s.port !== null))
         add('delivery.blueGreen', 'is true, but no service is public: the switch moves public traffic from one stack to the other; expected a public service, e.g. --set web.public=true');
-      if (d.ingress !== undefined) add('delivery.ingress', oneOf(INGRESS_KINDS, 'traefik')(d.ingress));
-      if (d.routing !== undefined) add('delivery.routing', oneOf(ROUTINGS, 'paths')(d.routing));
       if (d.rootService !== undefined) {
         const s = (model.services ?? {})[d.rootService as string];
         if (typeof d.rootService !== 'string' || !s || !s.public || s.port === null)
           add('delivery.rootService', `${show(d.rootService)} is not a public service with a port; expected one of ${Object.entries(model.services ?? {}).filter(([, x]) => x.public && x.port !== null).map(([n]) => n).join(', ') || '(none: no service is public)'}, e.g. --set delivery.rootService=web`);
-      }
-      if (d.domain !== undefined) add('delivery.domain', kinds.dnsName(d.domain));
-      if (d.sticky !== undefined) add('delivery.sticky', kinds.boolean(d.sticky));
-      if (d.tls !== undefined) add('delivery.tls', oneOf(TLS_MODES, 'cert-manager')(d.tls));
-      if (d.clusterIssuer !== undefined) add('delivery.clusterIssuer', kinds.dnsName(d.clusterIssuer));
-      if (d.gateway !== undefined) {
-        const [ns, name, ...rest] = typeof d.gateway === 'string' ? d.gateway.split('/') : [];
-        if (rest.length || kinds.dnsLabel(ns) || kinds.dnsName(name))
-          add('delivery.gateway', `${show(d.gateway)} is not <namespace>/<name> of a Gateway; expected a namespace (a DNS label) and a name, e.g. --gateway infra/public`);
       }
     }
   }

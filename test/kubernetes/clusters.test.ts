@@ -23,16 +23,19 @@ import type { DeliveryModel, StackModel } from '../../lib/model/types.js';
 import { helmAvailable, helmLint, parseManifests, renderChart } from '../../lib/validate/helm.js';
 import { checkRules, validateManifests, type K8sObject } from '../../lib/validate/k8s.js';
 import { K8S_MODELS } from '../helpers/k8s-models.js';
+import { SAMPLE_MODELS } from '../helpers/models.js';
 import { itKubectl, kustomize, ruleOptions, writeFiles } from './kustomize.js';
 
-const CLUSTERS = { eu: { region: 'europe-west1', storageClass: 'premium-rwo', domain: 'eu.shop.example.com', ingressClass: 'nginx-eu' }, us: {} };
+const clusters = (app: string) => ({ eu: { region: 'europe-west1', storageClass: 'premium-rwo', domain: `eu.${app}.example.com`, ingressClass: 'nginx-eu' }, us: {} });
 /** The shop with two public services, Redis in the cluster in production (Postgres outside), in two clusters. */
 const BASE: StackModel = {
   ...K8S_MODELS.shop!,
   services: { ...K8S_MODELS.shop!.services, api: { ...K8S_MODELS.shop!.services.api!, public: true } },
-  clusters: CLUSTERS,
+  clusters: clusters('shop'),
 };
-const withDelivery = (d: DeliveryModel): StackModel => ({ ...BASE, delivery: d });
+/** The example (one public service, Redis in the cluster), in the same two clusters. */
+const EXAMPLE: StackModel = { ...SAMPLE_MODELS.taskboard!, clusters: clusters('taskboard') };
+const withDelivery = (d: DeliveryModel, base = BASE): StackModel => ({ ...base, delivery: d });
 
 let scratch = '';
 before(() => {
@@ -72,27 +75,27 @@ function differences(production: K8sObject[], cluster: K8sObject[], name: string
 }
 
 /** What the eu cluster must change, and nothing else: hosts under its domain, its IngressClass, Redis's StorageClass. */
-function checkEu(production: K8sObject[], eu: K8sObject[], ingress: string): void {
+function checkEu(app: string, production: K8sObject[], eu: K8sObject[], ingress: string): void {
   const diff = differences(production, eu, 'eu', 'europe-west1');
-  const redis = eu.find((d) => d.kind === 'StatefulSet' && d.metadata?.name === 'shop-redis') as any;
+  const redis = eu.find((d) => d.kind === 'StatefulSet' && d.metadata?.name === `${app}-redis`) as any;
   assert.equal(redis.spec.volumeClaimTemplates[0].spec.storageClassName, 'premium-rwo');
-  assert.deepEqual(diff['StatefulSet/shop-redis'], ['/spec/volumeClaimTemplates/0/spec/storageClassName']);
+  assert.deepEqual(diff[`StatefulSet/${app}-redis`], ['/spec/volumeClaimTemplates/0/spec/storageClassName']);
   for (const [k, paths] of Object.entries(diff)) {
-    if (k === 'StatefulSet/shop-redis') continue;
+    if (k === `StatefulSet/${app}-redis`) continue;
     assert.ok(/^(Ingress|IngressRoute|HTTPRoute|Certificate)\//.test(k), `${k} differs: ${paths.join(', ')}`);
     for (const p of paths) assert.ok(HOSTS.test(p) || p.endsWith('/ingressClassName'), `${k}: ${p} differs`);
   }
   const text = JSON.stringify(eu.filter((d) => /Ingress|Route|Certificate/.test(d.kind!)));
-  assert.ok(!text.includes('"web.shop.example.com"') && text.includes('web.eu.shop.example.com'), 'the hosts are under eu.shop.example.com');
+  assert.ok(!text.includes(`"web.${app}.example.com"`) && text.includes(`web.eu.${app}.example.com`), `the hosts are under eu.${app}.example.com`);
   if (ingress === 'nginx') for (const i of eu.filter((d) => d.kind === 'Ingress') as any[]) assert.equal(i.spec.ingressClassName, 'nginx-eu');
 }
 
 describe('production in several clusters', () => {
-  for (const ingress of ['nginx', 'traefik'] as const) {
-    const model = withDelivery({ ingress, tls: 'cert-manager' });
-    itKubectl(`${ingress}: kustomize overlays/production-<cluster> differ from production only where the cluster says; the manifests tool writes the same`, () => {
+  for (const [app, base, ingress] of [['shop', BASE, 'nginx'], ['shop', BASE, 'traefik'], ['taskboard', EXAMPLE, 'nginx'], ['taskboard', EXAMPLE, 'gateway-api']] as const) {
+    const model = withDelivery({ ingress, tls: 'cert-manager' }, base);
+    itKubectl(`${app}, ${ingress}: kustomize overlays/production-<cluster> differ from production only where the cluster says; the manifests tool writes the same`, () => {
       assert.deepEqual(checkModel(model, '/nonexistent').filter((p) => p.startsWith('clusters')), []);
-      const dir = join(scratch, `kustomize-${ingress}`);
+      const dir = join(scratch, `kustomize-${app}-${ingress}`);
       writeFiles(dir, kubernetesFiles(model));
       const production = kustomize(join(dir, 'deploy/kubernetes/overlays/production'));
       const eu = kustomize(join(dir, 'deploy/kubernetes/overlays/production-eu'));
@@ -101,7 +104,7 @@ describe('production in several clusters', () => {
         assert.deepEqual(validateManifests(docs), []);
         assert.deepEqual(checkRules(docs, ruleOptions(model)), []);
       }
-      checkEu(production, eu, ingress);
+      checkEu(app, production, eu, ingress);
       assert.deepEqual(differences(production, us, 'us', 'us'), {}, 'a cluster without a record differs by its labels only');
 
       // The plain manifests: production-<cluster>/ holds the same objects as the overlay.
@@ -123,12 +126,12 @@ describe('production in several clusters', () => {
       }
     });
 
-    it(`${ingress}: the chart with values-production-<cluster>.yaml lints, validates and differs from production only where the cluster says`, function () {
+    it(`${app}, ${ingress}: the chart with values-production-<cluster>.yaml lints, validates and differs from production only where the cluster says`, function () {
       if (!helmAvailable()) this.skip();
-      const dir = join(scratch, `helm-${ingress}`);
+      const dir = join(scratch, `helm-${app}-${ingress}`);
       writeFiles(dir, chartFiles(model));
-      const chart = join(dir, 'deploy/helm/shop');
-      const render = (files: string[]) => renderChart(chart, { release: 'shop', valuesFiles: files, skipTests: true }) as K8sObject[];
+      const chart = join(dir, 'deploy/helm', app);
+      const render = (files: string[]) => renderChart(chart, { release: app, valuesFiles: files, skipTests: true }) as K8sObject[];
       const production = render(['values-production.yaml']);
       for (const c of ['eu', 'us']) {
         const lint = helmLint(chart, { valuesFiles: ['values-production.yaml', `values-production-${c}.yaml`] });
@@ -150,7 +153,7 @@ describe('production in several clusters', () => {
           }
           return o;
         });
-      checkEu(podLabels(production), podLabels(eu), ingress);
+      checkEu(app, podLabels(production), podLabels(eu), ingress);
       assert.deepEqual(differences(podLabels(production), podLabels(us), 'us', 'us'), {});
     });
   }
