@@ -19,13 +19,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { StackModel } from '../../lib/model/types.js';
-import { renderFile } from '../../lib/render/ejs.js';
+import { renderFile, tidy } from '../../lib/render/ejs.js';
 import { joinParts } from '../../lib/render/wiring.js';
-import type { OutputFile } from '../../lib/render/types.js';
+import type { OutputFile, StageCheck } from '../../lib/render/types.js';
 import { layoutOf, placed, type Layout } from '../../lib/render/layout.js';
 import { checkComposeReferences } from '../../lib/validate/compose.js';
-import { OutputError } from '../../lib/validate/outputs.js';
-import { modelPlainNames, modelSecretNames, planStack, type SecretVar, type StackPlan } from './plan.js';
+import { modelPlainNames, modelSecretNames, planStack, type SecretVar, type StackPlan } from '../../lib/render/compose-plan.js';
 import { yamlScalar as scalar } from '../../lib/render/ejs.js';
 import { comment, dotenv, shq } from '../../lib/render/escape.js';
 import { memoByModel } from '../../lib/render/memo.js';
@@ -33,7 +32,6 @@ import { memoByModel } from '../../lib/render/memo.js';
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
 /** Blank lines collapsed to one, exactly one newline at the end. */
-export const tidy = (text: string): string => `${text.replace(/\n{3,}/g, '\n\n').replace(/\s+$/, '')}\n`;
 
 export { dotenv, shq };
 
@@ -85,7 +83,9 @@ export const files = memoByModel(function files(model: StackModel): OutputFile[]
     { path: 'secrets/README.md', content: render('secrets/README.md.ejs', plan, layout) },
     { path: 'secrets/create.sh', content: render('secrets/create.sh.ejs', plan, layout) },
   ].map((f) => placed(layout, f));
-  const problems = checkComposeReferences(parse(out[0]!.content), { files: out, secretNames: modelSecretNames(model), plainNames: modelPlainNames(model) });
-  if (problems.length) throw new OutputError(problems);
   return out;
 });
+
+/** The run loop's check of compose.yaml (lib/validate/compose.ts): every service, secret, file and variable it names exists. */
+export const check: StageCheck = (model, out) =>
+  checkComposeReferences(parse(out.find((f) => f.path === layoutOf(model).compose)!.content), { files: out, secretNames: modelSecretNames(model), plainNames: modelPlainNames(model) });

@@ -61,14 +61,13 @@ import { isWorkspaceMember, pathInContext } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { NO_TESTS } from '../../lib/render/devloop.js';
 import { packOf } from '../../lib/languages/index.js';
-import { renderFile } from '../../lib/render/ejs.js';
-import type { OutputFile } from '../../lib/render/types.js';
+import { renderFile, tidy } from '../../lib/render/ejs.js';
+import type { OutputFile, StageCheck } from '../../lib/render/types.js';
 import { layoutOf, placed, type Layout } from '../../lib/render/layout.js';
 import { checkComposeReferences, mergeCompose } from '../../lib/validate/compose.js';
-import { OutputError } from '../../lib/validate/outputs.js';
-import { files as composeFiles, tidy } from '../compose/files.js';
+import { files as composeFiles } from '../compose/files.js';
 import { comment, makeRecipe, shq } from '../../lib/render/escape.js';
-import { modelPlainNames, modelSecretNames, planStack, type AppPlan, type EnvLine, type StackPlan } from '../compose/plan.js';
+import { modelPlainNames, modelSecretNames, planStack, type AppPlan, type EnvLine, type StackPlan } from '../../lib/render/compose-plan.js';
 import { yamlScalar as scalar } from '../../lib/render/ejs.js';
 import { memoByModel } from '../../lib/render/memo.js';
 
@@ -239,10 +238,17 @@ export const files = memoByModel(function files(model: StackModel): OutputFile[]
   ].map((f) => placed(layout, f));
   if (layout.makeInclude)
     out.push({ path: layout.makeInclude, content: `include ${layout.makefile}\n`, block: true });
-  // The dev layer is checked merged over the compose.yaml it extends (same model, same bytes).
-  const base = composeFiles(model);
-  const merged = mergeCompose(parse(base[0]!.content), parse(out[0]!.content), parse(out[2]!.content));
-  const problems = checkComposeReferences(merged, { files: [...base, ...out].filter((f) => !f.block), secretNames: modelSecretNames(model), plainNames: modelPlainNames(model), label: 'compose.yaml + dev layer' });
-  if (problems.length) throw new OutputError(problems);
   return out;
 });
+
+/**
+ * The run loop's check of the dev layer: merged over the compose.yaml it extends (the compose
+ * stage's render of the same model, memoized), every name it uses resolves.
+ */
+export const check: StageCheck = (model, out) => {
+  const layout = layoutOf(model);
+  const base = composeFiles(model);
+  const doc = (files: OutputFile[], path: string) => parse(files.find((f) => f.path === path)!.content);
+  const merged = mergeCompose(doc(base, layout.compose), doc(out, layout.override), doc(out, `${layout.devcontainer}/compose.devcontainer.yaml`));
+  return checkComposeReferences(merged, { files: [...base, ...out].filter((f) => !f.block), secretNames: modelSecretNames(model), plainNames: modelPlainNames(model), label: 'compose.yaml + dev layer' });
+};

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackModel } from '../../lib/model/types.js';
 import { renderFile } from '../../lib/render/ejs.js';
-import { GENERATED_MARKER } from '../../lib/render/marker.js';
+import { GENERATED_MARKER } from '../../lib/model/marker.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { PAGES, planDocs, type DocsPlan } from './plan.js';
 

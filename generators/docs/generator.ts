@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StageGenerator } from '../../lib/generator/stage.js';
-import { isGenerated } from '../../lib/render/marker.js';
+import { isGenerated } from '../../lib/model/marker.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { DEFAULT_FOLDER, FALLBACK_FOLDER, files } from './files.js';
 import { PAGES } from './plan.js';

@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { delivery, externalHostOf } from '../../lib/model/derive.js';
 import type { DeployTool, StackModel } from '../../lib/model/types.js';
-import { renderFile, safeStringify } from '../../lib/render/ejs.js';
+import { renderFile, tidy, yamlBlock } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
@@ -39,28 +39,9 @@ export const KUBERNETES_DIR = 'deploy/kubernetes';
 /** Where the deploy scripts go. */
 export const SCRIPTS_DIR = 'deploy/scripts';
 
-/** Blank lines collapsed to one, exactly one newline at the end. */
-const tidy = (text: string): string => `${text.replace(/\n{3,}/g, '\n\n').replace(/\s+$/, '')}\n`;
 
-/** Blocks already written, by value and indent: every Deployment repeats the same few. */
-const blocks = new Map<string, string>();
-
-/** A value as a YAML block, every line indented by `indent` spaces (no trailing newline). */
-export function block(value: unknown, indent: number): string {
-  const key = `${indent} ${JSON.stringify(value)}`;
-  let out = blocks.get(key);
-  if (out === undefined) {
-    const pad = ' '.repeat(indent);
-    out = safeStringify(value)
-      .trimEnd()
-      .split('\n')
-      .map((line) => pad + line)
-      .join('\n');
-    if (blocks.size > 10_000) blocks.clear();
-    blocks.set(key, out);
-  }
-  return out;
-}
+/** A value as a YAML block, every line indented by `indent` spaces (lib/render/ejs.ts). */
+export const block = yamlBlock;
 
 /** The labels of every object of a component: the selector labels plus part-of and managed-by (kustomize, or kubectl for plain manifests). */
 export function componentLabels(app: string, component: string, managedBy: 'kustomize' | 'kubectl' = 'kustomize'): Record<string, string> {

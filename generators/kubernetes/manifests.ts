@@ -23,7 +23,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseAllDocuments, stringify } from 'yaml';
-import { GENERATED_MARKER } from '../../lib/render/marker.js';
+import { GENERATED_MARKER } from '../../lib/model/marker.js';
 import { spreadConstraints } from '../../lib/render/workloads.js';
 import type { ClusterOverlay, KubernetesPlan, Environment } from './plan.js';
 

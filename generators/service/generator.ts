@@ -16,7 +16,7 @@ import { ConfigError } from '../../lib/model/migrate.js';
 import { kinds } from '../../lib/model/kinds.js';
 import { portFromText, splitCommand, type Layer } from '../../lib/model/merge.js';
 import { BACKING_KINDS, LANGUAGES, type BackingKind, type Language, type ServiceModel, type StackModel } from '../../lib/model/types.js';
-import { isGenerated } from '../../lib/render/marker.js';
+import { isGenerated } from '../../lib/model/marker.js';
 import { suggest, UsageError } from '../../lib/model/usage.js';
 import { runLog } from '../../lib/write/writer.js';
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
-import { isGenerated, withoutBlocks } from '../render/marker.js';
+import { isGenerated, withoutBlocks } from '../model/marker.js';
 import type { RepoView } from './types.js';
 
 /** Folders never scanned: VCS data, dependencies, caches, virtualenvs, editor settings. */

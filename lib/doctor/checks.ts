@@ -3,7 +3,7 @@
  * a Machine (lib/doctor/runner.ts) and reported as rows of a pass/fail table, each failure
  * with its fix. Reads the model only: the requirements are lib/doctor/requirements.ts,
  * the host ports are the model's public ports and the dev layer's debugger ports, the
- * secret files are those secrets/create.sh writes (generators/compose/plan.ts).
+ * secret files are those secrets/create.sh writes (lib/render/compose-plan.ts).
  */
 import { join } from 'node:path';
 import type { StackModel } from '../model/types.js';

@@ -395,7 +395,7 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     const questions = buildQuestions({
       merged: this.mergedSoFar(),
       answered: answeredLayer,
-      detection: this.detection,
+      evidence: this.detection && Object.fromEntries(Object.entries(this.detection.services).map(([n, s]) => [n, s.evidence])),
       askAnswered: Boolean(this.options.askAnswered),
     });
     if (this.options.yes || questions.length === 0) return;

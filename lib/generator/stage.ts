@@ -5,7 +5,7 @@
  * model to the files this stage owns.
  */
 import type { StackModel } from '../model/types.js';
-import type { OutputFile } from '../render/types.js';
+import type { OutputFile, StageCheck } from '../render/types.js';
 import { OutputError } from '../validate/outputs.js';
 import { ContainerizeGenerator } from './base.js';
 
@@ -27,6 +27,10 @@ export abstract class StageGenerator extends ContainerizeGenerator {
   abstract readonly stage: string;
   /** The files this stage owns, rendered from the model. Pure: same model, same bytes. */
   abstract render(model: StackModel): OutputFile[];
+  /** The stage's own check of its render (none by default): its problems stop the run before anything is written. */
+  check(_model: StackModel, _files: OutputFile[]): string[] {
+    return [];
+  }
 
   initializing() {
     if (this.isRoot) this.acquireInitializing();
@@ -50,6 +54,9 @@ export abstract class StageGenerator extends ContainerizeGenerator {
       // our bug. Say so in one paragraph; the stack is for DEBUG=1, never for the user's screen.
       throw error instanceof OutputError ? error : new RenderError(this.stage, error);
     }
+    // Validation is a step of the run, declared by the stage: render, check, then write.
+    const problems = this.check(model, files);
+    if (problems.length) throw new OutputError(problems);
     this.writeStage(this.stage, files);
   }
 
@@ -63,10 +70,11 @@ export abstract class StageGenerator extends ContainerizeGenerator {
 }
 
 /**
- * A stage generator class from its name, its one-line description and its
- * pure `files(model)` function: a stage's generator.ts is just this call.
+ * A stage generator class from its name, its one-line description, its pure `files(model)`
+ * function and, optionally, its own check of what it rendered: a stage's generator.ts is
+ * just this call.
  */
-export function defineStage(stage: string, description: string, files: (model: StackModel) => OutputFile[]) {
+export function defineStage(stage: string, description: string, files: (model: StackModel) => OutputFile[], stageCheck?: StageCheck) {
   return class extends StageGenerator {
     readonly stage = stage;
 
@@ -77,6 +85,10 @@ export function defineStage(stage: string, description: string, files: (model: S
 
     render(model: StackModel) {
       return files(model);
+    }
+
+    check(model: StackModel, out: OutputFile[]) {
+      return stageCheck ? stageCheck(model, out) : [];
     }
   };
 }

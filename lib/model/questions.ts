@@ -6,7 +6,6 @@
  * detection with real evidence; `--ask-answered` asks them all again with the
  * current values as defaults. `--yes` asks nothing.
  */
-import type { Detection } from '../detect/types.js';
 import { kinds } from './kinds.js';
 import { checkDeliveryValue, DELIVERY_OPTIONS } from './options.js';
 import { PLACEMENT_ENVIRONMENTS, PLACEMENTS } from './types.js';
@@ -26,7 +25,8 @@ export interface Question {
 interface Context {
   merged: Layer;
   answered: Layer;
-  detection?: Detection;
+  /** Where each detected service field came from (service → field → "file:line", "default" or "unknown"): detection's evidence, passed in so the model does not import detection. */
+  evidence?: Record<string, Record<string, string>>;
   askAnswered: boolean;
 }
 
@@ -36,7 +36,7 @@ const asValidate = (check: (v: unknown) => string | null) => (input: unknown) =>
 
 /** A detected value is settled when it came from a file, not from a default or a guess. */
 function settled(ctx: Context, service: string, field: string): boolean {
-  const source = ctx.detection?.services[service]?.evidence[field];
+  const source = ctx.evidence?.[service]?.[field];
   return source !== undefined && source !== 'default' && source !== 'unknown';
 }
 

@@ -10,7 +10,7 @@ import { buildContext, CONTAINER_GID, CONTAINER_UID } from '../model/derive.js';
 import { comment, shellJoin, shellQuote } from './escape.js';
 import type { ServiceModel, StackModel } from '../model/types.js';
 import { image, imagePin, tagFor } from '../catalog/images.js';
-import { GENERATED_MARKER } from './marker.js';
+import { GENERATED_MARKER } from '../model/marker.js';
 
 export { shellQuote, shellJoin };
 /** A Dockerfile exec-form array (JSON, with a space after each comma for readability). */
@@ -250,15 +250,6 @@ export function nginxSpaConf(port: number): string {
   return `printf '%s\\n' ${lines.map((l) => shellQuote(l)).join(' \\\n      ')} \\\n      > /etc/nginx/conf.d/default.conf`;
 }
 
-/** Blank-line and trailing-space hygiene, so templates can be laid out for reading. */
-export function tidy(text: string): string {
-  return `${text
-    .split('\n')
-    .map((l) => l.replace(/[ \t]+$/, ''))
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()}\n`;
-}
 
 /** A service folder's path in its build context, normalized, without a trailing slash ('dist/' → 'dist'). */
 export const folder = (dir: string | null): string | null => (dir ? posix.normalize(dir).replace(/\/$/, '') : null);

@@ -69,17 +69,27 @@ export function safeStringify(value: unknown): string {
 /** A JSON string literal (also valid for Dockerfile exec-form arrays). */
 export const json = (value: unknown): string => JSON.stringify(value);
 
+/** Blocks already written, by value and indent: the manifests of many services repeat the same few. */
+const blocks = new Map<string, string>();
+
 /**
- * A mapping as YAML lines indented by `indent` spaces, to place below a key a
- * template writes itself: `podSecurityContext:` then `<%- yamlBlock(ctx, 2) %>`.
+ * A value as YAML lines indented by `indent` spaces (no trailing newline), to place below a
+ * key a template writes itself: `podSecurityContext:` then `<%- yamlBlock(ctx, 2) %>`.
  */
 export function yamlBlock(value: unknown, indent: number): string {
-  const pad = ' '.repeat(indent);
-  return safeStringify(value)
-    .trimEnd()
-    .split('\n')
-    .map((line) => pad + line)
-    .join('\n');
+  const key = `${indent} ${JSON.stringify(value)}`;
+  let out = blocks.get(key);
+  if (out === undefined) {
+    const pad = ' '.repeat(indent);
+    out = safeStringify(value)
+      .trimEnd()
+      .split('\n')
+      .map((line) => pad + line)
+      .join('\n');
+    if (blocks.size > 10_000) blocks.clear();
+    blocks.set(key, out);
+  }
+  return out;
 }
 
 export const helpers = { yamlScalar, json, yamlBlock };
@@ -96,4 +106,14 @@ export function renderFile(path: string, data: Record<string, unknown>): string 
   let template = texts.get(path);
   if (template === undefined) texts.set(path, (template = readFileSync(path, 'utf8')));
   return ejs.render(template, { ...helpers, ...data }, { filename: path, rmWhitespace: false, cache: true });
+}
+
+/** Blank-line and trailing-space hygiene, so templates can be laid out for reading: no trailing spaces, at most one blank line, one newline at the end. */
+export function tidy(text: string): string {
+  return `${text
+    .split('\n')
+    .map((l) => l.replace(/[ \t]+$/, ''))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }

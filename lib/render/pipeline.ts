@@ -5,7 +5,7 @@
  * variables the user must set. Derived, never stored.
  */
 import { posix } from 'node:path';
-import { PROD_TAG } from '../../generators/compose/plan.js';
+import { PROD_TAG } from './compose-plan.js';
 import { buildContext, delivery, imageRepository, imageServices, isWorkspaceMember, type Delivery } from '../model/derive.js';
 import type { RegistryKind, StackModel } from '../model/types.js';
 

@@ -16,3 +16,10 @@ export interface OutputFile {
 
 /** The mode a rendered file gets: explicit, else executable for shell scripts. */
 export const modeOf = (file: OutputFile): number | undefined => file.mode ?? (file.path.endsWith('.sh') ? 0o755 : undefined);
+
+/**
+ * A stage's own check of what it rendered (cross-references the linters cannot see), run by
+ * the run loop after `files(model)` and before anything is written (lib/generator/stage.ts):
+ * the problems, or none.
+ */
+export type StageCheck = (model: import('../model/types.js').StackModel, files: OutputFile[]) => string[];

@@ -11,7 +11,7 @@
  * every reference agrees; the rules below are for everything else.
  */
 import { posix } from 'node:path';
-import { BLOCK_BEGIN, BLOCK_END, isGenerated } from '../render/marker.js';
+import { BLOCK_BEGIN, BLOCK_END, isGenerated } from '../model/marker.js';
 import type { LedgerEntry } from './ledger.js';
 
 export type Owner = 'free' | 'ours' | 'ours-unrecorded' | 'theirs';

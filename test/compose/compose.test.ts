@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { files as composeFiles } from '../../generators/compose/files.js';
-import { planStack } from '../../generators/compose/plan.js';
+import { planStack } from '../../lib/render/compose-plan.js';
 import { renderDockerfile } from '../../generators/dockerfile/files.js';
 import { healthCommand } from '../../lib/languages/index.js';
 import { files as devFiles, planDev } from '../../generators/dev/files.js';

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { detectStack, toModel } from '../../lib/detect/index.js';
 import { checkModel } from '../../lib/model/validate.js';
 import { files as dockerfileFiles } from '../../generators/dockerfile/files.js';
-import { planStack } from '../../generators/compose/plan.js';
+import { planStack } from '../../lib/render/compose-plan.js';
 import type { Detection } from '../../lib/detect/types.js';
 import { writeTree } from '../helpers/tree.js';
 

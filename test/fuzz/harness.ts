@@ -31,18 +31,18 @@ import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse, stringify } from 'yaml';
 import { files as dockerfileFiles } from '../../generators/dockerfile/files.js';
-import { files as composeFiles } from '../../generators/compose/files.js';
-import { files as devFiles } from '../../generators/dev/files.js';
+import { check as composeCheck, files as composeFiles } from '../../generators/compose/files.js';
+import { check as devCheck, files as devFiles } from '../../generators/dev/files.js';
 import { files as ciFiles } from '../../generators/ci/files.js';
 import { files as cdFiles } from '../../generators/cd/files.js';
 import { files as kubernetesFiles } from '../../generators/kubernetes/files.js';
 // The chart whatever the model's deployment tool (delivery.deployTool writes one tool's files; the fuzz covers both).
 import { chartFiles as helmFiles } from '../../generators/helm/files.js';
 import { files as docsFiles } from '../../generators/docs/files.js';
-import { modelPlainNames, modelSecretNames, planStack } from '../../generators/compose/plan.js';
+import { modelPlainNames, modelSecretNames, planStack } from '../../lib/render/compose-plan.js';
 import { checkModel } from '../../lib/model/validate.js';
 import type { StackModel } from '../../lib/model/types.js';
-import type { OutputFile } from '../../lib/render/types.js';
+import type { OutputFile, StageCheck } from '../../lib/render/types.js';
 import { lintDockerfile } from '../../lib/validate/dockerfile.js';
 import { checkEnvExample, validateCompose } from '../../lib/validate/compose.js';
 import { helm, parseManifests } from '../../lib/validate/helm.js';
@@ -54,6 +54,9 @@ import { envProblems } from '../helpers/wiring-checks.js';
 import { REPO_ROOT, writeTree } from '../helpers/tree.js';
 import type { Generated } from '../helpers/arbitraries.js';
 import { runLint } from '../helpers/actionlint.js';
+
+/** The stages' own checks, which the run loop runs after files() (lib/generator/stage.ts). */
+const STAGE_CHECKS: Record<string, StageCheck> = { compose: composeCheck, dev: devCheck };
 
 export const STAGE_FILES: Record<string, (m: StackModel) => OutputFile[]> = {
   dockerfile: dockerfileFiles,
@@ -93,6 +96,8 @@ export function renderAll(model: StackModel): { files: OutputFile[]; problems: s
     try {
       const out = render(model);
       validateOutputs(out);
+      const checked = STAGE_CHECKS[stage]?.(model, out) ?? [];
+      if (checked.length) throw new Error(checked.join('\n'));
       files.push(...out);
     } catch (error) {
       problems.push(`${stage}: ${(error as Error).message.split('\n').slice(0, 6).join(' | ')}`);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { stackArb } from '../helpers/arbitraries.js';
 import { runBatch, scratch, workflowChecks } from './harness.js';
-import { mutualDependencies } from '../../generators/compose/plan.js';
+import { mutualDependencies } from '../../lib/render/compose-plan.js';
 import { isWorkspaceMember } from '../../lib/model/derive.js';
 
 function arg(name: string, fallback: number): number {

@@ -200,10 +200,8 @@ describe('whole-model validation', () => {
 describe('questions', () => {
   const merged = { name: 'shop', registry: 'ghcr.io/acme', services: { web: svc(), worker: svc({ path: 'worker', port: null, public: false, start: [] }) } };
   it('asks what is neither answered nor detected with evidence', () => {
-    const detection = {
-      services: { web: { evidence: { port: 'web/server.js:9' } }, worker: { evidence: { port: 'default' } } },
-    } as never;
-    const names = buildQuestions({ merged, answered: {}, detection, askAnswered: false }).map((q) => q.name);
+    const evidence = { web: { port: 'web/server.js:9' }, worker: { port: 'default' } };
+    const names = buildQuestions({ merged, answered: {}, evidence, askAnswered: false }).map((q) => q.name);
     assert.deepEqual(names, ['name', 'registry', 'public', 'worker/start', 'worker/port']);
   });
   it('asks nothing when everything is answered, everything with --ask-answered', () => {

@@ -1,6 +1,6 @@
 /** Who owns a path, where ours goes beside the user's, and marked blocks in the user's files. */
 import assert from 'node:assert/strict';
-import { isGenerated, withoutBlocks } from '../../lib/render/marker.js';
+import { isGenerated, withoutBlocks } from '../../lib/model/marker.js';
 import { besideOf, dropBlock, findBlock, ownerOf, putBlock } from '../../lib/write/ownership.js';
 
 describe('ownership', () => {

@@ -30,13 +30,13 @@
  *   get none, and whoever depends on them waits for service_started.
  */
 import { posix } from 'node:path';
-import { PASSWORD } from '../../lib/catalog/index.js';
-import { buildContext, imageRepository, replacesEntrypoint, serviceNames } from '../../lib/model/derive.js';
-import { releasesBefore } from '../../lib/model/processes.js';
-import type { BackingKind, ServiceModel, StackModel } from '../../lib/model/types.js';
-import { image } from '../../lib/catalog/images.js';
-import { healthCommand, packOf } from '../../lib/languages/index.js';
-import { SHELL_NAMES, wireStack, type BackingWiring, type Part, type Wiring } from '../../lib/render/wiring.js';
+import { PASSWORD } from '../catalog/index.js';
+import { buildContext, imageRepository, replacesEntrypoint, serviceNames } from '../model/derive.js';
+import { releasesBefore } from '../model/processes.js';
+import type { BackingKind, ServiceModel, StackModel } from '../model/types.js';
+import { image } from '../catalog/images.js';
+import { healthCommand, packOf } from '../languages/index.js';
+import { SHELL_NAMES, wireStack, type BackingWiring, type Part, type Wiring } from './wiring.js';
 
 /** Folder of every secret value; ignored by git through its own .gitignore. */
 export const SECRETS_DIR = 'secrets';

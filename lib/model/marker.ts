@@ -1,4 +1,7 @@
 /**
+ * In lib/model, the layer every other imports, because three stages read it: render writes
+ * the marker, detection skips files that carry it, the writer recognises its blocks.
+ *
  * The phrase every generated text file carries in its first lines. Detection
  * treats a file that has it as our output, not the user's code (lib/detect/repo.ts),
  * so re-detecting a containerized repository never mistakes a generated
