@@ -31,6 +31,7 @@ import { followOwners } from '../model/processes.js';
 import { CONFIG_KEY, type StackModel } from '../model/types.js';
 import { buildQuestions, applyAnswers } from '../model/questions.js';
 import { DELIVERY_OPTIONS } from '../model/options.js';
+import { PACK_RULES } from '../languages/index.js';
 import { suggest, UsageError } from '../model/usage.js';
 import { validateOutputs } from '../validate/outputs.js';
 import { modeOf, type OutputFile } from '../render/types.js';
@@ -411,7 +412,7 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     // With --yes nothing can be asked: a service missing a required value is left out and the
     // others are written (a partial run, exit status 4), each left-out one listed with its flag.
     const leftOut = this.options.yes ? leaveOutIncomplete(merged) : [];
-    const model = canonical(assertModel(merged, this.destinationRoot()));
+    const model = canonical(assertModel(merged, this.destinationRoot(), PACK_RULES));
     this.config.set(model as unknown as Record<string, unknown>);
     if (leftOut.length) this.config.set('leftOut', Object.fromEntries(leftOut.map((l) => [l.name, { path: l.path, missing: l.field }])));
     else this.config.delete('leftOut');
@@ -428,7 +429,7 @@ export abstract class ContainerizeGenerator extends Generator<Record<string, any
     const { leftOut: _leftOut, ...entry } = this.config.getAll() ?? {};
     if (Object.keys(entry).length === 0)
       throw new ConfigError('No stack model in .yo-rc.json: run `yo containerize` (or `containerize`) first.');
-    this.model = canonical(assertModel(migrate(entry, '.yo-rc.json'), this.destinationRoot()));
+    this.model = canonical(assertModel(migrate(entry, '.yo-rc.json'), this.destinationRoot(), PACK_RULES));
     return this.model;
   }
 

@@ -5,6 +5,7 @@
  * language. Adding a language: docs/development.md, "Add a language".
  */
 import type { Language, ServiceModel } from '../model/types.js';
+import type { ServiceRule } from '../model/validate.js';
 import { healthcheckCommand } from '../render/dockerfile-kit.js';
 import type { RuntimeProfile } from '../render/profiles.js';
 import type { LanguagePack } from './types.js';
@@ -45,6 +46,32 @@ export const LANGUAGE_PACKS: readonly LanguagePack[] = Object.values(PACKS);
 export const LANGUAGE_DETECTORS = LANGUAGE_PACKS.map((p) => p.detector);
 
 export const packOf = (svc: Pick<ServiceModel, 'language'>): LanguagePack => PACKS[svc.language];
+
+/**
+ * The packs' rules on a service of the model (lib/model/validate.ts runs them; the run loop
+ * passes them in): its framework and package manager are the pack's own, and a service whose
+ * image always listens has a port (the renderers never choose one).
+ */
+export function packProblems(name: string, svc: ServiceModel): string[] {
+  const pack = packOf(svc);
+  if (!pack) return [];
+  const out: string[] = [];
+  const flag = /^[A-Za-z0-9_-]{1,80}$/.test(name) ? name : '<name>';
+  const known = (field: 'framework' | 'packageManager', list: readonly string[], example: string) => {
+    const v = svc[field];
+    if (v !== null && !list.includes(v))
+      out.push(`${field}: ${JSON.stringify(v)} is not a ${svc.language} ${field === 'framework' ? 'framework' : 'package manager'} this generator knows; expected one of ${list.join(', ') || '(none)'}, or null, e.g. --set ${flag}.${field}=${list[0] ?? example}`);
+  };
+  known('framework', pack.frameworks, 'null');
+  known('packageManager', pack.packageManagers, 'null');
+  // A process of another service's image runs its own command, not the image's server.
+  const why = svc.port === null && !svc.imageFrom ? (pack.needsPort?.(svc) ?? null) : null;
+  if (why) out.push(`port: is null, but a ${svc.language} service like this one listens (${why}); expected the port it listens on, e.g. --set ${flag}.port=8080`);
+  return out;
+}
+
+/** The packs' rules, as the model validator takes them. */
+export const PACK_RULES: readonly ServiceRule[] = [packProblems];
 
 /** What the service's runtime writes and needs on Kubernetes. */
 export const runtimeProfile = (svc: ServiceModel): RuntimeProfile => packOf(svc).runtime(svc);

@@ -57,6 +57,18 @@ export interface LanguagePack {
   runtime(svc: ServiceModel): RuntimeProfile;
   /** The runtime writes nowhere but /tmp: Compose runs it with a read-only root filesystem. */
   readOnlyRoot(svc: ServiceModel): boolean;
+  /**
+   * A liveness path known to check the process alone (not its dependencies), given the
+   * health path, and the readiness path to use instead of it; absent: readiness is the health
+   * path and liveness a TCP connect (lib/render/workloads.ts probePaths).
+   */
+  probePaths?(svc: ServiceModel, health: string): { readiness: string; liveness: string } | null;
+  /**
+   * Why this service must have a port (its image always runs a server that listens: nginx, a
+   * framework's dev server), or null: a service without one is a worker. The renderers read the
+   * model's port and never choose one (lib/languages/index.ts packProblems).
+   */
+  needsPort?(svc: ServiceModel): string | null;
 }
 
 /** A model string as one of a pack's literals (its frameworks, its package managers), or null. */

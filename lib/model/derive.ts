@@ -154,6 +154,16 @@ export function clustersOf(model: StackModel): Cluster[] {
     .map(([name, c]) => ({ name, region: c.region ?? name, storageClass: c.storageClass ?? null, ingressClass: c.ingressClass ?? null, domain: c.domain ?? null }));
 }
 
+/**
+ * The port of a service whose image listens, read by a renderer. The model decides it; the
+ * model's checks (lib/languages/index.ts packProblems) refuse a service whose image always
+ * listens without one, so a null here is a bug of ours, not a default to invent.
+ */
+export function portOf(svc: ServiceModel): number {
+  if (svc.port === null) throw new Error(`a ${svc.language} service at ${svc.path} that listens has no port in the model`);
+  return svc.port;
+}
+
 /** The delivery choices with their defaults filled in (never stored). */
 export function delivery(model: StackModel): Delivery {
   const d = model.delivery ?? {};

@@ -89,10 +89,17 @@ const safeName = (name: string): string => (/^[A-Za-z0-9_-]{1,80}$/.test(name) ?
 export const seg = (key: string): string => (/^[A-Za-z0-9_-]{1,80}$/.test(key) ? `.${key}` : `[${show(key)}]`);
 
 /**
- * Check a merged model. `root` is the repository folder, used to check that
- * paths exist and lead inside it. Returns the problems; empty means valid.
+ * A rule on one service that another layer owns (the language packs' rules: lib/languages/index.ts
+ * packProblems), run on each service whose own fields are valid: problems as `<field>: <message>`.
  */
-export function checkModel(model: StackModel, root: string): string[] {
+export type ServiceRule = (name: string, svc: ServiceModel) => string[];
+
+/**
+ * Check a merged model. `root` is the repository folder, used to check that
+ * paths exist and lead inside it. `rules`: the language packs' rules, which this layer
+ * cannot import (the run loop passes them). Returns the problems; empty means valid.
+ */
+export function checkModel(model: StackModel, root: string, rules: readonly ServiceRule[] = []): string[] {
   const problems: string[] = [];
   const add = (where: string, msg: string | null) => {
     if (msg) problems.push(`${where}: ${msg}`);
@@ -137,7 +144,10 @@ export function checkModel(model: StackModel, root: string): string[] {
     const ok = (field: keyof typeof SERVICE_FIELDS) => fields[field] !== undefined && SERVICE_FIELDS[field]!(fields[field]) === null;
     checkService(at, name, svc, root, add, ok);
     const optionalOk = Object.entries(OPTIONAL_FIELDS).every(([f, check]) => fields[f] === undefined || check(fields[f]) === null);
-    if ((Object.keys(SERVICE_FIELDS) as (keyof typeof SERVICE_FIELDS)[]).every((f) => SERVICE_FIELDS[f] === null || ok(f)) && optionalOk) valid.set(name, svc);
+    if ((Object.keys(SERVICE_FIELDS) as (keyof typeof SERVICE_FIELDS)[]).every((f) => SERVICE_FIELDS[f] === null || ok(f)) && optionalOk) {
+      valid.set(name, svc);
+      for (const rule of rules) for (const p of rule(name, svc)) problems.push(`${at}.${p}`);
+    }
   }
 
   // Public services are published on the same host port as their container port: they must not clash.
@@ -347,8 +357,8 @@ function checkService(at: string, name: string, svc: ServiceModel, root: string,
   }
 }
 
-export function assertModel(model: StackModel, root: string): StackModel {
-  const problems = checkModel(model, root);
+export function assertModel(model: StackModel, root: string, rules: readonly ServiceRule[] = []): StackModel {
+  const problems = checkModel(model, root, rules);
   if (problems.length) throw new ModelError(problems);
   return model;
 }

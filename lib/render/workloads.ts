@@ -14,7 +14,7 @@ import { CATALOG, PASSWORD, type Resources } from '../catalog/index.js';
 import { backingNames, CONTAINER_GID, CONTAINER_UID, externalHostOf, imageRepository, placement, replacesEntrypoint, serviceNames, type Cluster } from '../model/derive.js';
 import type { BackingKind, Placement, PLACEMENT_ENVIRONMENTS, ServiceModel, StackModel } from '../model/types.js';
 import { imagePin, tagFor } from '../catalog/images.js';
-import { runtimeProfile } from '../languages/index.js';
+import { packOf, runtimeProfile } from '../languages/index.js';
 import type { RuntimeProfile } from './profiles.js';
 import { joinParts, wireStack, type Wiring } from './wiring.js';
 
@@ -62,16 +62,12 @@ export interface ProbeHandlers {
  * the health path, which may check the database: failing it only takes the pod
  * out of its Service. Liveness restarts the container, so it must not check a
  * dependency (a database outage would restart every pod): it gets a path only
- * when one is known to check the process alone, else the renderers use a TCP
- * connect. Spring Boot's actuator (2.3 and later) serves both groups below its
- * health endpoint, enabled by itself on Kubernetes (it sees
- * KUBERNETES_SERVICE_HOST; elsewhere MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED=true).
+ * when the language pack knows one that checks the process alone (Spring Boot's
+ * actuator groups), else the renderers use a TCP connect.
  */
 export function probePaths(svc: ServiceModel): { readiness: string | null; liveness: string | null } {
   const health = svc.healthPath || null;
-  const actuator = health?.replace(/\/+$/, '');
-  if (actuator && svc.framework === 'spring-boot' && /\/health$/.test(actuator)) return { readiness: `${actuator}/readiness`, liveness: `${actuator}/liveness` };
-  return { readiness: health, liveness: null };
+  return (health && packOf(svc).probePaths?.(svc, health)) || { readiness: health, liveness: null };
 }
 
 /** The labels on every object of production in one of several clusters: which cluster and region it was rendered for (never in a selector). */

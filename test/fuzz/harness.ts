@@ -24,6 +24,7 @@
  *   "no NetworkPolicy rule without peers".
  * Per batch, asynchronously (workflowChecks): actionlint over every generated workflow.
  */
+import { PACK_RULES } from '../../lib/languages/index.js';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -386,7 +387,7 @@ export function runBatch(gens: Generated[], work: string, idPrefix: string, kust
     const model = { ...g.model, name };
     const root = join(work, `m${i}`);
     writeRepo(root, g);
-    const refused = checkModel(model, root);
+    const refused = checkModel(model, root, PACK_RULES);
     const c: Case = { id: `${idPrefix}${i}`, model, root, refused, files: [], problems: [] };
     if (refused.length) return c;
     const { files, problems } = renderAll(model);

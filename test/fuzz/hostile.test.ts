@@ -11,6 +11,7 @@
  * the in-process validators; those whose Kubernetes outputs change (env values, the only field
  * that accepts most of them) also through helm and kubectl, batched.
  */
+import { PACK_RULES } from '../../lib/languages/index.js';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -174,7 +175,7 @@ describe('property: a hostile string in any field is refused or inert', function
   function attempt(f: Field, v: string, label: string): { refused: boolean; problems: string[]; model: StackModel; files: OutputFile[] } {
     const m = base();
     f.set(m, v);
-    const refused = checkModel(m, root());
+    const refused = checkModel(m, root(), PACK_RULES);
     if (refused.length) {
       const fields = named(f.field, v);
       const mine = refused.filter((p) => fields.some((x) => p.startsWith(`${x}:`) || p.startsWith(`${x}.`)));

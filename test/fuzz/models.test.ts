@@ -11,6 +11,7 @@
  * folder, so here each model renders one overlay, staging and production in turn (each
  * includes the whole base); `npm run fuzz` renders the base and both overlays of every model.
  */
+import { PACK_RULES } from '../../lib/languages/index.js';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,7 +55,7 @@ describe('property: every valid model renders and passes every validator', funct
       fc.property(stackArb(4), (gen) => {
         const root = join(work, `p-${Math.random().toString(36).slice(2)}`);
         writeRepo(root, gen);
-        if (checkModel(gen.model, root).length) return true;
+        if (checkModel(gen.model, root, PACK_RULES).length) return true;
         const { files, problems } = renderAll(gen.model);
         writeFiles(root, files);
         const all = [...problems, ...cheapChecks(gen.model, files, root)];

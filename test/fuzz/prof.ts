@@ -1,3 +1,4 @@
+import { PACK_RULES } from '../../lib/languages/index.js';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { stackArb } from '../helpers/arbitraries.js';
@@ -10,7 +11,7 @@ const time = <T>(k: string, f: () => T): T => { const s = performance.now(); con
 const cases: h.Case[] = gens.map((g, i) => {
   const root = join(work, `m${i}`); h.writeRepo(root, g);
   const model = { ...g.model, name: `${g.model.name}-${i}`.slice(0, 60) };
-  const refused = time('checkModel', () => checkModel(model, root));
+  const refused = time('checkModel', () => checkModel(model, root, PACK_RULES));
   const { files, problems } = time('render', () => h.renderAll(model));
   time('write', () => h.writeFiles(root, files));
   const c = time('cheap', () => h.cheapChecks(model, files, root));

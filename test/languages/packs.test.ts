@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectStack } from '../../lib/detect/stack.js';
-import { LANGUAGE_PACKS, packOf } from '../../lib/languages/index.js';
+import { LANGUAGE_PACKS, packOf, packProblems } from '../../lib/languages/index.js';
 import { LANGUAGES, type ServiceModel } from '../../lib/model/types.js';
 import { MATRIX } from '../helpers/dockerfile-models.js';
 import { REPO_ROOT } from '../helpers/tree.js';
@@ -59,5 +59,21 @@ describe('language packs', () => {
 
   it('the Dockerfile matrix uses only declared frameworks and package managers', () => {
     for (const c of MATRIX) declares(c.svc, c.id);
+  });
+});
+
+describe('the packs\' rules on the model (packProblems)', () => {
+  const svc = (over: Partial<ServiceModel>): ServiceModel => ({ path: 'web', language: 'static', languageVersion: '1.27', framework: null, packageManager: null, lockfile: null, port: 8080, start: [], build: null, healthPath: null, public: false, env: {}, dependsOn: [], entry: null, outputDir: '.', dockerfile: null, ...over });
+  it('a service whose image always listens has a port: static, Apache PHP, Rails, a Node static build or dev server; not a worker or a process', () => {
+    assert.match(packProblems('web', svc({ port: null })).join('\n'), /^port: is null, but a static service like this one listens \(nginx serves the site\)/);
+    assert.match(packProblems('web', svc({ language: 'php', languageVersion: '8.3', start: ['apache2-foreground'], port: null })).join('\n'), /Apache/);
+    assert.deepEqual(packProblems('jobs', svc({ language: 'php', languageVersion: '8.3', start: ['php', 'worker.php'], port: null, outputDir: null })), []);
+    assert.match(packProblems('web', svc({ language: 'ruby', languageVersion: '3.3', framework: 'rails', packageManager: 'bundler', start: ['bundle', 'exec', 'puma'], port: null, outputDir: null })).join('\n'), /rails server/);
+    assert.deepEqual(packProblems('sidekiq', svc({ language: 'ruby', languageVersion: '3.3', framework: 'rails', packageManager: 'bundler', start: ['bundle', 'exec', 'sidekiq'], port: null, outputDir: null, imageFrom: 'web' })), []);
+    assert.match(packProblems('web', svc({ language: 'node', languageVersion: '22', framework: 'next', packageManager: 'npm', start: ['npm', 'start'], port: null, outputDir: null })).join('\n'), /next dev server/);
+  });
+  it('a framework or package manager the pack does not know is refused, naming the choices', () => {
+    assert.match(packProblems('web', svc({ language: 'python', languageVersion: '3.12', framework: 'pyramid', packageManager: 'pip', start: ['python', 'app.py'], outputDir: null })).join('\n'), /^framework: "pyramid" is not a python framework this generator knows; expected one of .*django.*, or null/m);
+    assert.match(packProblems('web', svc({ language: 'node', languageVersion: '22', packageManager: 'bun', start: ['node', 'a.js'], outputDir: null })).join('\n'), /^packageManager: "bun" is not a node package manager/m);
   });
 });

@@ -3,7 +3,7 @@ import type { ServiceModel } from '../../model/types.js';
 import { noTests } from '../../render/devloop.js';
 import { jvm, profile, TMP } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
-import { javaDetector, JAVA, javaPackageManager } from './detect.js';
+import { javaDetector, JAVA, javaFramework, javaPackageManager } from './detect.js';
 import { javaDevVolumes, javaDockerfile, javaHealth } from './dockerfile.js';
 
 function testCommand(svc: ServiceModel): string {
@@ -32,4 +32,11 @@ export const javaPack: LanguagePack = {
   // hsperfdata and Tomcat's work folders are in /tmp; the JVM may take minutes to start on small CPU limits.
   runtime: () => profile(jvm, TMP, 60),
   readOnlyRoot: () => false,
+  // Spring Boot's actuator (2.3 and later) serves both probe groups below its health endpoint,
+  // enabled by itself on Kubernetes (it sees KUBERNETES_SERVICE_HOST; elsewhere
+  // MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED=true).
+  probePaths: (svc, health) => {
+    const actuator = health.replace(/\/+$/, '');
+    return javaFramework(svc) === 'spring-boot' && /\/health$/.test(actuator) ? { readiness: `${actuator}/readiness`, liveness: `${actuator}/liveness` } : null;
+  },
 };

@@ -4,7 +4,7 @@
  * source, the inspector port, the test command.
  */
 import { posix } from 'node:path';
-import { pathInContext, isWorkspaceMember } from '../../model/derive.js';
+import { isWorkspaceMember, pathInContext, portOf } from '../../model/derive.js';
 import { PORTABLE_SEGMENT } from '../../model/kinds.js';
 import type { ServiceModel } from '../../model/types.js';
 import { noTests } from '../../render/devloop.js';
@@ -48,9 +48,8 @@ const nodeDevServer = (svc: ServiceModel) => {
 
 /** The dev CMD of a Node service: the framework's dev server, `node --watch`, or the start command. */
 export function nodeDevCommand(svc: ServiceModel): string[] {
-  const port = svc.port ?? 3000;
   const fw = nodeDevServer(svc);
-  if (fw) return fw.command(port);
+  if (fw) return fw.command(portOf(svc));
   const [head, ...rest] = svc.start;
   if (head === 'node') {
     if (!svc.build) return ['node', '--watch', `--inspect=0.0.0.0:${NODE_INSPECT_PORT}`, ...rest];

@@ -5,7 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pathInContext, isWorkspaceMember } from '../../model/derive.js';
+import { isWorkspaceMember, pathInContext, portOf } from '../../model/derive.js';
 import type { ServiceModel, StackModel } from '../../model/types.js';
 import { imagePin } from '../../catalog/images.js';
 import { cache, common, type HealthKind, envBlock, folder, labels, lockInContext, nginxSpaConf, runBlock, shellQuote, tail, versioned } from '../../render/dockerfile-kit.js';
@@ -109,7 +109,7 @@ function nodeContext(model: StackModel, name: string) {
     devEnv: envBlock(devEnv),
     runtimeEnv: envBlock(runtimeEnv),
     labels: labels(model, name, svc, staticSite ? nginx.resolved : base.resolved),
-    nginxConf: staticSite ? nginxSpaConf(svc.port ?? 8080) : null,
+    nginxConf: staticSite ? nginxSpaConf(portOf(svc)) : null,
     devTail: tail(svc, { dev: true, cmd: nodeDevCommand(svc), entrypoint: ['tini', '--'], ownDirs: nodeDevVolumes(svc) }),
     runtimeTail: staticSite
       ? tail(svc, { cmd: ['nginx', '-g', 'daemon off;'], health: nodeHealth(svc) })
@@ -213,7 +213,7 @@ function nodeWorkspaceContext(model: StackModel, name: string) {
     devEnv: envBlock(devEnv),
     runtimeEnv: envBlock(runtimeEnv),
     labels: labels(model, name, svc, staticSite ? nginx.resolved : base.resolved),
-    nginxConf: staticSite ? nginxSpaConf(svc.port ?? 8080) : null,
+    nginxConf: staticSite ? nginxSpaConf(portOf(svc)) : null,
     devTail: tail(svc, { dev: true, cmd: binOnPath(nodeDevCommand(svc)), entrypoint: ['tini', '--'], ownDirs: nodeDevVolumes(svc) }),
     runtimeTail: staticSite
       ? tail(svc, { cmd: ['nginx', '-g', 'daemon off;'], health: nodeHealth(svc) })

@@ -6,7 +6,7 @@ import { profile, small, TMP } from '../../render/profiles.js';
 import type { LanguagePack } from '../types.js';
 import { nodeDetector, NODE, nodeFramework, nodePackageManager, type NodeFramework } from './detect.js';
 import { nodeDockerfile, nodeHealth } from './dockerfile.js';
-import { NODE_INSPECT_PORT, nodeDevVolumes, nodeTestCommand } from './dev.js';
+import { hasNodeDevServer, isNodeStatic, NODE_INSPECT_PORT, nodeDevVolumes, nodeTestCommand } from './dev.js';
 
 /** Build outputs a Node build regenerates (kept when there is no build: then they are sources). */
 function buildOutputs(svc: ServiceModel): string[] {
@@ -52,4 +52,5 @@ export const nodePack: LanguagePack = {
   // Next.js writes its image and fetch caches below .next/cache at run time.
   runtime: (svc) => profile(small, nodeFramework(svc) === 'next' ? [...TMP, '/app/.next/cache'] : TMP),
   readOnlyRoot: (svc) => !WRITING_FRAMEWORKS.has(nodeFramework(svc)),
+  needsPort: (svc) => (isNodeStatic(svc) ? 'nginx serves its static build' : hasNodeDevServer(svc) ? `its dev container runs the ${nodeFramework(svc)} dev server on it` : null),
 };

@@ -1,4 +1,5 @@
 /** PHP's Dockerfile recipe: the data ./Dockerfile.ejs lays out (Composer; Apache, or the start command). */
+import { portOf } from '../../model/derive.js';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackModel } from '../../model/types.js';
@@ -17,7 +18,8 @@ function phpContext(model: StackModel, name: string) {
   const base = versioned('php', 'PHP_VERSION', svc.languageVersion);
   const apache = svc.start[0] === 'apache2-foreground';
   const docroot = posix.join('/app', svc.outputDir ?? '.').replace(/\/\.?$/, '') || '/app';
-  const port = svc.port ?? 8080;
+  // Apache listens on the model's port; a worker (php worker.php) listens on none.
+  const port = apache ? portOf(svc) : null;
   const lock = lockInContext(svc);
   const apacheSetup = apache
     ? [

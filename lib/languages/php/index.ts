@@ -25,4 +25,5 @@ export const phpPack: LanguagePack = {
   // PHP sessions and uploads go to /tmp too.
   runtime: () => profile(small),
   readOnlyRoot: () => false,
+  needsPort: (svc) => (svc.start[0] === 'apache2-foreground' ? 'its image runs Apache' : null),
 };

@@ -1,4 +1,5 @@
 /** Ruby's Dockerfile recipe: the data ./Dockerfile.ejs lays out (Bundler; Rails or Rack). */
+import { portOf } from '../../model/derive.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackModel } from '../../model/types.js';
@@ -23,7 +24,7 @@ function rubyContext(model: StackModel, name: string) {
   else runtimeEnv.push(['RACK_ENV', 'production']);
   if (svc.port !== null) runtimeEnv.push(['PORT', String(svc.port)]);
   const devCmd = rails
-    ? ['bundle', 'exec', 'rails', 'server', '-b', '0.0.0.0', '-p', String(svc.port ?? 3000)]
+    ? ['bundle', 'exec', 'rails', 'server', '-b', '0.0.0.0', '-p', String(portOf(svc))]
     : watchLoop(null, svc.start, ['*.rb', '*.ru', '*.erb', '*.yml']);
   return {
     ...c,

@@ -37,4 +37,5 @@ export const rubyPack: LanguagePack = {
   // Rails' default file cache store and other tmp/ writes still land in /app/tmp.
   runtime: (svc) => profile(clr, rubyFramework(svc) === 'rails' ? [...TMP, '/app/tmp'] : TMP),
   readOnlyRoot: () => false,
+  needsPort: (svc) => (rubyFramework(svc) === 'rails' ? 'its dev container runs `rails server -p <port>`' : null),
 };

@@ -1,4 +1,5 @@
 /** A static site's Dockerfile recipe: the data ./Dockerfile.ejs lays out (unprivileged nginx). */
+import { portOf } from '../../model/derive.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackModel } from '../../model/types.js';
@@ -13,7 +14,7 @@ function staticContext(model: StackModel, name: string) {
   const nginx = versioned('nginx', 'NGINX_VERSION', svc.languageVersion);
   const outputDir = folder(svc.outputDir);
   const config = svc.entry;
-  const port = svc.port ?? 8080;
+  const port = portOf(svc);
   // The user's config: a whole nginx.conf (with an http block) replaces the main file, a server block goes to conf.d.
   const installConfig = config
     ? /\.template$/.test(config)

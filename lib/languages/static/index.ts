@@ -27,4 +27,5 @@ export const staticPack: LanguagePack = {
   // still use the compiled-in temp paths (/var/cache/nginx) or pid file (/var/run).
   runtime: () => profile(tiny, [...TMP, '/var/cache/nginx', '/var/run']),
   readOnlyRoot: () => true,
+  needsPort: () => 'nginx serves the site',
 };
