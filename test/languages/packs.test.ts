@@ -74,6 +74,6 @@ describe('the packs\' rules on the model (packProblems)', () => {
   });
   it('a framework or package manager the pack does not know is refused, naming the choices', () => {
     assert.match(packProblems('web', svc({ language: 'python', languageVersion: '3.12', framework: 'pyramid', packageManager: 'pip', start: ['python', 'app.py'], outputDir: null })).join('\n'), /^framework: "pyramid" is not a python framework this generator knows; expected one of .*django.*, or null/m);
-    assert.match(packProblems('web', svc({ language: 'node', languageVersion: '22', packageManager: 'bun', start: ['node', 'a.js'], outputDir: null })).join('\n'), /^packageManager: "bun" is not a node package manager/m);
+    assert.match(packProblems('web', svc({ language: 'node', languageVersion: '22', packageManager: 'deno', start: ['node', 'a.js'], outputDir: null })).join('\n'), /^packageManager: "deno" is not a node package manager/m);
   });
 });
