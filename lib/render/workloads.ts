@@ -211,6 +211,8 @@ export interface Connection {
 /** How a backing service's image runs here: its catalog record, resolved for its version and credentials. */
 export interface BackingProfile {
   port: number;
+  /** The kind's TLS port, or null when its protocol negotiates TLS inside (catalog tlsPort). */
+  tlsPort: number | null;
   uid: number;
   gid: number;
   /** The data volume's mount, or null when the kind keeps nothing. */
@@ -349,6 +351,7 @@ export function backingFacts(model: StackModel, name: string, wiring: Wiring = w
     tag: tagFor(r.pin, w.version),
     profile: {
       port: r.port,
+      tlsPort: r.tlsPort,
       uid: r.uid,
       gid: r.gid,
       dataDir: r.dataDir(w.version),
