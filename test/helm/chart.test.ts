@@ -24,6 +24,7 @@ import { checkRules, validateManifests, type K8sObject, type RuleOptions } from 
 import { validateOutputs } from '../../lib/validate/outputs.js';
 import { K8S_MODELS, METRICS, POLYGLOT, SHOP } from '../helpers/k8s-models.js';
 import { admittedFromOutside } from '../helpers/netpol.js';
+import { ownImage } from '../kubernetes/kustomize.js';
 import { POLYGLOT_PROBES, probesOf } from '../helpers/probes.js';
 import { danglingDocReferences } from '../helpers/references.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
@@ -56,7 +57,7 @@ function ruleOptions(model: StackModel): RuleOptions {
   const data = chartData(model);
   return {
     uid: CONTAINER_UID,
-    ownImage: (w: K8sObject) => !((w.metadata?.labels?.['app.kubernetes.io/component'] ?? '') in model.backing),
+    ownImage: ownImage(model),
     userSecrets: [...data.services.map((s) => s.existingSecret), ...data.backing.map((b) => b.existingSecret)].filter(Boolean),
   };
 }
