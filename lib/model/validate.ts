@@ -179,6 +179,9 @@ export function checkModel(model: StackModel, root: string): string[] {
       const byIp = PLACEMENT_ENVIRONMENTS.filter((env) => b[env] === 'external-ip');
       if (byIp.length) add(`${at}.externalIp`, `is missing, but ${byIp.join(' and ')} place${byIp.length > 1 ? '' : 's'} it outside the cluster by IP address; expected an IPv4 or IPv6 address, e.g. --set backing.${name}.externalIp=10.0.0.5`);
     }
+    // The ambassador's pods carry the component label <name>-ambassador: a label value has at most 63 characters.
+    if (PLACEMENT_ENVIRONMENTS.some((env) => b[env] === 'ambassador') && name.length > 63 - '-ambassador'.length)
+      add(at, `is ${name.length} characters long, but its ambassador's label ${name}-ambassador would pass the 63 of a label value; expected at most ${63 - '-ambassador'.length} characters, or another placement`);
     if (b.ambassadorTls !== undefined) {
       add(`${at}.ambassadorTls`, kinds.boolean(b.ambassadorTls));
       const record = (BACKING_KINDS as readonly string[]).includes(b.kind) ? CATALOG[b.kind] : undefined;

@@ -235,6 +235,9 @@ describe('backing services behind an ambassador', () => {
     assert.match(problems({ db: { production: 'ambassador', ambassadorTls: true } }), /backing\.db\.ambassadorTls: is true, but postgres negotiates TLS inside its own protocol/);
     assert.match(problems({ redis: { ambassadorTls: true } }), /backing\.redis\.ambassadorTls: is true, but no environment places redis behind an ambassador/);
     assert.match(problems({ redis: { ambassadorTls: 'yes' as never } }), /backing\.redis\.ambassadorTls: "yes" is a string; expected true or false/);
+    const long = 'c'.repeat(53);
+    const longName = { ...SHOP, backing: { [long]: { ...SHOP.backing.redis!, production: 'ambassador' as const } } };
+    assert.match(checkModel(longName, '/nonexistent').join('\n'), new RegExp(`backing\\.${long}: is 53 characters long, but its ambassador's label`));
     for (const kind of ['postgres', 'mysql', 'mariadb', 'nats'] as const) assert.equal(CATALOG[kind].tlsPort, null, kind);
     for (const kind of ['redis', 'mongodb', 'rabbitmq', 'kafka', 'elasticsearch', 'memcached'] as const) assert.ok(CATALOG[kind].tlsPort, kind);
   });
