@@ -37,6 +37,10 @@ FROM memcached:1.6-bookworm AS memcached
 FROM docker.elastic.co/elasticsearch/elasticsearch:8.15.0 AS elasticsearch
 FROM nats:2-alpine AS nats
 
+# The ambassador of a backing service outside the cluster (placement ambassador): a TCP proxy,
+# HAProxy's LTS branch (the image runs as its user haproxy, uid and gid 99).
+FROM haproxy:3.0-bookworm AS haproxy
+
 # Linters the generated CI runs (ci/lint.sh): Dockerfiles and the rendered Kubernetes objects.
 FROM hadolint/hadolint:v2.12.0-debian AS hadolint
 FROM ghcr.io/yannh/kubeconform:v0.6.7 AS kubeconform

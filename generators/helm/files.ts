@@ -17,7 +17,9 @@ import { renderFile, yamlBlock } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { DEFAULT_INGRESS_CLASS, INGRESS_CONTROLLERS, type RoutingPlan } from '../../lib/render/routing.js';
-import { containerSecurityContext, podSecurityContext, probeTimings, PROMETHEUS_PEER, SEED_RESOURCES, SPREAD_TOPOLOGY_KEYS } from '../../lib/render/workloads.js';
+import { HAPROXY } from '../../lib/render/ambassador.js';
+import { imagePin } from '../../lib/catalog/images.js';
+import { AMBASSADOR_PROBES, containerSecurityContext, podSecurityContext, probeTimings, PROMETHEUS_PEER, SEED_RESOURCES, SPREAD_TOPOLOGY_KEYS } from '../../lib/render/workloads.js';
 import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
 import { valuesSchema } from './schema.js';
 import { chartData, ingressHosts } from './values.js';
@@ -84,6 +86,9 @@ export const chartFiles = memoByModel(function chartFiles(model: StackModel): Ou
       writableDirLimit: WRITABLE_DIR_LIMIT,
       prometheusPeer: PROMETHEUS_PEER,
       spreadKeys: SPREAD_TOPOLOGY_KEYS,
+      haproxy: HAPROXY,
+      ambassadorImage: imagePin(HAPROXY.pin),
+      ambassadorProbes: AMBASSADOR_PROBES,
       ingressHosts: hostsBlock,
     }),
   }));

@@ -192,7 +192,10 @@ const definitions: Record<string, Schema> = {
   backing: closed(
     {
       kind: { enum: [...BACKING_KINDS] },
-      mode: { enum: ['internal', 'external'], description: 'internal: a StatefulSet in the release; external: an ExternalName Service' },
+      mode: {
+        enum: ['internal', 'external', 'ambassador'],
+        description: 'internal: a StatefulSet in the release; external: an ExternalName Service (or, with external.ip, an EndpointSlice); ambassador: a Service selecting a TCP proxy that forwards to external.host',
+      },
       port,
       image: ref('image'),
       args: { type: 'array', items: str },
@@ -219,12 +222,21 @@ const definitions: Record<string, Schema> = {
         },
         ['host', 'ip', 'egressTo'],
       ),
+      ambassador: closed(
+        {
+          tls: { type: 'boolean', description: 'Speak TLS to external.host, verifying its certificate (only for protocols that are TLS from the first byte)' },
+          port: { ...port, description: "The instance's port (with tls: the kind's TLS port)" },
+          replicaCount: positive,
+          podDisruptionBudget: closed({ enabled: bool, minAvailable: nonNegative }, ['enabled', 'minAvailable']),
+        },
+        ['tls', 'port', 'replicaCount', 'podDisruptionBudget'],
+      ),
       podAnnotations: stringMap,
       nodeSelector: stringMap,
       tolerations: freeArray,
       affinity: freeObject,
     },
-    ['kind', 'mode', 'port', 'image', 'args', 'env', 'healthCommand', 'auth', 'persistence', 'writableDirs', 'seedDirs', 'resources', 'podSecurityContext', 'securityContext', 'external'],
+    ['kind', 'mode', 'port', 'image', 'args', 'env', 'healthCommand', 'auth', 'persistence', 'writableDirs', 'seedDirs', 'resources', 'podSecurityContext', 'securityContext', 'external', 'ambassador'],
   ),
 };
 
@@ -325,6 +337,10 @@ export function valuesSchema(): Schema {
           ['enabled', 'controller', 'className', 'annotations', 'stickyCookie', 'gateway', 'clusterIssuer', 'hosts', 'tls'],
         ),
         tests: closed({ enabled: bool, image: ref('image'), resources: ref('resources') }, ['enabled', 'image', 'resources']),
+        ambassador: closed(
+          { image: ref('image'), resources: ref('resources'), podSecurityContext: ref('podSecurityContext'), securityContext: ref('securityContext') },
+          ['image', 'resources', 'podSecurityContext', 'securityContext'],
+        ),
         services: {
           type: 'object',
           propertyNames: { pattern: dnsLabel, maxLength: 63 },
@@ -336,7 +352,7 @@ export function valuesSchema(): Schema {
           additionalProperties: ref('backing'),
         },
       },
-      ['podSecurityContext', 'securityContext', 'emptyDirSizeLimit', 'topologySpread', 'secrets', 'metrics', 'networkPolicy', 'ingress', 'tests', 'services', 'backing'],
+      ['podSecurityContext', 'securityContext', 'emptyDirSizeLimit', 'topologySpread', 'secrets', 'metrics', 'networkPolicy', 'ingress', 'tests', 'ambassador', 'services', 'backing'],
     ),
     definitions,
   };

@@ -26,7 +26,8 @@ import { renderFile, tidy, yamlBlock } from '../../lib/render/ejs.js';
 import { comment } from '../../lib/render/escape.js';
 import type { OutputFile } from '../../lib/render/types.js';
 import { WRITABLE_DIR_LIMIT } from '../../lib/render/profiles.js';
-import { containerEnv, containerSecurityContext, podSecurityContext, scrapeAnnotations, seedCommand, selectorLabels, spreadConstraints, BACKING_PROBES, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
+import { HAPROXY } from '../../lib/render/ambassador.js';
+import { containerEnv, containerSecurityContext, podSecurityContext, scrapeAnnotations, seedCommand, selectorLabels, spreadConstraints, AMBASSADOR_PROBES, BACKING_PROBES, SEED_RESOURCES, type BackingFacts, type ServiceFacts } from '../../lib/render/workloads.js';
 import { INGRESS_CONTROLLERS, ROUTING_TEXT, routeUrl, routingObjects } from '../../lib/render/routing.js';
 import { clusterObjects, environmentObjects, manifestText } from './manifests.js';
 import { controllerText, ENVIRONMENTS, EXTERNAL_EGRESS, planKubernetes, type Environment, type EnvironmentName, type ExternalBacking, type KubernetesPlan } from './plan.js';
@@ -51,12 +52,16 @@ export function componentLabels(app: string, component: string, managedBy: 'kust
 /** A service whose env goes through a ConfigMap: it has known values, or names to fill in. */
 const hasConfig = (s: ServiceFacts): boolean => s.env.length > 0 || s.unsetEnv.length > 0;
 
-/** The components placing a backing service outside the cluster by IP address, for the environments that do. */
-const ipComponents = (plan: KubernetesPlan): ExternalBacking[] => {
+/** The components of a placement (external-ip, ambassador), one per backing service that an environment places so. */
+const placementComponents = (plan: KubernetesPlan, placement: ExternalBacking['placement']): ExternalBacking[] => {
   const seen = new Map<string, ExternalBacking>();
-  for (const name of ENVIRONMENTS) for (const o of plan.environments[name].outside) if (o.placement === 'external-ip') seen.set(o.component, o);
+  for (const name of ENVIRONMENTS) for (const o of plan.environments[name].outside) if (o.placement === placement) seen.set(o.component, o);
   return [...seen.values()].sort((a, b) => (a.component < b.component ? -1 : 1));
 };
+/** The components placing a backing service outside the cluster by IP address, for the environments that do. */
+const ipComponents = (plan: KubernetesPlan): ExternalBacking[] => placementComponents(plan, 'external-ip');
+/** The components placing a backing service behind an ambassador, for the environments that do. */
+export const ambassadorComponents = (plan: KubernetesPlan): ExternalBacking[] => placementComponents(plan, 'ambassador');
 
 /**
  * True when a value can be a line of a kustomize env file as it is: kustomize reads each
@@ -101,6 +106,10 @@ function templateData(plan: KubernetesPlan, model: StackModel): Record<string, u
     seedResources: SEED_RESOURCES,
     externalHost: (b: BackingFacts) => externalHostOf(model, b.name),
     ipComponents: ipComponents(plan).map((o) => o.component),
+    ambassadorComponents: ambassadorComponents(plan).map((o) => o.component),
+    haproxy: HAPROXY,
+    ambassadorProbes: AMBASSADOR_PROBES,
+    selectorLabels,
     managedBy,
     componentLabels,
     externalEgress: EXTERNAL_EGRESS,
@@ -233,12 +242,18 @@ function baseEntries(plan: KubernetesPlan): Entry[] {
   return out;
 }
 
+/** The files of an ambassador-<backing> component; ambassador.yaml holds whole objects (the plain manifests add them). */
+export const AMBASSADOR_COMPONENT_FILES = ['kustomization.yaml', 'patches.yaml', 'ambassador.yaml'] as const;
+
+/** An environment spreads replicas: a service's, or an ambassador's. */
+const spreads = (env: Environment): boolean => env.spread.length > 0 || env.ambassadors.some((w) => w.replicas > 1);
+
 /** The overlay files of an environment that hold whole objects (not patches). */
 function objectOverlayEntries(dir: string, env: Environment): Entry[] {
   const out: Entry[] = [];
   if (env.ingressHosts.length) out.push({ template: 'kubernetes/overlays/ingress.yaml', path: `${dir}/ingress.yaml`, data: { env } });
   if (env.autoscaled.length) out.push({ template: 'kubernetes/overlays/hpa.yaml', path: `${dir}/hpa.yaml`, data: { env } });
-  if (env.disruptionBudgets.length) out.push({ template: 'kubernetes/overlays/pdb.yaml', path: `${dir}/pdb.yaml`, data: { env } });
+  if (env.disruptionBudgets.length || env.ambassadors.some((w) => w.replicas > 1)) out.push({ template: 'kubernetes/overlays/pdb.yaml', path: `${dir}/pdb.yaml`, data: { env } });
   return out;
 }
 
@@ -259,13 +274,16 @@ function kustomizeEntries(plan: KubernetesPlan): Entry[] {
   for (const o of ipComponents(plan))
     for (const file of ['kustomization.yaml', 'patches.yaml', 'endpointslice.yaml'])
       out.push({ template: `kubernetes/components/external-ip/${file}`, path: `${k}/components/${o.component}/${file}`, data: { o } });
+  for (const o of ambassadorComponents(plan))
+    for (const file of AMBASSADOR_COMPONENT_FILES)
+      out.push({ template: `kubernetes/components/ambassador/${file}`, path: `${k}/components/${o.component}/${file}`, data: { o } });
   for (const name of ENVIRONMENTS) {
     const env = plan.environments[name];
     const dir = `${k}/overlays/${name}`;
     out.push({ template: 'kubernetes/overlays/kustomization.yaml', path: `${dir}/kustomization.yaml`, data: { env } });
     out.push({ template: 'kubernetes/overlays/resources.yaml', path: `${dir}/resources.yaml`, data: { env } });
     out.push(...objectOverlayEntries(dir, env));
-    if (env.spread.length) out.push({ template: 'kubernetes/overlays/spread.yaml', path: `${dir}/spread.yaml`, data: { env } });
+    if (spreads(env)) out.push({ template: 'kubernetes/overlays/spread.yaml', path: `${dir}/spread.yaml`, data: { env } });
   }
   for (const c of plan.clusters) out.push({ template: 'kubernetes/overlays/cluster.kustomization.yaml', path: `${k}/overlays/${c.name}/kustomization.yaml`, data: { c } });
   return out;
@@ -281,7 +299,8 @@ function manifestFiles(plan: KubernetesPlan, data: Record<string, unknown>): Out
   for (const name of ENVIRONMENTS) {
     const env = plan.environments[name];
     const overlay = Object.fromEntries(objectOverlayEntries('', env).map((e) => [e.path.slice(1), render(e)]));
-    const objects = environmentObjects(plan, env, base, overlay, (c) => componentLabels(plan.app, c, 'kubectl'));
+    const ambassadors = Object.fromEntries(env.ambassadors.map((w) => [w.o.component, render({ template: 'kubernetes/components/ambassador/ambassador.yaml', path: '', data: { o: w.o } })]));
+    const objects = environmentObjects(plan, env, base, overlay, (c) => componentLabels(plan.app, c, 'kubectl'), ambassadors);
     for (const [file, docs] of objects) out.push({ path: `${KUBERNETES_DIR}/${name}/${file}`, content: manifestText(plan.app, env, file, docs) });
     if (name === 'production')
       for (const c of plan.clusters)

@@ -10,9 +10,11 @@
  *     and the Deployments' references renamed to it;
  *   - replicas per environment; autoscaled Deployments lose `replicas`; the replicas of a
  *     service that runs more than one are spread over nodes and zones;
- *   - the external-<backing> (and external-ip-<backing>) components: the StatefulSet and
- *     its policy deleted, the Service an ExternalName (or a selector-less ClusterIP with an
- *     EndpointSlice), the clients' egress pointed outside;
+ *   - the external-<backing> (and external-ip-<backing>, ambassador-<backing>) components: the
+ *     StatefulSet and its policy deleted, the Service an ExternalName (or a selector-less
+ *     ClusterIP with an EndpointSlice, or a ClusterIP selecting the ambassador's pods, whose
+ *     ConfigMap, Deployment and NetworkPolicy join), the clients' egress pointed outside (or
+ *     at the ambassador);
  *   - the ingress controller restated in the from-ingress policies;
  *   - the overlay's Ingress, HPAs and PDBs;
  *   - for production in several clusters, a folder per cluster: production's objects with the
@@ -24,7 +26,7 @@
 import { createHash } from 'node:crypto';
 import { parseAllDocuments, stringify } from 'yaml';
 import { GENERATED_MARKER } from '../../lib/model/marker.js';
-import { spreadConstraints } from '../../lib/render/workloads.js';
+import { selectorLabels, spreadConstraints } from '../../lib/render/workloads.js';
 import type { ClusterOverlay, KubernetesPlan, Environment } from './plan.js';
 
 type Obj = Record<string, any>;
@@ -36,8 +38,8 @@ export const OVERLAY_FILES = ['ingress.yaml', 'hpa.yaml', 'pdb.yaml'] as const;
 
 const ABOUT: Record<string, string> = {
   'serviceaccount.yaml': 'a ServiceAccount per service, no API token',
-  'configmap.yaml': "the non-secret env of each service (the name carries a hash of the data, so a change rolls the pods)",
-  'deployment.yaml': 'a Deployment per service',
+  'configmap.yaml': "the non-secret env of each service (the name carries a hash of the data, so a change rolls the pods), and each ambassador's HAProxy configuration",
+  'deployment.yaml': 'a Deployment per service (and per ambassador of a backing service outside the cluster)',
   'job.yaml': 'a Job per release command (deploy.sh deletes the last run, applies, and waits for it)',
   'service.yaml': 'a Service per service with a port, named as the hostname the code uses',
   'backing.yaml': 'the backing services: a StatefulSet and a headless Service each, or a Service pointing outside',
@@ -68,6 +70,8 @@ export function environmentObjects(
   base: Record<string, string>,
   overlay: Record<string, string>,
   labels: (component: string) => Record<string, string>,
+  /** The objects each ambassador-<backing> component adds (its ambassador.yaml, rendered), by component. */
+  ambassadorObjects: Record<string, string> = {},
 ): Map<string, Obj[]> {
   const byFile = new Map<string, Obj[]>();
   for (const file of BASE_FILES) if (base[file] !== undefined) byFile.set(file, parseDocs(base[file]!));
@@ -85,14 +89,22 @@ export function environmentObjects(
   }
   if (configMaps.length) byFile.set('configmap.yaml', configMaps);
 
-  // The external-<backing> and external-ip-<backing> components.
+  // The external-<backing>, external-ip-<backing> and ambassador-<backing> components.
   for (const o of env.outside) {
     const b = o.b;
     const ports = [{ name: b.kind, port: b.profile.port, protocol: 'TCP' }];
     const backing = byFile.get('backing.yaml')!.filter((d) => !(d.kind === 'StatefulSet' && d.metadata.name === b.objectName));
     const svc = find(backing, 'Service', b.name)!;
+    const a = o.ambassador;
     if (o.placement === 'external-name') svc.spec = { type: 'ExternalName', externalName: o.address, ports };
-    else {
+    else if (a) {
+      // The Service selects the ambassador's pods; the component's objects join the files of their kinds.
+      svc.spec = { type: 'ClusterIP', selector: selectorLabels(plan.app, a.component), ports: [{ name: a.portName, port: a.port, targetPort: a.portName, protocol: 'TCP' }] };
+      for (const d of parseDocs(ambassadorObjects[o.component] ?? '')) {
+        const file = d.kind === 'Deployment' ? 'deployment.yaml' : d.kind === 'NetworkPolicy' ? 'networkpolicy.yaml' : d.kind === 'ConfigMap' ? 'configmap.yaml' : 'backing.yaml';
+        byFile.set(file, [...(byFile.get(file) ?? []), d]);
+      }
+    } else {
       svc.spec = { type: 'ClusterIP', ports };
       backing.push({
         apiVersion: 'discovery.k8s.io/v1',
@@ -106,7 +118,10 @@ export function environmentObjects(
     byFile.set('backing.yaml', backing);
     const policies = byFile.get('networkpolicy.yaml')!.filter((d) => d.metadata.name !== b.objectName);
     const clients = find(policies, 'NetworkPolicy', `${b.objectName}-clients`);
-    if (clients) clients.spec.egress = [{ to: structuredClone(o.egressTo), ports: [{ protocol: 'TCP', port: b.profile.port }] }];
+    if (clients)
+      clients.spec.egress = a
+        ? [{ to: [{ podSelector: { matchLabels: selectorLabels(plan.app, a.component) } }], ports: [{ protocol: 'TCP', port: a.port }] }]
+        : [{ to: structuredClone(o.egressTo), ports: [{ protocol: 'TCP', port: b.profile.port }] }];
     byFile.set('networkpolicy.yaml', policies);
   }
 
@@ -115,6 +130,7 @@ export function environmentObjects(
   for (const s of env.autoscaled) delete find(all(), 'Deployment', s.objectName)!.spec.replicas;
   // spread.yaml: the replicas of each service that runs more than one, over nodes then zones.
   for (const s of env.spread) find(all(), 'Deployment', s.objectName)!.spec.template.spec.topologySpreadConstraints = spreadConstraints(plan.app, s.name);
+  for (const w of env.ambassadors) if (w.replicas > 1) find(all(), 'Deployment', w.a.objectName)!.spec.template.spec.topologySpreadConstraints = spreadConstraints(plan.app, w.a.component);
 
   // The environment's ingress controller, in the from-ingress policies.
   if (env.ingress) {

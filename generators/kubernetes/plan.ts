@@ -21,6 +21,7 @@ import {
   type WorkloadFacts,
   PROMETHEUS_PEER,
 } from '../../lib/render/workloads.js';
+import type { AmbassadorFacts } from '../../lib/render/ambassador.js';
 
 export const ENVIRONMENTS = ['staging', 'production'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -74,6 +75,13 @@ export interface EnvironmentIngress {
 }
 
 
+/** An ambassador Deployment in an environment (placement ambassador): how many replicas; above one, spread and a PodDisruptionBudget. */
+export interface AmbassadorWorkload {
+  o: ExternalBacking;
+  a: AmbassadorFacts;
+  replicas: number;
+}
+
 export interface Environment {
   name: EnvironmentName;
   namespace: string;
@@ -81,6 +89,8 @@ export interface Environment {
   external: BackingFacts[];
   /** The same, with how each is reached. */
   outside: ExternalBacking[];
+  /** The ambassadors of those placed behind one (production: two replicas each, spread, with a PodDisruptionBudget). */
+  ambassadors: AmbassadorWorkload[];
   /** Deployment replica counts (not for autoscaled ones). */
   replicas: { name: string; count: number }[];
   /** Services with a HorizontalPodAutoscaler (production: public ones). */
@@ -289,6 +299,8 @@ function environment(name: EnvironmentName, model: StackModel, facts: WorkloadFa
     .filter((s) => !autoscaled.includes(s) && !s.job)
     // Workers keep one replica: a worker that is not safe to run twice would break at two.
     .map((s) => ({ name: s.objectName, count: production && s.svc.port !== null ? 2 : 1 }));
+  // Like a service with a port: two in production (a node drain keeps one serving), one elsewhere.
+  const ambassadors = outside.flatMap((o) => (o.ambassador ? [{ o, a: o.ambassador, replicas: production ? 2 : 1 }] : []));
   const secrets: SecretToCreate[] = [
     ...facts.services.filter((s) => s.existingSecret).map((s) => ({ name: s.existingSecret, keys: s.secretEnv, owner: s.name })),
     // A backing service's Secret: its StatefulSet reads it, and so does every service whose wired
@@ -302,7 +314,8 @@ function environment(name: EnvironmentName, model: StackModel, facts: WorkloadFa
     namespace: production ? app : `${app}-${name}`,
     external,
     outside,
-    replicas,
+    ambassadors,
+    replicas: [...replicas, ...ambassadors.map((w) => ({ name: w.a.objectName, count: w.replicas }))],
     autoscaled,
     spread: facts.services.filter((s) => autoscaled.includes(s) || replicas.some((r) => r.name === s.objectName && r.count > 1)),
     disruptionBudgets: production ? facts.services.filter((s) => s.svc.port !== null) : [],
@@ -314,6 +327,7 @@ function environment(name: EnvironmentName, model: StackModel, facts: WorkloadFa
     rollouts: [
       ...facts.services.filter((s) => !s.job).map((s) => `deployment/${s.objectName}`),
       ...facts.backing.filter((b) => !external.includes(b)).map((b) => `statefulset/${b.objectName}`),
+      ...ambassadors.map((w) => `deployment/${w.a.objectName}`),
     ],
     jobs: facts.services.filter((s) => s.job).map((s) => `job/${s.objectName}`),
   };

@@ -5,6 +5,8 @@ export const elasticsearch: BackingRecord = {
   kind: 'elasticsearch',
   pin: 'elasticsearch',
   port: 9200,
+  // HTTPS on the same port (Elastic Cloud and OpenSearch services also answer on 443).
+  tlsPort: 9200,
   uid: 1000,
   gid: 1000,
   signals: {

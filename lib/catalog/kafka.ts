@@ -7,6 +7,8 @@ export const kafka: BackingRecord = {
   kind: 'kafka',
   pin: 'kafka',
   port: 9092,
+  // an SSL listener, 9093 by convention (the port is the broker's choice). Clients reach every broker by its advertised address: an ambassador serves a single broker only.
+  tlsPort: 9093,
   uid: 1000,
   gid: 1000,
   signals: {

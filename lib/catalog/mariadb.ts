@@ -6,6 +6,8 @@ export const mariadb: BackingRecord = {
   kind: 'mariadb',
   pin: 'mariadb',
   port: 3306,
+  // TLS is negotiated inside the MySQL protocol (after the server's greeting): nothing to wrap.
+  tlsPort: null,
   uid: 999,
   gid: 999,
   signals: {

@@ -5,6 +5,8 @@ export const memcached: BackingRecord = {
   kind: 'memcached',
   pin: 'memcached',
   port: 11211,
+  // TLS on the same port (memcached 1.6 with -Z, and managed services).
+  tlsPort: 11211,
   uid: 11211,
   gid: 11211,
   signals: {

@@ -5,6 +5,8 @@ export const mongodb: BackingRecord = {
   kind: 'mongodb',
   pin: 'mongodb',
   port: 27017,
+  // TLS from the first byte on the same port (tls=true). A replica set's members are reached by their own names: use directConnection through an ambassador.
+  tlsPort: 27017,
   uid: 999,
   gid: 999,
   signals: {

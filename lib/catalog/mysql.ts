@@ -15,6 +15,8 @@ export const mysql: BackingRecord = {
   kind: 'mysql',
   pin: 'mysql',
   port: 3306,
+  // TLS is negotiated inside the MySQL protocol (after the server's greeting): nothing to wrap.
+  tlsPort: null,
   uid: 999,
   gid: 999,
   signals: {

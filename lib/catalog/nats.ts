@@ -5,6 +5,8 @@ export const nats: BackingRecord = {
   kind: 'nats',
   pin: 'nats',
   port: 4222,
+  // TLS is negotiated inside the NATS protocol (after the server's INFO): nothing to wrap.
+  tlsPort: null,
   // The alpine variant (busybox, for the health command) has no user of its own: any non-root uid works.
   uid: 1000,
   gid: 1000,

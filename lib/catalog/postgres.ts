@@ -5,6 +5,8 @@ export const postgres: BackingRecord = {
   kind: 'postgres',
   pin: 'postgres',
   port: 5432,
+  // TLS is negotiated inside the PostgreSQL protocol (SSLRequest): nothing to wrap.
+  tlsPort: null,
   uid: 999,
   gid: 999,
   signals: {

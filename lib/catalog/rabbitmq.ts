@@ -5,6 +5,8 @@ export const rabbitmq: BackingRecord = {
   kind: 'rabbitmq',
   pin: 'rabbitmq',
   port: 5672,
+  // AMQPS, the AMQP port for TLS.
+  tlsPort: 5671,
   uid: 999,
   gid: 999,
   signals: {

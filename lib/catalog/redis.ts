@@ -5,6 +5,8 @@ export const redis: BackingRecord = {
   kind: 'redis',
   pin: 'redis',
   port: 6379,
+  // rediss on the same port (most managed services; Azure Cache for Redis uses 6380). Redis Cluster redirects clients to its nodes' own addresses: an ambassador serves a single endpoint.
+  tlsPort: 6379,
   uid: 999,
   gid: 999,
   signals: {

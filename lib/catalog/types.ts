@@ -56,6 +56,14 @@ export interface BackingRecord {
   pin: string;
   /** The port clients use. */
   port: number;
+  /**
+   * The port of the kind's TLS listener, for a wire protocol that can be wrapped in TLS from its
+   * first byte (rediss, amqps, https...): where an ambassador (placement ambassador with
+   * ambassadorTls) originates TLS to a managed instance. null when TLS is negotiated inside the
+   * protocol after a plain-text exchange (PostgreSQL's SSLRequest, MySQL's and NATS's greetings):
+   * a TCP proxy cannot wrap that, so the model refuses ambassadorTls for the kind.
+   */
+  tlsPort: number | null;
   /** The official image's own non-root user and group. */
   uid: number;
   gid: number;

@@ -76,6 +76,7 @@ function coerce(raw: string, field: string, text: string): unknown {
     case 'blueGreen':
     case 'link':
     case 'notSecret':
+    case 'ambassadorTls':
       if (text === 'true' || text === 'false') return text === 'true';
       return text;
     case 'start':
@@ -96,7 +97,7 @@ function coerce(raw: string, field: string, text: string): unknown {
 }
 
 const TOP_LEVEL = ['name', 'registry'];
-const BACKING_FIELDS = ['kind', 'version', 'staging', 'production', 'externalHost', 'externalIp'];
+const BACKING_FIELDS = ['kind', 'version', 'staging', 'production', 'externalHost', 'externalIp', 'ambassadorTls'];
 const EXISTING_FIELDS = ['path', 'link'];
 const ENV_FIELDS = ['value', 'secret', 'notSecret'];
 

@@ -6,9 +6,10 @@
  * detection with real evidence; `--ask-answered` asks them all again with the
  * current values as defaults. `--yes` asks nothing.
  */
+import { CATALOG } from '../catalog/index.js';
 import { kinds } from './kinds.js';
 import { checkDeliveryValue, DELIVERY_OPTIONS } from './options.js';
-import { PLACEMENT_ENVIRONMENTS, PLACEMENTS } from './types.js';
+import { type BackingKind, PLACEMENT_ENVIRONMENTS, PLACEMENTS } from './types.js';
 import { splitCommand, type Layer } from './merge.js';
 
 export interface Question {
@@ -101,10 +102,22 @@ export function buildQuestions(ctx: Context): Question[] {
           type: 'input',
           name: `backing/${name}/${env}`,
           field: `backing.${name}.${env}`,
-          message: `${name}: where it runs in ${env} (cluster; external-name: outside, by DNS name; external-ip: outside, by IP address; empty: the default):`,
+          message: `${name}: where it runs in ${env} (cluster; external-name: outside, by DNS name; external-ip: outside, by IP address; ambassador: outside, through a proxy beside the app that may add TLS; empty: the default):`,
           default: (backing[name]![env] as string | undefined) ?? '',
           validate: asValidate((v) => kinds.oneOf(PLACEMENTS)(String(v ?? '').trim() || undefined)),
         });
+    // TLS from the ambassador to the instance: only for kinds whose protocol can be wrapped (the catalog's tlsPort).
+    for (const name of Object.keys(backing).sort()) {
+      const record = CATALOG[backing[name]!.kind as BackingKind];
+      if (!record || record.tlsPort === null) continue;
+      q.push({
+        type: 'confirm',
+        name: `backing/${name}/ambassadorTls`,
+        field: `backing.${name}.ambassadorTls`,
+        message: `${name}: where an ambassador runs, does it speak TLS to the instance (port ${record.tlsPort})?`,
+        default: backing[name]!.ambassadorTls === true,
+      });
+    }
   }
 
   const all = services(merged);
@@ -185,8 +198,15 @@ export function applyAnswers(answers: Record<string, unknown>, merged: Layer): L
   for (const [key, value] of Object.entries(answers)) {
     if (key.startsWith('backing/')) {
       const [, name, field] = key.split('/') as [string, string, string];
+      const b = () => (((layer.backing ??= {}) as Record<string, Record<string, unknown>>)[name] ??= {});
+      // A confirm: stored when on, or when the model already had a value (turned off).
+      if (field === 'ambassadorTls') {
+        const had = ((merged.backing ?? {}) as Record<string, Record<string, unknown>>)[name]?.ambassadorTls;
+        if (value === true || had !== undefined) b()[field] = value === true;
+        continue;
+      }
       const text = String(value ?? '').trim();
-      if (text) (((layer.backing ??= {}) as Record<string, Record<string, unknown>>)[name] ??= {})[field] = text;
+      if (text) b()[field] = text;
     } else if (key.startsWith('existing/')) {
       const [, kind] = key.split('/') as [string, string];
       const existing = ((layer.existing ??= {}) as Record<string, Record<string, unknown>>);

@@ -191,10 +191,12 @@ export type Linking = (typeof LINKINGS)[number];
 /**
  * Where a backing service runs in a Kubernetes environment: in the cluster (a StatefulSet
  * behind a headless Service), or outside it behind a Service of the same name, so the code's
- * hostname keeps working: an ExternalName Service (a DNS name) or a selector-less ClusterIP
- * Service with an explicit EndpointSlice (an IP address). Dev is always Compose.
+ * hostname keeps working: an ExternalName Service (a DNS name), a selector-less ClusterIP
+ * Service with an explicit EndpointSlice (an IP address), or an ambassador: the Service
+ * selects a small TCP proxy (HAProxy) beside the app that forwards to externalHost, and may
+ * originate TLS to it (ambassadorTls). Dev is always Compose.
  */
-export const PLACEMENTS = ['cluster', 'external-name', 'external-ip'] as const;
+export const PLACEMENTS = ['cluster', 'external-name', 'external-ip', 'ambassador'] as const;
 export type Placement = (typeof PLACEMENTS)[number];
 /** The Kubernetes environments a placement is chosen for (previews deploy staging's). */
 export const PLACEMENT_ENVIRONMENTS = ['staging', 'production'] as const;
@@ -208,10 +210,17 @@ export interface BackingModel {
   staging?: Placement;
   /** Where it runs in production. Default: external-name for databases (the kind's catalog record), cluster for caches and brokers. */
   production?: Placement;
-  /** The DNS name of the instance outside the cluster (external-name). Default: <name>.<app>.example.com, a placeholder. */
+  /** The DNS name of the instance outside the cluster (external-name, ambassador). Default: <name>.<app>.example.com, a placeholder. */
   externalHost?: string;
   /** The IP address of the instance outside the cluster (external-ip); required when a placement is external-ip. */
   externalIp?: string;
+  /**
+   * The ambassador speaks TLS to the instance (verifying its certificate against the image's
+   * CA bundle), while the code keeps speaking the plain protocol to the ambassador. Only for
+   * kinds whose protocol is TLS from the first byte (the catalog record's tlsPort), on that port.
+   * Default: false.
+   */
+  ambassadorTls?: boolean;
 }
 
 /** A file the repository already had where one of ours would go by default. */

@@ -17,6 +17,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { portInCommand } from './commands.js';
+import { CATALOG } from '../catalog/index.js';
 import { binaryName } from './derive.js';
 import { boundaryProblem, existingDir, kinds, show, type Check } from './kinds.js';
 import { processProblems } from './processes.js';
@@ -64,7 +65,7 @@ const OPTIONAL_FIELDS: Record<(typeof OPTIONAL_SERVICE_FIELDS)[number], Check> =
 };
 const ALL_SERVICE_FIELDS = [...Object.keys(SERVICE_FIELDS), ...OPTIONAL_SERVICE_FIELDS];
 const ENV_FIELDS = new Set(['value', 'secret', 'notSecret']);
-const BACKING_FIELDS = new Set(['kind', 'version', 'staging', 'production', 'externalHost', 'externalIp']);
+const BACKING_FIELDS = new Set(['kind', 'version', 'staging', 'production', 'externalHost', 'externalIp', 'ambassadorTls']);
 const TOP_FIELDS = new Set(['schemaVersion', 'name', 'registry', 'services', 'backing', 'existing', 'delivery', 'clusters']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -188,6 +189,17 @@ export function checkModel(model: StackModel, root: string, rules: readonly Serv
     else {
       const byIp = PLACEMENT_ENVIRONMENTS.filter((env) => b[env] === 'external-ip');
       if (byIp.length) add(`${at}.externalIp`, `is missing, but ${byIp.join(' and ')} place${byIp.length > 1 ? '' : 's'} it outside the cluster by IP address; expected an IPv4 or IPv6 address, e.g. --set backing.${name}.externalIp=10.0.0.5`);
+    }
+    // The ambassador's pods carry the component label <name>-ambassador: a label value has at most 63 characters.
+    if (PLACEMENT_ENVIRONMENTS.some((env) => b[env] === 'ambassador') && name.length > 63 - '-ambassador'.length)
+      add(at, `is ${name.length} characters long, but its ambassador's label ${name}-ambassador would pass the 63 of a label value; expected at most ${63 - '-ambassador'.length} characters, or another placement`);
+    if (b.ambassadorTls !== undefined) {
+      add(`${at}.ambassadorTls`, kinds.boolean(b.ambassadorTls));
+      const record = (BACKING_KINDS as readonly string[]).includes(b.kind) ? CATALOG[b.kind] : undefined;
+      if (b.ambassadorTls === true && record && record.tlsPort === null)
+        add(`${at}.ambassadorTls`, `is true, but ${b.kind} negotiates TLS inside its own protocol (after a plain-text exchange), so a TCP proxy cannot wrap it in TLS; expected false, with TLS set in the client's connection options instead, e.g. --set backing.${name}.ambassadorTls=false`);
+      else if (b.ambassadorTls === true && !PLACEMENT_ENVIRONMENTS.some((env) => b[env] === 'ambassador'))
+        add(`${at}.ambassadorTls`, `is true, but no environment places ${name} behind an ambassador; expected a placement ambassador, e.g. --set backing.${name}.production=ambassador`);
     }
   }
   if (model.delivery !== undefined) {

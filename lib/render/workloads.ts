@@ -15,6 +15,7 @@ import { backingNames, CONTAINER_GID, CONTAINER_UID, externalHostOf, imageReposi
 import type { BackingKind, Placement, PLACEMENT_ENVIRONMENTS, ServiceModel, StackModel } from '../model/types.js';
 import { imagePin, tagFor } from '../catalog/images.js';
 import { packOf, runtimeProfile } from '../languages/index.js';
+import { ambassadorFacts, type AmbassadorFacts } from './ambassador.js';
 import type { RuntimeProfile } from './profiles.js';
 import { joinParts, wireStack, type Wiring } from './wiring.js';
 
@@ -43,6 +44,8 @@ export function probeTimings(startupFailureThreshold: number): ProbeTimings {
 
 /** Backing services (official images, first start initialises data) get 60 x 5 s to start. */
 export const BACKING_PROBES = probeTimings(60);
+/** An ambassador (a TCP proxy, lib/render/ambassador.ts) gets 12 x 5 s. */
+export const AMBASSADOR_PROBES = probeTimings(12);
 
 /** How a container with a port is probed: an HTTP GET of a path, or a TCP connect. */
 export type ProbeHandler = { httpGet: { path: string; port: string } } | { tcpSocket: { port: string } };
@@ -205,6 +208,8 @@ export interface Connection {
 /** How a backing service's image runs here: its catalog record, resolved for its version and credentials. */
 export interface BackingProfile {
   port: number;
+  /** The kind's TLS port, or null when its protocol negotiates TLS inside (catalog tlsPort). */
+  tlsPort: number | null;
   uid: number;
   gid: number;
   /** The data volume's mount, or null when the kind keeps nothing. */
@@ -343,6 +348,7 @@ export function backingFacts(model: StackModel, name: string, wiring: Wiring = w
     tag: tagFor(r.pin, w.version),
     profile: {
       port: r.port,
+      tlsPort: r.tlsPort,
       uid: r.uid,
       gid: r.gid,
       dataDir: r.dataDir(w.version),
@@ -416,12 +422,14 @@ export const EXTERNAL_EGRESS = [{ ipBlock: { cidr: '0.0.0.0/0' } }];
 export interface ExternalBacking {
   b: BackingFacts;
   placement: Exclude<Placement, 'cluster'>;
-  /** external-name: the DNS name (ExternalName); external-ip: the IP address (EndpointSlice). */
+  /** external-name and ambassador: the DNS name (ExternalName; the ambassador's upstream); external-ip: the IP address (EndpointSlice). */
   address: string;
   /** The kustomize component that moves it there. */
   component: string;
-  /** Where its clients may send traffic: the address's /32 (/128) for an IP, anywhere for a DNS name. */
+  /** Where its clients (the ambassador's pods, for an ambassador) may send traffic: the address's /32 (/128) for an IP, anywhere for a DNS name. */
   egressTo: Record<string, unknown>[];
+  /** The proxy beside the app, for placement ambassador; null otherwise. */
+  ambassador: AmbassadorFacts | null;
 }
 
 /** The backing services outside the cluster in an environment (backing.<name>.staging|production), for kustomize, the manifests and the chart alike. */
@@ -429,8 +437,14 @@ export function outsideBacking(model: StackModel, facts: WorkloadFacts, env: (ty
   return facts.backing.flatMap((b): ExternalBacking[] => {
     const where = placement(model, b.name, env, b.profile.externalInProduction);
     if (where === 'cluster') return [];
-    if (where === 'external-name') return [{ b, placement: where, address: externalHostOf(model, b.name), component: `external-${b.name}`, egressTo: EXTERNAL_EGRESS }];
+    if (where === 'external-name') return [{ b, placement: where, address: externalHostOf(model, b.name), component: `external-${b.name}`, egressTo: EXTERNAL_EGRESS, ambassador: null }];
+    if (where === 'ambassador') {
+      const host = externalHostOf(model, b.name);
+      const tls = model.backing[b.name]!.ambassadorTls === true;
+      const ambassador = ambassadorFacts(componentName(model.name, `${b.name}-ambassador`), b.name, b.kind, host, tls);
+      return [{ b, placement: where, address: host, component: `ambassador-${b.name}`, egressTo: EXTERNAL_EGRESS, ambassador }];
+    }
     const ip = model.backing[b.name]!.externalIp!;
-    return [{ b, placement: where, address: ip, component: `external-ip-${b.name}`, egressTo: [{ ipBlock: { cidr: `${ip}/${ip.includes(':') ? 128 : 32}` } }] }];
+    return [{ b, placement: where, address: ip, component: `external-ip-${b.name}`, egressTo: [{ ipBlock: { cidr: `${ip}/${ip.includes(':') ? 128 : 32}` } }], ambassador: null }];
   });
 }

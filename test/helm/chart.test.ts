@@ -24,6 +24,7 @@ import { checkRules, validateManifests, type K8sObject, type RuleOptions } from 
 import { validateOutputs } from '../../lib/validate/outputs.js';
 import { K8S_MODELS, METRICS, POLYGLOT, SHOP } from '../helpers/k8s-models.js';
 import { admittedFromOutside } from '../helpers/netpol.js';
+import { ownImage } from '../kubernetes/kustomize.js';
 import { POLYGLOT_PROBES, probesOf } from '../helpers/probes.js';
 import { danglingDocReferences } from '../helpers/references.js';
 import { SAMPLE_MODELS } from '../helpers/models.js';
@@ -56,7 +57,7 @@ function ruleOptions(model: StackModel): RuleOptions {
   const data = chartData(model);
   return {
     uid: CONTAINER_UID,
-    ownImage: (w: K8sObject) => !((w.metadata?.labels?.['app.kubernetes.io/component'] ?? '') in model.backing),
+    ownImage: ownImage(model),
     userSecrets: [...data.services.map((s) => s.existingSecret), ...data.backing.map((b) => b.existingSecret)].filter(Boolean),
   };
 }
@@ -64,8 +65,10 @@ function ruleOptions(model: StackModel): RuleOptions {
 interface Scenario {
   title: string;
   values: ValuesOptions;
-  /** Backing services expected outside the cluster. */
+  /** Backing services expected outside the cluster (ExternalName or EndpointSlice). */
   external: string[];
+  /** Backing services expected outside the cluster behind an ambassador. */
+  ambassadors?: string[];
   networkPolicy: boolean;
   tests: boolean;
 }
@@ -73,11 +76,15 @@ interface Scenario {
 /** The scenarios a model is rendered in: each values file, then variations that matter for it. */
 function scenarios(model: StackModel, data = chartData(model)): Scenario[] {
   const backing = Object.keys(model.backing).sort();
-  const prodExternal = data.backing.filter((b) => b.profile.externalInProduction).map((b) => b.name);
+  // The model's placements per environment file: outside by name or IP, or behind an ambassador.
+  const placed = (env: 'staging' | 'production') => ({
+    external: data.outside[env].filter((o) => !o.ambassador).map((o) => o.b.name),
+    ambassadors: data.outside[env].filter((o) => o.ambassador).map((o) => o.b.name),
+  });
   const out: Scenario[] = [
     { title: 'values.yaml', values: {}, external: [], networkPolicy: true, tests: true },
-    { title: 'values-staging.yaml', values: { valuesFiles: ['values-staging.yaml'] }, external: [], networkPolicy: true, tests: true },
-    { title: 'values-production.yaml', values: { valuesFiles: ['values-production.yaml'] }, external: prodExternal, networkPolicy: true, tests: true },
+    { title: 'values-staging.yaml', values: { valuesFiles: ['values-staging.yaml'] }, ...placed('staging'), networkPolicy: true, tests: true },
+    { title: 'values-production.yaml', values: { valuesFiles: ['values-production.yaml'] }, ...placed('production'), networkPolicy: true, tests: true },
   ];
   if (backing.length)
     out.push({
@@ -180,7 +187,13 @@ function chartPromises(model: StackModel, docs: K8sObject[], s: Scenario): strin
     const service = find('Service', name);
     const spec = service?.spec as { type?: string; externalName?: string; clusterIP?: string } | undefined;
     if (!service) add(`backing ${name}: no Service named ${name}`);
-    else if (s.external.includes(name)) {
+    else if ((s.ambassadors ?? []).includes(name)) {
+      // Details in test/kubernetes/ambassador.test.ts: here, the Service selects the ambassador and nothing runs in the cluster.
+      const selector = (spec as { selector?: Record<string, string> }).selector;
+      if (spec?.type !== 'ClusterIP' || selector?.['app.kubernetes.io/component'] !== `${name}-ambassador`) add(`backing ${name}: expected a ClusterIP Service selecting its ambassador`);
+      if (!find('Deployment', `${release}-${name}-ambassador`)) add(`backing ${name}: no ambassador Deployment`);
+      if (find('StatefulSet', `${release}-${name}`)) add(`backing ${name}: behind an ambassador but a StatefulSet was rendered`);
+    } else if (s.external.includes(name)) {
       if (spec?.type !== 'ExternalName' || !spec.externalName) add(`backing ${name}: expected an ExternalName Service`);
       if (find('StatefulSet', `${release}-${name}`)) add(`backing ${name}: external but a StatefulSet was rendered`);
     } else {

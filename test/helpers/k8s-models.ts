@@ -150,4 +150,18 @@ export const METRICS: StackModel = model(
   { cache: 'redis' },
 );
 
-export const K8S_MODELS: Record<string, StackModel> = { shop: SHOP, polyglot: POLYGLOT, backends: BACKENDS, cron: LONE_WORKER, site: SITE, quirks: QUIRKS, processes: PROCESSES, obs: METRICS };
+/**
+ * The shop's backing services outside the cluster behind ambassadors (placement ambassador):
+ * redis everywhere, with TLS to the instance (rediss); postgres in production, in plain TCP
+ * (it negotiates TLS inside its protocol, so the ambassador cannot add it).
+ */
+export const AMBASSADORS: StackModel = {
+  ...SHOP,
+  name: 'relay',
+  backing: {
+    redis: { ...SHOP.backing.redis!, staging: 'ambassador', production: 'ambassador', externalHost: 'cache.example.net', ambassadorTls: true },
+    db: { ...SHOP.backing.db!, production: 'ambassador', externalHost: 'db.example.net' },
+  },
+};
+
+export const K8S_MODELS: Record<string, StackModel> = { shop: SHOP, polyglot: POLYGLOT, backends: BACKENDS, cron: LONE_WORKER, site: SITE, quirks: QUIRKS, processes: PROCESSES, obs: METRICS, ambassadors: AMBASSADORS };

@@ -43,12 +43,20 @@ export function kustomize(dir: string): K8sObject[] {
   return parseManifests(r.stdout) as K8sObject[];
 }
 
-/** Rule options for a model: backing services run their images' own users; the Secrets the user creates resolve. */
+/** True for a workload of our images: not a backing service's (its official image) nor an ambassador's (HAProxy's), which run their images' own users. */
+export const ownImage =
+  (model: StackModel) =>
+  (w: K8sObject): boolean => {
+    const component = w.metadata?.labels?.['app.kubernetes.io/component'] ?? '';
+    return !(component in model.backing || component.replace(/-ambassador$/, '') in model.backing);
+  };
+
+/** Rule options for a model: backing services (and their ambassadors) run their images' own users; the Secrets the user creates resolve. */
 export function ruleOptions(model: StackModel): RuleOptions {
   const facts = workloadFacts(model);
   return {
     uid: CONTAINER_UID,
-    ownImage: (w: K8sObject) => !((w.metadata?.labels?.['app.kubernetes.io/component'] ?? '') in model.backing),
+    ownImage: ownImage(model),
     userSecrets: [...facts.services.map((s) => s.existingSecret), ...facts.backing.map((b) => b.existingSecret)].filter(Boolean),
   };
 }

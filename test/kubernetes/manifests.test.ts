@@ -49,8 +49,10 @@ interface Scenario {
   dir: string;
   /** The environment's plan, or null for the base. */
   env: Environment | null;
-  /** Backing services expected outside the cluster. */
+  /** Backing services expected outside the cluster (by name or IP). */
   external: string[];
+  /** Backing services expected outside the cluster behind an ambassador. */
+  ambassadors?: string[];
 }
 
 function scenarios(model: StackModel): Scenario[] {
@@ -58,7 +60,8 @@ function scenarios(model: StackModel): Scenario[] {
   const out: Scenario[] = [{ title: 'base', dir: 'base', env: null, external: [] }];
   for (const name of ENVIRONMENTS) {
     const env = plan.environments[name];
-    out.push({ title: `overlays/${name}`, dir: `overlays/${name}`, env, external: env.external.map((b) => b.name) });
+    const behind = env.ambassadors.map((w) => w.o.b.name);
+    out.push({ title: `overlays/${name}`, dir: `overlays/${name}`, env, external: env.external.map((b) => b.name).filter((n) => !behind.includes(n)), ambassadors: behind });
   }
   if (plan.backing.length) out.push({ title: 'every backing service external (all components)', dir: 'overlays/all-external', env: null, external: plan.backing.map((b) => b.name) });
   return out;
@@ -99,7 +102,10 @@ function promises(model: StackModel, docs: K8sObject[], s: Scenario): string[] {
     if (d.kind === 'ConfigMap') {
       const owner = d.metadata?.labels?.['app.kubernetes.io/component'] ?? '';
       const svc = model.services[owner];
-      if (!svc) add(`${id}: a ConfigMap of no service`);
+      // An ambassador's HAProxy configuration: a plain name (its pods carry checksum/config).
+      if ((s.ambassadors ?? []).some((b) => owner === `${b}-ambassador`)) {
+        if (d.metadata?.name !== `${app}-${owner}`) add(`${id}: expected the name ${app}-${owner}`);
+      } else if (!svc) add(`${id}: a ConfigMap of no service`);
       else {
         if (!new RegExp(`^${app}-${owner}-[a-z0-9]{10}$`).test(d.metadata?.name ?? '')) add(`${id}: not a generated (hash-suffixed) name`);
       }
@@ -151,7 +157,13 @@ function promises(model: StackModel, docs: K8sObject[], s: Scenario): string[] {
     const service = find('Service', name);
     const spec = service?.spec as { type?: string; externalName?: string; clusterIP?: string; selector?: unknown } | undefined;
     if (!service) add(`backing ${name}: no Service named ${name}`);
-    else if (s.external.includes(name)) {
+    else if ((s.ambassadors ?? []).includes(name)) {
+      // Details in test/kubernetes/ambassador.test.ts: here, the Service selects the ambassador and nothing runs in the cluster.
+      const selector = spec?.selector as Record<string, string> | undefined;
+      if (spec?.type !== 'ClusterIP' || selector?.['app.kubernetes.io/component'] !== `${name}-ambassador`) add(`backing ${name}: expected a ClusterIP Service selecting its ambassador`);
+      if (!find('Deployment', `${app}-${name}-ambassador`)) add(`backing ${name}: no ambassador Deployment`);
+      if (find('StatefulSet', `${app}-${name}`)) add(`backing ${name}: behind an ambassador but a StatefulSet was rendered`);
+    } else if (s.external.includes(name)) {
       if (spec?.type !== 'ExternalName' || !spec.externalName) add(`backing ${name}: expected an ExternalName Service`);
       if (spec?.selector || spec?.clusterIP) add(`backing ${name}: the ExternalName Service kept a selector or clusterIP`);
       if (find('StatefulSet', `${app}-${name}`)) add(`backing ${name}: external but a StatefulSet was rendered`);
