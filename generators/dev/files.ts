@@ -57,6 +57,7 @@
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { CATALOG } from '../../lib/catalog/index.js';
 import { isWorkspaceMember, pathInContext } from '../../lib/model/derive.js';
 import type { StackModel } from '../../lib/model/types.js';
 import { NO_TESTS } from '../../lib/render/devloop.js';
@@ -73,8 +74,6 @@ import { memoByModel } from '../../lib/render/memo.js';
 
 const TEMPLATES = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 
-/** Kinds of backing service whose data a seed script would fill. */
-const STATEFUL = new Set(['postgres', 'mysql', 'mariadb', 'mongodb', 'redis', 'elasticsearch']);
 
 export interface DevService {
   app: AppPlan;
@@ -158,7 +157,7 @@ export function planDev(model: StackModel): DevPlan {
   const devcontainerService =
     pick(withDev.filter((s) => s.app.svc.public)) ?? pick(services.filter((s) => s.app.svc.public)) ?? pick(withDev) ?? services[0]!.app.name;
   const seedService =
-    pick(withDev.filter((s) => s.app.svc.dependsOn.some((d) => d in model.backing && STATEFUL.has(model.backing[d]!.kind)))) ?? pick(withDev) ?? null;
+    pick(withDev.filter((s) => s.app.svc.dependsOn.some((d) => d in model.backing && CATALOG[model.backing[d]!.kind].seeded))) ?? pick(withDev) ?? null;
   const extensions = [
     ...new Set(['ms-azuretools.vscode-docker', ...stack.apps.flatMap((a) => packOf(a.svc).editorExtensions)]),
   ].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));

@@ -48,6 +48,7 @@ export const elasticsearch: BackingRecord = {
   resources: { requests: { cpu: '500m', memory: '1Gi', 'ephemeral-storage': '256Mi' }, limits: { cpu: '1', memory: '2Gi', 'ephemeral-storage': '2Gi' } },
   externalInProduction: true,
   slowStart: true,
+  seeded: true,
   health: (c) =>
     `curl -fsS ${c.auth ? `-u "elastic:${PASSWORD}" ` : ''}'http://127.0.0.1:9200/_cluster/health?wait_for_status=yellow&timeout=5s' > /dev/null`,
   url: (c, scheme) => `${scheme ?? 'http'}://${userinfo(c)}${c.name}:${c.port}`,

@@ -58,6 +58,7 @@ export const kafka: BackingRecord = {
   resources: { requests: { cpu: '250m', memory: '512Mi', 'ephemeral-storage': '256Mi' }, limits: { cpu: '1', memory: '1Gi', 'ephemeral-storage': '2Gi' } },
   externalInProduction: false,
   slowStart: true,
+  seeded: false,
   health: () => '/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null 2>&1',
   url: () => null,
   // Clients take a broker list: host:port.

@@ -34,6 +34,7 @@ export const mariadb: BackingRecord = {
   resources: dbResources,
   externalInProduction: true,
   slowStart: false,
+  seeded: true,
   // The image's own script; it uses the health-check user the image creates on first start.
   health: () => 'healthcheck.sh --connect --innodb_initialized',
   // MariaDB speaks the MySQL protocol: clients use mysql:// (the mariadb npm client accepts it too).

@@ -31,6 +31,7 @@ export const memcached: BackingRecord = {
   resources: cacheResources,
   externalInProduction: false,
   slowStart: false,
+  seeded: false,
   // The image has no client; bash can open a TCP connection by itself.
   health: () => "bash -c 'exec 3<>/dev/tcp/127.0.0.1/11211'",
   url: () => null,

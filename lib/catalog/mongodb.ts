@@ -38,6 +38,7 @@ export const mongodb: BackingRecord = {
   resources: dbResources,
   externalInProduction: true,
   slowStart: false,
+  seeded: true,
   // ping needs no credentials.
   health: (c) => `${major(c.version) >= 6 ? 'mongosh' : 'mongo'} --quiet --eval "quit(db.adminCommand('ping').ok ? 0 : 1)"`,
   // The root user lives in the admin database: authSource=admin, whatever database the app uses.

@@ -49,6 +49,7 @@ export const mysql: BackingRecord = {
   resources: dbResources,
   externalInProduction: true,
   slowStart: false,
+  seeded: true,
   // mysqladmin ping answers 0 as soon as the server accepts connections, whatever the credentials.
   health: () => 'mysqladmin ping -h 127.0.0.1 --silent',
   url: mysqlClient.url,

@@ -33,6 +33,7 @@ export const nats: BackingRecord = {
   resources: cacheResources,
   externalInProduction: false,
   slowStart: false,
+  seeded: false,
   // The monitoring port's /healthz answers 200 once the server (and JetStream) is ready. The
   // default nats image is FROM scratch, with nothing to run a check with: the pin is the
   // alpine variant, whose busybox has wget, so Compose and Kubernetes run the same check.

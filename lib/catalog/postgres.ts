@@ -45,6 +45,7 @@ export const postgres: BackingRecord = {
   resources: dbResources,
   externalInProduction: true,
   slowStart: false,
+  seeded: true,
   // Over TCP: while it initialises, the server listens on its socket only, so this is not ready too early.
   health: (c) => `pg_isready -h 127.0.0.1 -U ${c.user} -d ${c.database}`,
   // libpq's own scheme: psycopg, SQLAlchemy, asyncpg, node-postgres, pgx, lib/pq, Rails and Prisma all accept it.

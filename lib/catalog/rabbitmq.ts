@@ -43,6 +43,7 @@ export const rabbitmq: BackingRecord = {
   resources: cacheResources,
   externalInProduction: false,
   slowStart: true,
+  seeded: false,
   // ping answers before the AMQP listener is up: ready is when the listeners accept connections.
   health: () => 'rabbitmq-diagnostics -q check_port_connectivity',
   // No path: in an AMQP URI a trailing "/" names the empty vhost, not the default "/".

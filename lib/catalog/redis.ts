@@ -48,6 +48,7 @@ export const redis: BackingRecord = {
   resources: cacheResources,
   externalInProduction: false,
   slowStart: false,
+  seeded: true,
   // REDISCLI_AUTH keeps the password off redis-cli's command line.
   health: (c) => `${c.auth ? `REDISCLI_AUTH="${PASSWORD}" ` : ''}redis-cli ping | grep -q PONG`,
   // `redis://:password@host:port`: ioredis, node-redis, redis-py, go-redis and Jedis all read it.

@@ -122,6 +122,8 @@ export interface BackingRecord {
   externalInProduction: boolean;
   /** Takes long to start: slower health-check timings. */
   slowStart: boolean;
+  /** Holds data a seed script fills (`make seed` runs in a client of one): databases and stores, not brokers or caches of nothing. */
+  seeded: boolean;
   /**
    * Health command run by /bin/sh inside the container, or null when the image has no shell
    * (probed with a TCP connect). PASSWORD stands for the password where the command needs it.
