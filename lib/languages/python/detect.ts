@@ -61,6 +61,7 @@
  *   pyproject [project].dependencies, [tool.poetry.dependencies], Pipfile
  *   [packages], setup.py / setup.cfg install_requires.
  */
+import { tomlEntries, type TomlEntry } from '../../detect/toml.js';
 import { hasProcess, inNestedProject, isManifestFile, procfileEntries, procfileProcesses } from '../../detect/project.js';
 import { posix } from 'node:path';
 import type { Fact, LanguageDetector, LanguageFacts, ProcessFacts, RepoView } from '../../detect/types.js';
@@ -129,69 +130,6 @@ export function pythonMinor(spec: string): string | null {
   return null;
 }
 
-interface TomlEntry {
-  section: string;
-  key: string;
-  /** Raw value text (may span lines). */
-  value: string;
-  /** 1-based line of the key. */
-  line: number;
-}
-
-/** Minimal TOML reader: sections, `key = value` (multi-line arrays/inline tables, triple quotes). */
-export function tomlEntries(text: string): TomlEntry[] {
-  const lines = text.split('\n');
-  const out: TomlEntry[] = [];
-  let section = '';
-  const stripComment = (l: string): string => {
-    let q: string | null = null;
-    for (let i = 0; i < l.length; i++) {
-      const ch = l[i]!;
-      if (q) {
-        if (ch === '\\' && q === '"') i++;
-        else if (ch === q) q = null;
-      } else if (ch === '"' || ch === "'") q = ch;
-      else if (ch === '#') return l.slice(0, i);
-    }
-    return l;
-  };
-  const depth = (s: string): number => {
-    let d = 0;
-    let q: string | null = null;
-    for (let i = 0; i < s.length; i++) {
-      const ch = s[i]!;
-      if (q) {
-        if (ch === '\\' && q === '"') i++;
-        else if (ch === q) q = null;
-      } else if (ch === '"' || ch === "'") q = ch;
-      else if (ch === '[' || ch === '{') d++;
-      else if (ch === ']' || ch === '}') d--;
-    }
-    return d;
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = stripComment(lines[i]!).trim();
-    if (!line) continue;
-    const sec = /^\[\[?\s*([^\]]+?)\s*\]\]?$/.exec(line);
-    if (sec) {
-      section = sec[1]!.replace(/\s*\.\s*/g, '.').replace(/["']/g, '');
-      continue;
-    }
-    const kv = /^("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=\s*(.*)$/.exec(line);
-    if (!kv) continue;
-    const key = kv[1]!.replace(/^["']|["']$/g, '');
-    let value = kv[2]!;
-    const start = i;
-    const delim = value.startsWith('"""') ? '"""' : value.startsWith("'''") ? "'''" : null;
-    if (delim) {
-      while (!value.slice(3).includes(delim) && i + 1 < lines.length) value += `\n${lines[++i]!}`;
-    } else {
-      while (depth(value) > 0 && i + 1 < lines.length) value += `\n${stripComment(lines[++i]!)}`;
-    }
-    out.push({ section, key, value, line: start + 1 });
-  }
-  return out;
-}
 
 const unquote = (v: string): string => v.trim().replace(/^(["'])([\s\S]*)\1$/, '$2');
 
@@ -287,13 +225,13 @@ function readManifests(repo: RepoView, dir: string): Manifests {
   const pyText = repo.read(pyFile);
   const pyproject = pyText ? tomlEntries(pyText) : [];
   for (const e of pyproject) {
-    if (e.section === 'project' && e.key === 'dependencies') {
+    if (e.table === 'project' && e.key === 'dependencies') {
       for (const s of tomlStrings(e.value)) {
         const n = requirementName(s.text);
         if (n && !deps.has(n)) deps.set(n, `${pyFile}:${e.line + s.offset}`);
       }
     }
-    if (e.section === 'tool.poetry.dependencies' && e.key.toLowerCase() !== 'python') {
+    if (e.table === 'tool.poetry.dependencies' && e.key.toLowerCase() !== 'python') {
       const n = normalizeDist(e.key);
       if (!deps.has(n)) deps.set(n, `${pyFile}:${e.line}`);
     }
@@ -303,7 +241,7 @@ function readManifests(repo: RepoView, dir: string): Manifests {
   const pipText = repo.read(pipFile);
   const pipfile = pipText ? tomlEntries(pipText) : [];
   for (const e of pipfile) {
-    if (e.section === 'packages') {
+    if (e.table === 'packages') {
       const n = normalizeDist(e.key);
       if (!deps.has(n)) deps.set(n, `${pipFile}:${e.line}`);
     }
@@ -348,16 +286,16 @@ function detectVersion(repo: RepoView, dir: string, m: Manifests): Fact<string> 
     if (v) return fact(v, pv);
   }
   const pyFile = joinRel(dir, 'pyproject.toml');
-  const rp = m.pyproject.find((e) => e.section === 'project' && e.key === 'requires-python');
+  const rp = m.pyproject.find((e) => e.table === 'project' && e.key === 'requires-python');
   const rpv = rp ? pythonMinor(unquote(rp.value)) : null;
   if (rp && rpv) return fact(rpv, `${pyFile}:${rp.line}`);
-  const pp = m.pyproject.find((e) => e.section === 'tool.poetry.dependencies' && e.key.toLowerCase() === 'python');
+  const pp = m.pyproject.find((e) => e.table === 'tool.poetry.dependencies' && e.key.toLowerCase() === 'python');
   const ppv = pp ? pythonMinor(unquote(pp.value)) : null;
   if (pp && ppv) return fact(ppv, `${pyFile}:${pp.line}`);
   const rt = joinRel(dir, 'runtime.txt');
   const rtv = /python-(\d+\.\d+)/.exec(repo.read(rt) ?? '')?.[1];
   if (rtv) return fact(rtv, repo.locate(rt, /python-/) ?? rt);
-  const pf = m.pipfile.find((e) => e.section === 'requires' && (e.key === 'python_version' || e.key === 'python_full_version'));
+  const pf = m.pipfile.find((e) => e.table === 'requires' && (e.key === 'python_version' || e.key === 'python_full_version'));
   const pfv = pf ? /(\d+\.\d+)/.exec(unquote(pf.value))?.[1] : undefined;
   if (pf && pfv) return fact(pfv, `${joinRel(dir, 'Pipfile')}:${pf.line}`);
   const tv = joinRel(dir, '.tool-versions');
@@ -372,7 +310,7 @@ function detectPackageManager(repo: RepoView, dir: string, m: Manifests): { pm: 
   if (repo.exists(at('uv.lock'))) return locked('uv', 'uv.lock');
   if (repo.exists(at('poetry.lock'))) return locked('poetry', 'poetry.lock');
   if (repo.exists(at('Pipfile.lock'))) return locked('pipenv', 'Pipfile.lock');
-  const poetry = m.pyproject.find((e) => e.section.startsWith('tool.poetry'));
+  const poetry = m.pyproject.find((e) => e.table.startsWith('tool.poetry'));
   if (poetry) return { pm: fact('poetry', `${at('pyproject.toml')}:${poetry.line}`), lock: byDefault(null) };
   if (repo.exists(at('Pipfile'))) return { pm: fact('pipenv', at('Pipfile')), lock: byDefault(null) };
   const req = m.requirements.find((f) => f.endsWith('.txt'));
@@ -400,7 +338,7 @@ const PROJECT_INSTALL: Record<string, string> = {
 function packagedAt(repo: RepoView, dir: string, m: Manifests, pm: string | null): string | null {
   const pyFile = joinRel(dir, 'pyproject.toml');
   const at = (e: TomlEntry | undefined): string | null => (e ? `${pyFile}:${e.line}` : null);
-  const entry = (section: string, key?: string) => m.pyproject.find((e) => e.section === section && (key === undefined || e.key === key));
+  const entry = (section: string, key?: string) => m.pyproject.find((e) => e.table === section && (key === undefined || e.key === key));
   const buildSystem = entry('build-system', 'build-backend') ?? entry('build-system');
   const projectName = entry('project', 'name');
   switch (pm) {
@@ -428,7 +366,7 @@ function packagedAt(repo: RepoView, dir: string, m: Manifests, pm: string | null
 function consoleScriptsAt(repo: RepoView, dir: string, m: Manifests): string | null {
   const pyFile = joinRel(dir, 'pyproject.toml');
   const e = m.pyproject.find(
-    (x) => x.section === 'project.scripts' || x.section === 'tool.poetry.scripts' || ((x.section === 'project' || x.section === 'tool.poetry') && ((x.key === 'scripts' && /=/.test(x.value)) || x.key.startsWith('scripts.'))),
+    (x) => x.table === 'project.scripts' || x.table === 'tool.poetry.scripts' || ((x.table === 'project' || x.table === 'tool.poetry') && ((x.key === 'scripts' && /=/.test(x.value)) || x.key.startsWith('scripts.'))),
   );
   if (e) return `${pyFile}:${e.line}`;
   for (const f of ['setup.py', 'setup.cfg'].map((n) => joinRel(dir, n))) {
@@ -719,7 +657,7 @@ export const pythonDetector: LanguageDetector = {
     const { pm, lock } = detectPackageManager(repo, dir, manifests);
     // A package of some kind (a library when there is nothing to run).
     const distribution =
-      isManifestFile(repo, joinRel(dir, 'setup.py')) || manifests.pyproject.some((e) => (e.section === 'project' && e.key === 'name') || e.section === 'tool.poetry');
+      isManifestFile(repo, joinRel(dir, 'setup.py')) || manifests.pyproject.some((e) => (e.table === 'project' && e.key === 'name') || e.table === 'tool.poetry');
     const packaged = packagedAt(repo, dir, manifests, pm.value);
     const ctx: Ctx = { repo, dir, deps: manifests.deps, sources, installable: packaged !== null };
     const framework = detectFramework(ctx);

@@ -19,6 +19,7 @@
  *   A package without binaries is a library; a virtual workspace root ([workspace]
  *   without [package]) is a library too (its members are the services).
  */
+import { tomlEntries, tomlTables, type TomlEntry } from '../../detect/toml.js';
 import { isScalar, LineCounter, parseDocument } from 'yaml';
 import { joinRel } from '../../detect/repo.js';
 import { byDefault, fact } from '../../detect/types.js';
@@ -43,81 +44,10 @@ const uniq = (xs: string[]): string[] => [...new Set(xs)];
 /** The parent folder of a repo-relative folder ('.' stays '.'). */
 const up = (d: string): string => (d === '.' || !d.includes('/') ? '.' : d.slice(0, d.lastIndexOf('/')));
 
-/* ------------------------------------------------------------ tiny TOML */
+/* ------------------------------------------------------------ TOML (lib/detect/toml.ts) */
 
-interface Entry {
-  /** Table header ('package', 'dependencies', 'dependencies.sqlx', 'bin'). */
-  table: string;
-  /** Occurrence index for arrays of tables ([[bin]]), 0 otherwise. */
-  index: number;
-  key: string;
-  value: string;
-  line: number;
-}
-
-const stripComment = (line: string): string => {
-  let quote: string | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#') return line.slice(0, i);
-  }
-  return line;
-};
-
-const balance = (s: string): number => {
-  let n = 0;
-  let quote: string | null = null;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '[' || c === '{') n++;
-    else if (c === ']' || c === '}') n--;
-  }
-  return n;
-};
-
-const unquote = (s: string): string => s.trim().replace(/^"(.*)"$|^'(.*)'$/, (_m, a: string | undefined, b: string | undefined) => a ?? b ?? '');
-
-/** Flat key/value entries with their table and line; multi-line arrays / inline tables are joined. */
-function parseToml(text: string): Entry[] {
-  const out: Entry[] = [];
-  const lines = text.split('\n');
-  let table = '';
-  const counts = new Map<string, number>();
-  let index = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = stripComment(lines[i]!).trim();
-    if (!line) continue;
-    const arr = /^\[\[\s*([^\]]+?)\s*\]\]$/.exec(line);
-    if (arr) {
-      table = arr[1]!.split('.').map(unquote).join('.');
-      index = counts.get(table) ?? 0;
-      counts.set(table, index + 1);
-      continue;
-    }
-    const tab = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
-    if (tab) {
-      table = tab[1]!.split('.').map(unquote).join('.');
-      index = 0;
-      continue;
-    }
-    const kv = /^((?:"[^"]*"|'[^']*'|[\w.\- ])+?)\s*=\s*(.*)$/.exec(line);
-    if (!kv) continue;
-    let value = kv[2]!;
-    const start = i;
-    while (balance(value) > 0 && i + 1 < lines.length) value += ' ' + stripComment(lines[++i]!).trim();
-    const key = kv[1]!.split('.').map((k) => unquote(k.trim())).join('.');
-    out.push({ table, index, key, value: value.trim(), line: start + 1 });
-  }
-  return out;
-}
+type Entry = TomlEntry;
+const parseToml = tomlEntries;
 
 const stringValue = (v: string | undefined): string | null => {
   const m = v ? /^"([^"]*)"$|^'([^']*)'$/.exec(v.trim()) : null;
@@ -134,7 +64,7 @@ interface Cargo {
 
 function cargoOf(file: string, text: string): Cargo {
   const entries = parseToml(text);
-  const headers = new Set(text.split('\n').map((l) => /^\s*\[\[?\s*([^\]]+?)\s*\]\]?/.exec(stripComment(l))?.[1]?.trim()).filter(Boolean));
+  const headers = tomlTables(text);
   return {
     file,
     entries,

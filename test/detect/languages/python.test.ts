@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRepo } from '../../../lib/detect/repo.js';
-import { pythonDetector, pythonMinor, requirementName, tomlEntries } from '../../../lib/languages/python/detect.js';
+import { pythonDetector, pythonMinor, requirementName } from '../../../lib/languages/python/detect.js';
+import { tomlEntries } from '../../../lib/detect/toml.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/languages');
 
@@ -285,7 +286,7 @@ describe('python detector', () => {
   it('reads TOML multi-line arrays and inline tables', () => {
     const e = tomlEntries('[project]\ndeps = [\n  "a", # c\n  "b[x]",\n]\n[tool.poetry.dependencies]\nx = { version = "1", extras = ["y"] }\n');
     assert.deepEqual(
-      e.map((x) => [x.section, x.key, x.line]),
+      e.map((x) => [x.table, x.key, x.line]),
       [
         ['project', 'deps', 2],
         ['tool.poetry.dependencies', 'x', 7],
