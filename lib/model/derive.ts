@@ -186,16 +186,14 @@ export function delivery(model: StackModel): Delivery {
 }
 
 /**
- * The binary a Go or Rust image builds and runs, by name (null for other languages): Go's
- * `go build -o /out/<name>` in the build command, else the start command's program; Rust's
- * entry (the Cargo bin), else the start command's program. It is copied and run by name,
- * so the model validator requires a plain file name of it.
+ * The binary a Go or Rust image builds and runs, by name (null for other languages): the
+ * program of the start command (`./<name>`), or for Rust its entry (the Cargo bin). Read from
+ * those typed fields, never from the build command's text; the model validator checks that a
+ * Go build command writing `-o /out/<name>` writes this one. It is copied and run by name, so
+ * the validator requires a plain file name of it.
  */
 export function binaryName(svc: ServiceModel): string | null {
-  if (svc.language === 'go') {
-    const m = /-o\s+\/out\/(\S+)/.exec(svc.build ?? '');
-    return m ? m[1]! : posix.basename(svc.start[0] ?? './app');
-  }
+  if (svc.language === 'go') return posix.basename(svc.start[0] ?? './app');
   if (svc.language === 'rust') return svc.entry ?? posix.basename(svc.start[0] ?? 'app');
   return null;
 }

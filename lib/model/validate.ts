@@ -350,7 +350,15 @@ function checkService(at: string, name: string, svc: ServiceModel, root: string,
   const bin = binaryName(svc);
   if (bin !== null) {
     const problem = kinds.fileName(bin);
-    if (problem) add(svc.language === 'rust' && svc.entry ? `${at}.entry` : `${at}.${/-o\s+\/out\//.test(svc.build ?? '') ? 'build' : 'start'}`, `names the ${svc.language === 'go' ? 'Go' : 'Rust'} binary ${problem}`);
+    if (problem) add(svc.language === 'rust' && svc.entry ? `${at}.entry` : `${at}.start`, `names the ${svc.language === 'go' ? 'Go' : 'Rust'} binary ${problem}`);
+    // A Go build that names its output must write the program the start command runs (a
+    // process of another service's image runs its own command and builds nothing).
+    const out = svc.language === 'go' && !svc.imageFrom ? /-o\s+\/out\/(\S+)/.exec(svc.build ?? '')?.[1] : undefined;
+    if (!problem && out !== undefined && out !== bin) {
+      const why = `the build command writes /out/${show(out).slice(1, -1)} but the start command runs ${show(bin).slice(1, -1)}; expected the same program in both`;
+      add(`${at}.build`, `${why}, e.g. --set ${safeName(name)}.build="go build -o /out/${bin} ./..."`);
+      add(`${at}.start`, `${why}, e.g. --set ${safeName(name)}.start=./${kinds.fileName(out) ? 'app' : out}`);
+    }
   }
   // The repository is a boundary: every path leads inside it, symbolic links resolved.
   const svcDir = svc.path;

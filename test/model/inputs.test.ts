@@ -197,3 +197,22 @@ describe('detection tells what it skipped (issue 10)', () => {
     assert.ok(existsSync(join(root, 'big', 'package.json')));
   });
 });
+
+describe('the Go binary is read from the start command, and the build must write it', () => {
+  it('a build writing another program than the one start runs is refused, naming both fields; matching ones pass', () => {
+    const m = clone();
+    assert.equal(m.services.worker!.language, 'go');
+    assert.deepEqual(checkModel(m, repo()).filter((p) => p.includes('worker.build') || p.includes('worker.start')), []);
+    m.services.worker!.build = 'go build -o /out/other ./cmd/worker';
+    const problems = checkModel(m, repo());
+    assertActionable(problems, 'services.worker.build');
+    assertActionable(problems, 'services.worker.start');
+    assert.match(problems.join('\n'), /writes \/out\/other but the start command runs worker/);
+  });
+  it('the Dockerfile copies and runs the program start names', () => {
+    const m = clone();
+    const text = dockerfileFiles(m).find((f) => f.path === 'worker/Dockerfile')!.content;
+    const bin = m.services.worker!.start[0]!.replace(/^.*\//, '');
+    assert.match(text, new RegExp(`/out/${bin}\\b`));
+  });
+});
