@@ -474,3 +474,14 @@ describe('dockerfile stage', () => {
     });
   });
 });
+
+describe('a framework\'s build environment comes from the Node pack\'s table, not the template', () => {
+  for (const id of ['node-npm-next', 'node-yarn-workspace-next', 'node-npm-express'])
+    it(`${id}: the build stage sets NEXT_TELEMETRY_DISABLED only for Next.js`, () => {
+      const c = MATRIX.find((x) => x.id === id);
+      assert.ok(c, `${id} is in the matrix`);
+      const text = renderDockerfile(stack({ [c.id]: c.svc }), c.id);
+      const build = stages(text).get('build') ?? [];
+      assert.equal(build.includes('ENV NEXT_TELEMETRY_DISABLED=1'), c.svc.framework === 'next', build.join('\n'));
+    });
+});

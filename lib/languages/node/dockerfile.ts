@@ -11,11 +11,15 @@ import { imagePin } from '../../catalog/images.js';
 import { cache, common, type HealthKind, envBlock, folder, labels, lockInContext, nginxSpaConf, runBlock, shellQuote, tail, versioned } from '../../render/dockerfile-kit.js';
 import type { DockerfileRecipe } from '../types.js';
 import { isNodeStatic, nodeDevCommand, nodeDevVolumes, nodeRunner } from './dev.js';
-import { nodeFramework, nodePackageManager } from './detect.js';
+import { nodeFramework, nodePackageManager, type NodeFramework } from './detect.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** The runtime the image's health check runs with: node's fetch, or bash in the nginx image of a static build. */
+/** Environment of a framework's build stage (Next.js: no telemetry from CI builds). */
+const BUILD_ENV: Partial<Record<NodeFramework, [string, string][]>> = { next: [['NEXT_TELEMETRY_DISABLED', '1']] };
+const buildEnv = (svc: ServiceModel): [string, string][] => { const fw = nodeFramework(svc); return (fw && BUILD_ENV[fw]) || []; };
+
 export const nodeHealth = (svc: ServiceModel): HealthKind => (isNodeStatic(svc) ? 'bash' : 'node');
 
 interface NodePm {
@@ -106,6 +110,7 @@ function nodeContext(model: StackModel, name: string) {
     staticSite,
     outputDir,
     buildCmd: svc.build ? svc.build + (staticSite ? '' : buildCleanup) : staticSite ? `${nodeRunner(svc)} run build` : null,
+    buildEnv: buildEnv(svc),
     devEnv: envBlock(devEnv),
     runtimeEnv: envBlock(runtimeEnv),
     labels: labels(model, name, svc, staticSite ? nginx.resolved : base.resolved),
@@ -210,6 +215,7 @@ function nodeWorkspaceContext(model: StackModel, name: string) {
     installRun: runBlock(mounts, [install]),
     installProdRun: runBlock(mounts, [installProd]),
     buildRun: buildRun ? runBlock([], [buildRun, ...cleanup]) : null,
+    buildEnv: buildEnv(svc),
     devEnv: envBlock(devEnv),
     runtimeEnv: envBlock(runtimeEnv),
     labels: labels(model, name, svc, staticSite ? nginx.resolved : base.resolved),
