@@ -253,14 +253,18 @@ export function manifestChecks(model: StackModel, docs: K8sObject[], label: stri
 
 /** The kustomize folders every model is rendered from. */
 export const ALL_KUSTOMIZATIONS = ['base', 'overlays/staging', 'overlays/production'] as const;
-export type Kustomization = (typeof ALL_KUSTOMIZATIONS)[number];
+/** A kustomize folder below deploy/kubernetes: the base, an overlay, or a production cluster's overlay. */
+export type Kustomization = string;
+
+/** Every kustomize folder of a model: the base, both overlays, and each production cluster's overlay. */
+export const kustomizationsOfModel = (model: StackModel): Kustomization[] => [...ALL_KUSTOMIZATIONS, ...Object.keys(model.clusters ?? {}).sort().map((c) => `overlays/production-${c}`)];
 
 /**
  * The costly validators over a batch of rendered models (each with its files written below
  * its root). `kustomizations`: which kustomize folders to render (kubectl kustomize costs
  * about a quarter of a second per folder on this machine, the base and both overlays by default).
  */
-export function costlyChecks(cases: Case[], work: string, kustomizationsOf: (c: Case, i: number) => readonly Kustomization[] = () => ALL_KUSTOMIZATIONS): void {
+export function costlyChecks(cases: Case[], work: string, kustomizationsOf: (c: Case, i: number) => readonly Kustomization[] = (c) => kustomizationsOfModel(c.model)): void {
   const rendered = cases.filter((c) => c.refused.length === 0);
   const has = (path: (c: Case) => string) => rendered.filter((c) => c.files.some((f) => f.path === path(c)));
   helmChecks(has((c) => `deploy/helm/${c.model.name}/Chart.yaml`), work);
@@ -324,16 +328,15 @@ function kustomizeChecks(ok: Case[], work: string, kustomizationsOf: (c: Case) =
   mkdirSync(top, { recursive: true });
   const resources: string[] = [];
   const dirsOf = new Map(ok.map((c) => [c, kustomizationsOf(c)]));
+  // Each folder in a namespace of its own (a wrapper sets it), so that models, and production
+  // and its clusters (the same namespace, the same objects), do not collide, and each
+  // folder's documents are found again by their namespace.
+  const nsOf = (c: Case, dir: string) => `${c.model.name}-${dir.replace('overlays/', '')}`;
   for (const c of ok) {
     for (const dir of dirsOf.get(c)!) {
-      if (dir !== 'base') {
-        resources.push(join(c.root, 'deploy', 'kubernetes', dir));
-        continue;
-      }
-      // The base has no namespace: a wrapper gives it one, so that models do not collide.
-      const wrap = join(top, `base-${c.model.name}`);
+      const wrap = join(top, nsOf(c, dir));
       mkdirSync(wrap, { recursive: true });
-      writeFileSync(join(wrap, 'kustomization.yaml'), `namespace: ${c.model.name}-base\nresources:\n  - ${join(c.root, 'deploy', 'kubernetes', 'base')}\n`);
+      writeFileSync(join(wrap, 'kustomization.yaml'), `namespace: ${nsOf(c, dir)}\nresources:\n  - ${join(c.root, 'deploy', 'kubernetes', dir)}\n`);
       resources.push(wrap);
     }
   }
@@ -350,8 +353,10 @@ function kustomizeChecks(ok: Case[], work: string, kustomizationsOf: (c: Case) =
   const docs = parseManifests(k.stdout) as K8sObject[];
   for (const c of ok) {
     for (const scenario of dirsOf.get(c)!) {
-      const ns = `${c.model.name}-${scenario.replace('overlays/', '')}`;
+      const ns = nsOf(c, scenario);
       const mine = docs.filter((d) => d.metadata?.namespace === ns || (d.kind === 'Namespace' && d.metadata?.name === ns));
+      // A folder that rendered nothing would pass every check below: it is a problem of its own.
+      if (!mine.some((d) => d.kind === 'Deployment' || d.kind === 'Job')) problemsInto(c, [`kustomize ${scenario}: no workload found in the render (namespace ${ns})`]);
       problemsInto(c, manifestChecks(c.model, mine, `kustomize ${scenario}`, 'kustomize'));
     }
   }

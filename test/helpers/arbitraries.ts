@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import { BACKING_KINDS, INGRESS_KINDS, LANGUAGES, ROUTINGS, SCHEMA_VERSION, TLS_MODES, type BackingKind, type EnvVar, type Language, type ServiceModel, type StackModel } from '../../lib/model/types.js';
-import { DEFAULT_VERSIONS } from '../../lib/catalog/index.js';
+import { CATALOG, DEFAULT_VERSIONS } from '../../lib/catalog/index.js';
 import { secretReason } from '../../lib/model/secrets.js';
 
 export interface Generated {
@@ -314,6 +314,8 @@ export function stackArb(maxServices = 12): fc.Arbitrary<Generated> {
       registry: pick(['ghcr.io/acme', 'localhost', 'registry.example.com:5000/team', 'docker.io/library']),
       serviceNames: fc.uniqueArray(dnsLabel(12), { minLength: 1, maxLength: maxServices }),
       backing: fc.uniqueArray(fc.tuple(dnsLabel(10), pick(BACKING_KINDS)), { maxLength: 10, selector: ([n]) => n }),
+      // Where each backing service runs in production (index-aligned with backing; absent: the default).
+      placements: fc.array(fc.option(pick(['cluster', 'external-name', 'external-ip', 'ambassador'] as const), { nil: undefined }), { maxLength: 10 }),
       rootService: fc.boolean(),
       nested: fc.boolean(),
       // Other processes of a service's folder (imageFrom): [owner index, a release command?].
@@ -390,7 +392,22 @@ export function stackArb(maxServices = 12): fc.Arbitrary<Generated> {
               name: o.name,
               registry: o.registry,
               services: Object.fromEntries([...drafts.map((d) => [d.name, d.svc] as [string, StackModel['services'][string]]), ...processes]),
-              backing: Object.fromEntries(backing.map(([n, kind], i) => [n, { kind, version: versions[i] ?? DEFAULT_VERSIONS[kind] }])),
+              backing: Object.fromEntries(
+                backing.map(([n, kind], i) => {
+                  const where = o.placements[i];
+                  return [
+                    n,
+                    {
+                      kind,
+                      version: versions[i] ?? DEFAULT_VERSIONS[kind],
+                      ...(where ? { production: where } : {}),
+                      ...(where === 'external-ip' ? { externalIp: `10.0.${i}.5` } : {}),
+                      // TLS from the ambassador where the kind's protocol can be wrapped from the first byte.
+                      ...(where === 'ambassador' && CATALOG[kind].tlsPort !== null ? { ambassadorTls: i % 2 === 0 } : {}),
+                    },
+                  ];
+                }),
+              ),
               ...(o.ingress ? { delivery: o.ingress } : {}),
               ...(o.clusters ? { clusters: Object.fromEntries(o.clusters.map(([n, own]) => [n, own ? { region: `${n}-1`, storageClass: 'fast', ingressClass: `nginx-${n}`, domain: `${n}.${o.name}.example.com` } : {}])) } : {}),
             };
