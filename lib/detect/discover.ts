@@ -18,7 +18,7 @@ import { basename as pathBasename } from 'node:path';
 import { PORTABLE_SEGMENT, toDnsLabel } from '../model/kinds.js';
 import { LANGUAGE_DETECTORS } from '../languages/index.js';
 import { IGNORED_DIRS as IGNORED, OUTPUT_DIRS, isVirtualenv, joinRel } from './repo.js';
-import { byCode, codeFiles, manifestFiles, scanCodePorts, scanEnvReads } from './scan.js';
+import { byCode, codeFiles, manifestFiles, scanCodePorts, scanEnvReads, springSetting } from './scan.js';
 import type { Fact, LanguageDetector, LanguageFacts, RepoView } from './types.js';
 
 /** How deep below the root a service folder may sit (services/<group>/<svc>/<x> is 4). */
@@ -293,7 +293,10 @@ function isOwnServer(repo: RepoView, c: Candidate, childDirs: string[]): boolean
 
 /**
  * Names: the folder's basename as a DNS-1123 label; the root service takes the
- * app's name from its manifest (or the repository folder). Clashes are settled
+ * app's name from its manifest (or the repository folder). A Spring Boot service in a folder
+ * of its own is named by its `spring.application.name`: the name its peers call it by (a
+ * config import of http://config-server:8888, a gateway route to lb://customers-service), and
+ * so the hostname its Service must have. Clashes are settled
  * in path order: the first keeps the name, the next gets its parent folder as
  * a prefix (apps-api), then a number.
  */
@@ -303,7 +306,9 @@ function nameServices(repo: RepoView, chosen: Candidate[], warnings: string[] = 
   return sorted.map((c) => {
     const named = namingDir(c.dir);
     const fromManifest = named === '.' ? manifestName(repo, '.') : null;
-    const base = fromManifest?.value ?? toDnsLabel(named === '.' ? pathBasename(repo.root) : pathBasename(named), 'app');
+    const spring = named !== '.' && c.facts.language === 'java' ? springSetting(repo, c.dir, ['spring', 'application', 'name']) : null;
+    const fromSpring = spring && /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(spring.value) ? { value: spring.value, source: spring.source } : null;
+    const base = fromManifest?.value ?? fromSpring?.value ?? toDnsLabel(named === '.' ? pathBasename(repo.root) : pathBasename(named), 'app');
     let name = base;
     if (used.has(name) && named.includes('/')) {
       const parent = named.split('/').slice(-2, -1)[0]!;
@@ -315,7 +320,7 @@ function nameServices(repo: RepoView, chosen: Candidate[], warnings: string[] = 
         `${c.dir}: its name would be "${base}", which ${used.get(base) ?? 'another service'} already has (folder names become DNS labels: _ and - both give -); it is named "${name}". To choose names, rename a folder, or give the model in an answers file (--answers) with the services keyed by the names you want`,
       );
     used.set(name, c.dir);
-    return { dir: c.dir, name, nameSource: fromManifest?.source ?? (named === '.' ? 'default' : named), facts: c.facts };
+    return { dir: c.dir, name, nameSource: fromManifest?.source ?? fromSpring?.source ?? (named === '.' ? 'default' : named), facts: c.facts };
   });
 }
 

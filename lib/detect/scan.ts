@@ -590,6 +590,48 @@ function ownPortInEnvFiles(repo: RepoView, dir: string, reads: EnvRead[], servic
 }
 
 /** server.port (or quarkus.http.port...) from a YAML application config. */
+/**
+ * A document of a Spring YAML file that only a profile activates: `spring.config.activate.on-profile`,
+ * or Spring Boot 2.3's `spring.profiles: <name>` (a string; `spring.profiles.active` is not one).
+ */
+const activatedByProfile = (doc: { getIn(path: unknown[], keepScalar?: boolean): unknown }): boolean =>
+  doc.getIn(['spring', 'config', 'activate', 'on-profile']) !== undefined || isScalar(doc.getIn(['spring', 'profiles'], true));
+
+/**
+ * A Spring setting of a service, as Spring reads it without a profile: `a.b.c=value` in
+ * application.properties, or `a: {b: {c: value}}` in a document of application.yml that no
+ * profile activates (the last one wins). Null when it is absent, or a placeholder.
+ */
+export function springSetting(repo: RepoView, dir: string, path: string[]): { value: string; source: string } | null {
+  let found: { value: string; source: string } | null = null;
+  for (const file of configFiles(repo, dir).filter(isSpringConfig)) {
+    if (file.endsWith('.properties')) {
+      for (const line of linesOf(repo, file)) {
+        const m = /^\s*([\w.-]+)\s*[=:]\s*(.*?)\s*$/.exec(line.text);
+        if (m && m[1] === path.join('.') && m[2] && !m[2].includes('${')) found = { value: m[2], source: at(line) };
+      }
+      continue;
+    }
+    const text = repo.read(file);
+    if (!text) continue;
+    const counter = new LineCounter();
+    let docs;
+    try {
+      docs = parseAllDocuments(text, { lineCounter: counter });
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(docs)) continue;
+    for (const doc of docs) {
+      if (activatedByProfile(doc)) continue;
+      const node = doc.getIn(path, true);
+      if (isScalar(node) && node.range && typeof node.value === 'string' && !node.value.includes('${'))
+        found = { value: node.value, source: `${file}:${counter.linePos(node.range[0]).line}` };
+    }
+  }
+  return found;
+}
+
 function yamlServerPort(repo: RepoView, file: string): { port: number | null; source: string } | null {
   const text = repo.read(file);
   if (!text) return null;
@@ -604,7 +646,7 @@ function yamlServerPort(repo: RepoView, file: string): { port: number | null; so
   let found: { port: number | null; source: string } | null = null;
   // Spring applies every document that no profile activates; a later one overrides an earlier one.
   for (const doc of docs) {
-    if (doc.getIn(['spring', 'config', 'activate', 'on-profile']) !== undefined || doc.getIn(['spring', 'profiles']) !== undefined) continue;
+    if (activatedByProfile(doc)) continue;
     for (const path of [['server', 'port'], ['quarkus', 'http', 'port'], ['micronaut', 'server', 'port']]) {
       const node = doc.getIn(path, true);
       if (isScalar(node) && node.range) {
@@ -743,7 +785,7 @@ export function scanHosts(repo: RepoView, files: string[], env: Record<string, E
   };
   // Tool configs count here: a Next.js rewrite or a dev proxy to http://api:8000 names a dependency.
   for (const file of files) {
-    if (!familyOf(file)) continue;
+    if (!familyOf(file) && !isSpringConfig(file)) continue;
     for (const line of linesOf(repo, file)) {
       for (const m of line.text.matchAll(URL_RE)) {
         const scheme = m[1]!.replace(/^jdbc:/, '');
@@ -787,7 +829,9 @@ export function scanService(repo: RepoView, dir: string, files: string[], entry?
   const env = collectEnv(repo, dir, reads);
   const { port, warnings } = scanPort(repo, dir, code, reads, service);
   const healthPath = scanHealth(repo, code);
-  const hosts = scanHosts(repo, code, env, reads);
+  // Spring's own configuration names the services it calls: `configserver:http://config-server:8888`,
+  // a gateway route's `lb://customers-service`.
+  const hosts = scanHosts(repo, [...code, ...spring], env, reads);
   return { reads, env, port, healthPath, hosts, warnings };
 }
 
