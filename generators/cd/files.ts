@@ -26,6 +26,9 @@ export const files = memoByModel(function files(model: StackModel): OutputFile[]
   const k = planKubernetes(model);
   const staging = k.environments.staging;
   const objects = new Map(k.services.map((s) => [s.name, s.objectName]));
+  const previewService = p.images.find((i) => i.public)?.service ?? null;
+  // The route of the preview's public service: its URL under the preview's own domain.
+  const previewRoute = staging.ingressHosts.find((r) => r.service === previewService);
   const data = {
     ...workflowData(model, p),
     namespaces: { staging: staging.namespace, production: k.environments.production.namespace },
@@ -35,12 +38,12 @@ export const files = memoByModel(function files(model: StackModel): OutputFile[]
     rollouts: { staging: staging.rollouts, production: k.environments.production.rollouts },
     // Blue/green production (kustomize): the public Service whose target tells the active stack.
     blueGreen: p.deployTool === 'kustomize' && p.blueGreen ? { probe: k.publicServices[0] } : null,
-    previewService: p.images.find((i) => i.public)?.service ?? null,
+    previewService,
     // Production in several clusters: a deploy (and a GitHub environment) per cluster, production-<cluster>.
     clusters: k.clusters.map((c) => c.name),
     // A preview is staging under <namespace>.<preview domain>: its hosts are staging's with staging.<domain> replaced.
     stagingDomainPattern: staging.routing ? staging.routing.domain.replace(/[.]/g, '\\.') : '',
-    previewUrl: ((r) => (r ? `https://${r.host.slice(0, -staging.routing!.domain.length)}$namespace.$domain${r.path === '/' ? '' : r.path}` : ''))(staging.ingressHosts.find((r) => r.service === p.images.find((i) => i.public)?.service)),
+    previewUrl: previewRoute ? `https://${previewRoute.host.slice(0, -staging.routing!.domain.length)}$namespace.$domain${previewRoute.path === '/' ? '' : previewRoute.path}` : '',
   };
   const render = (template: string) => renderFile(join(TEMPLATES, template), data);
   return [

@@ -9,7 +9,7 @@ import { clustersOf, CONTAINER_GID, CONTAINER_UID, type Cluster } from '../../li
 import type { StackModel } from '../../lib/model/types.js';
 import { imagePin } from '../../lib/catalog/images.js';
 import { routingPlan, type RoutingPlan } from '../../lib/render/routing.js';
-import { APP_VERSION as WORKLOAD_APP_VERSION, clusterLabels, outsideBacking, workloadFacts, type BackingFacts, type ExternalBacking, type ServiceFacts } from '../../lib/render/workloads.js';
+import { APP_VERSION as WORKLOAD_APP_VERSION, clusterLabels, inClusterVolumes, outsideBacking, workloadFacts, type BackingFacts, type ExternalBacking, type ServiceFacts } from '../../lib/render/workloads.js';
 
 export const CHART_VERSION = '0.1.0';
 export const APP_VERSION = WORKLOAD_APP_VERSION;
@@ -59,6 +59,7 @@ export function ingressHosts(plan: RoutingPlan): { host: string; paths: Record<s
 export function chartData(model: StackModel): ChartData {
   const facts = workloadFacts(model);
   const test = imagePin('busybox');
+  const volumes = inClusterVolumes(model, facts, 'production');
   return {
     name: model.name,
     chartVersion: CHART_VERSION,
@@ -76,7 +77,7 @@ export function chartData(model: StackModel): ChartData {
       name: `production-${c.name}`,
       labels: clusterLabels(c),
       routing: routingPlan(model, 'production', c),
-      storage: c.storageClass ? facts.backing.filter((b) => b.profile.dataDir !== null && !outsideBacking(model, facts, 'production').some((o) => o.b === b)).map((b) => b.name) : [],
+      storage: c.storageClass ? volumes.map((b) => b.name) : [],
     })),
   };
 }

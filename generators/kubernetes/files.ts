@@ -74,6 +74,7 @@ function templateData(plan: KubernetesPlan, model: StackModel): Record<string, u
   const app = plan.app;
   const d = delivery(model);
   const managedBy = d.deployTool === 'manifests' ? 'kubectl' : 'kustomize';
+  const targets = deployTargets(plan, d.blueGreen);
   return {
     ...plan,
     tool: d.deployTool,
@@ -84,8 +85,8 @@ function templateData(plan: KubernetesPlan, model: StackModel): Record<string, u
     environmentNames: ENVIRONMENTS,
     argoTargets: argoTargets(plan),
     blueGreen: d.blueGreen,
-    targets: deployTargets(plan, d.blueGreen),
-    targetNames: deployTargets(plan, d.blueGreen).map((t) => t.name).join(', ').replace(/, ([^,]+)$/, ' or $1'),
+    targets,
+    targetNames: targets.map((t) => t.name).join(', ').replace(/, ([^,]+)$/, ' or $1'),
     previousAnnotation: PREVIOUS_STACK_ANNOTATION,
     argoSource: (env: string, valueFiles?: string[]) => argoSource(d.deployTool, d.repoUrl, app, env, valueFiles),
     argoSyncPolicy: ARGO_SYNC_POLICY,

@@ -12,6 +12,7 @@ import { ingressControllerPeer, replaceOps, routingObjects, routingPlan, type In
 import {
   dependencyPort,
   clusterLabels,
+  inClusterVolumes,
   outsideBacking,
   selectorLabels,
   type ExternalBacking,
@@ -150,9 +151,8 @@ export interface KubernetesPlan extends WorkloadFacts {
 function clusterOverlay(model: StackModel, facts: WorkloadFacts, production: Environment, cluster: Cluster): ClusterOverlay {
   const patches: ObjectPatch[] = [];
   if (cluster.storageClass)
-    for (const b of facts.backing)
-      if (b.profile.dataDir !== null && !production.external.includes(b))
-        patches.push({ kind: 'StatefulSet', name: b.objectName, ops: [{ op: 'add', path: '/spec/volumeClaimTemplates/0/spec/storageClassName', value: cluster.storageClass }] });
+    for (const b of inClusterVolumes(model, facts, 'production'))
+      patches.push({ kind: 'StatefulSet', name: b.objectName, ops: [{ op: 'add', path: '/spec/volumeClaimTemplates/0/spec/storageClassName', value: cluster.storageClass }] });
   const routing = routingPlan(model, 'production', cluster);
   if (routing && production.routing) {
     const none = () => ({});

@@ -11,7 +11,7 @@
 import { isSecretName, looksSecretValue } from '../model/secrets.js';
 import { kinds } from '../model/kinds.js';
 import { PROJECT_MANIFESTS, isManifestFile } from './project.js';
-import { parseAllDocuments, isScalar, LineCounter } from 'yaml';
+import { parseAllDocuments, isScalar, LineCounter, type Document } from 'yaml';
 import { configLibraryReads } from './env-config.js';
 import { joinRel } from './repo.js';
 import type { Fact, RepoView } from './types.js';
@@ -594,7 +594,7 @@ function ownPortInEnvFiles(repo: RepoView, dir: string, reads: EnvRead[], servic
  * A document of a Spring YAML file that only a profile activates: `spring.config.activate.on-profile`,
  * or Spring Boot 2.3's `spring.profiles: <name>` (a string; `spring.profiles.active` is not one).
  */
-const activatedByProfile = (doc: { getIn(path: unknown[], keepScalar?: boolean): unknown }): boolean =>
+const activatedByProfile = (doc: Document.Parsed): boolean =>
   doc.getIn(['spring', 'config', 'activate', 'on-profile']) !== undefined || isScalar(doc.getIn(['spring', 'profiles'], true));
 
 /**
@@ -612,47 +612,38 @@ export function springSetting(repo: RepoView, dir: string, path: string[]): { va
       }
       continue;
     }
-    const text = repo.read(file);
-    if (!text) continue;
-    const counter = new LineCounter();
-    let docs;
-    try {
-      docs = parseAllDocuments(text, { lineCounter: counter });
-    } catch {
-      continue;
-    }
-    if (!Array.isArray(docs)) continue;
-    for (const doc of docs) {
-      if (activatedByProfile(doc)) continue;
+    for (const { doc, line } of springDocuments(repo, file)) {
       const node = doc.getIn(path, true);
-      if (isScalar(node) && node.range && typeof node.value === 'string' && !node.value.includes('${'))
-        found = { value: node.value, source: `${file}:${counter.linePos(node.range[0]).line}` };
+      if (isScalar(node) && node.range && typeof node.value === 'string' && !node.value.includes('${')) found = { value: node.value, source: `${file}:${line(node.range[0])}` };
     }
   }
   return found;
 }
 
-function yamlServerPort(repo: RepoView, file: string): { port: number | null; source: string } | null {
+/** The documents of a Spring YAML file that Spring applies without a profile, each with the line of an offset; none when it does not parse. */
+function springDocuments(repo: RepoView, file: string): { doc: Document.Parsed; line: (offset: number) => number }[] {
   const text = repo.read(file);
-  if (!text) return null;
+  if (!text) return [];
   const counter = new LineCounter();
   let docs;
   try {
     docs = parseAllDocuments(text, { lineCounter: counter });
   } catch {
-    return null;
+    return [];
   }
-  if (!Array.isArray(docs)) return null;
+  if (!Array.isArray(docs)) return [];
+  return docs.filter((doc) => !activatedByProfile(doc)).map((doc) => ({ doc, line: (offset: number) => counter.linePos(offset).line }));
+}
+
+function yamlServerPort(repo: RepoView, file: string): { port: number | null; source: string } | null {
   let found: { port: number | null; source: string } | null = null;
   // Spring applies every document that no profile activates; a later one overrides an earlier one.
-  for (const doc of docs) {
-    if (activatedByProfile(doc)) continue;
+  for (const { doc, line } of springDocuments(repo, file)) {
     for (const path of [['server', 'port'], ['quarkus', 'http', 'port'], ['micronaut', 'server', 'port']]) {
       const node = doc.getIn(path, true);
       if (isScalar(node) && node.range) {
-        const raw = String(node.value);
-        const m = /^(?:\$\{PORT:)?(\d{2,5})\}?$/.exec(raw.trim());
-        if (m) found = { port: toPort(m[1]), source: `${file}:${counter.linePos(node.range[0]).line}` };
+        const m = /^(?:\$\{PORT:)?(\d{2,5})\}?$/.exec(String(node.value).trim());
+        if (m) found = { port: toPort(m[1]), source: `${file}:${line(node.range[0])}` };
       }
     }
   }

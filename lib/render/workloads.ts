@@ -433,6 +433,12 @@ export interface ExternalBacking {
 }
 
 /** The backing services outside the cluster in an environment (backing.<name>.staging|production), for kustomize, the manifests and the chart alike. */
+/** The backing services that keep a volume in the cluster in an environment (not placed outside it): a cluster's StorageClass applies to them. */
+export function inClusterVolumes(model: StackModel, facts: WorkloadFacts, env: (typeof PLACEMENT_ENVIRONMENTS)[number]): BackingFacts[] {
+  const outside = outsideBacking(model, facts, env).map((o) => o.b);
+  return facts.backing.filter((b) => b.profile.dataDir !== null && !outside.includes(b));
+}
+
 export function outsideBacking(model: StackModel, facts: WorkloadFacts, env: (typeof PLACEMENT_ENVIRONMENTS)[number]): ExternalBacking[] {
   return facts.backing.flatMap((b): ExternalBacking[] => {
     const where = placement(model, b.name, env, b.profile.externalInProduction);
